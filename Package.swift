@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Tempo: a Jupyter kernel for a small Swift-like language that trains neural networks.
+///
+/// Targets are grouped like swift-numerics: the public modules, the C shims they stand on,
+/// and the tests. Arrows point down only; `TempoSyntax` depends on nothing.
+let package = Package(
+  name: "Tempo",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "tempo", targets: ["tempo"]),
+    .library(name: "TempoRuntime", targets: ["TempoRuntime"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: - Language
+
+    .target(name: "TempoSyntax"),
+    .target(name: "TempoRuntime", dependencies: ["TempoSyntax"]),
+
+    // MARK: - Executable
+
+    .executableTarget(
+      name: "tempo",
+      dependencies: [
+        "TempoRuntime",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - System libraries (one Swift importer each; later issues import them)
+
+    .systemLibrary(
+      name: "CZeroMQ", pkgConfig: "libzmq",
+      providers: [.apt(["libzmq3-dev"])]),
+    .systemLibrary(
+      name: "CBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CJansson", pkgConfig: "jansson",
+      providers: [.apt(["libjansson-dev"])]),
+    .systemLibrary(
+      name: "COpenSSL", pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]),
+
+    // MARK: - Tests
+
+    .target(name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"]),
+    .testTarget(name: "TempoSyntaxTests", dependencies: ["TempoSyntax", "TestSupport"]),
+    .testTarget(
+      name: "TempoRuntimeTests",
+      dependencies: ["TempoRuntime", "TempoSyntax", "TestSupport"],
+      exclude: ["Fixtures"]
+    ),
+    .testTarget(
+      name: "SystemLibrariesTests",
+      dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,198 @@
+/// Methods of strings and dictionaries, and the mutating methods of arrays, dictionaries and
+/// strings (which change the variable they are called on).
+enum StringMethods {
+  static func method(
+    _ name: String, _ parameters: [ParameterSpec], returns: String, _ summary: String,
+    body: @escaping @Sendable (String, inout Arguments) throws -> Value
+  ) -> (String, Members.Method) {
+    let doc = Documentation(
+      name: name, signature: Signature(parameters, returns: returns), summary: summary, category: "Strings")
+    return (
+      name,
+      Members.Method(documentation: doc) { receiver, args in
+        guard case .string(let text) = receiver else { return .nil }
+        return try body(text, &args)
+      }
+    )
+  }
+
+  static let all: [String: Members.Method] = Dictionary(
+    uniqueKeysWithValues: [
+      method("uppercased", [], returns: "String", "The string in upper case.") { text, _ in .string(text.uppercased()) },
+      method("lowercased", [], returns: "String", "The string in lower case.") { text, _ in .string(text.lowercased()) },
+      method("hasPrefix", [ParameterSpec(nil, "prefix", type: "String")], returns: "Bool", "Whether the string starts with the prefix.") {
+        text, args in .bool(text.hasPrefix(try args.string(0)))
+      },
+      method("hasSuffix", [ParameterSpec(nil, "suffix", type: "String")], returns: "Bool", "Whether the string ends with the suffix.") {
+        text, args in .bool(text.hasSuffix(try args.string(0)))
+      },
+      method("split", [ParameterSpec("separator", type: "String")], returns: "[String]", "The pieces between occurrences of a one-character separator.") {
+        text, args in
+        let separator = try args.string(0)
+        guard separator.count == 1, let character = separator.first else {
+          throw RuntimeError(.valueError, "split(separator:) takes a single character, not \(String(reflecting: separator))")
+        }
+        return .array(text.split(separator: character).map { .string(String($0)) })
+      },
+      method("trimmed", [], returns: "String", "The string without leading and trailing spaces and newlines.") { text, _ in
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        let trimmed = text.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
+        return .string(String(trimmed))
+      },
+    ])
+}
+
+enum DictionaryMethods {
+  static let all: [String: Members.Method] = [
+    "mapValues": Members.Method(
+      documentation: Documentation(
+        name: "mapValues",
+        signature: Signature([ParameterSpec(nil, "transform", type: "(Value) -> T")], returns: "[Key: T]"),
+        summary: "A dictionary with the same keys and transformed values.", category: "Dictionaries")
+    ) { receiver, args in
+      guard case .dictionary(let map) = receiver else { return .nil }
+      let f = try args.function(0)
+      var result = OrderedMap()
+      for (key, value) in zip(map.keys, map.values) {
+        if let hashKey = key.hashKey { result.set(try args.call(f, [value]), for: key, hashKey: hashKey) }
+      }
+      return .dictionary(result)
+    }
+  ]
+}
+
+enum MutatingMethods {
+  struct Method: Sendable {
+    let documentation: Documentation
+    let body: @Sendable (inout Value, inout Arguments) throws -> Value
+  }
+
+  static func method(
+    _ name: String, _ parameters: [ParameterSpec], returns: String = "Void", _ summary: String,
+    category: String, body: @escaping @Sendable (inout Value, inout Arguments) throws -> Value
+  ) -> (String, Method) {
+    let doc = Documentation(
+      name: name, signature: Signature(parameters, returns: returns), summary: summary, category: category)
+    return (name, Method(documentation: doc, body: body))
+  }
+
+  /// Runs `body` on the array inside `value` without copying it.
+  static func withArray(_ value: inout Value, _ body: (inout [Value]) throws -> Value) rethrows -> Value {
+    guard case .array(var elements) = value else { return .nil }
+    value = .undefined
+    defer { value = .array(elements) }
+    return try body(&elements)
+  }
+
+  static func checkGrowth(_ count: Int, _ args: Arguments) throws {
+    if count > args.limits.maximumCollectionCount { throw Limits.collectionTooLarge(count, args.limits) }
+  }
+
+  static func emptyError(_ name: String) -> RuntimeError {
+    RuntimeError(.indexError, "\(name)() on an empty array", help: "check 'isEmpty' first")
+  }
+
+  static let array: [String: Method] = Dictionary(
+    uniqueKeysWithValues: [
+      method(
+        "append",
+        [
+          ParameterSpec(nil, "newElement", type: "Element", default: "none", "one element"),
+          ParameterSpec("contentsOf", "newElements", type: "[Element]", default: "none", "a sequence of elements"),
+        ], "Adds an element, or the elements of a sequence, at the end.", category: "Arrays"
+      ) { value, args in
+        var added: [Value]
+        if args[1] != nil {
+          added = try args.sequence(1)
+        } else if let element = args[0] {
+          added = [element]
+        } else {
+          throw RuntimeError(.typeError, "append needs an element or 'contentsOf:' a sequence")
+        }
+        return try withArray(&value) { elements in
+          try checkGrowth(elements.count + added.count, args)
+          if case .double? = elements.first { added = added.map(Numbers.promotingInt) }
+          elements.append(contentsOf: added)
+          return .void
+        }
+      },
+      method("insert", [ParameterSpec(nil, "newElement", type: "Element"), ParameterSpec("at", "i", type: "Int")], "Inserts an element at a position.", category: "Arrays") {
+        value, args in
+        try withArray(&value) { elements in
+          let i = try args.int(1)
+          guard i >= 0, i <= elements.count else {
+            throw RuntimeError(.indexError, "index \(i) is out of range for inserting into \(elements.count) elements", help: "insert at 0...\(elements.count)")
+          }
+          try checkGrowth(elements.count + 1, args)
+          elements.insert(args[0] ?? .nil, at: i)
+          return .void
+        }
+      },
+      method("remove", [ParameterSpec("at", "i", type: "Int")], returns: "Element", "Removes and returns the element at a position.", category: "Arrays") {
+        value, args in
+        try withArray(&value) { elements in
+          let i = try Subscripts.index(.int(try args.int(0)), count: elements.count, typeName: "Array")
+          return elements.remove(at: i)
+        }
+      },
+      method("removeLast", [], returns: "Element", "Removes and returns the last element.", category: "Arrays") { value, _ in
+        try withArray(&value) { elements in
+          guard !elements.isEmpty else { throw emptyError("removeLast") }
+          return elements.removeLast()
+        }
+      },
+      method("removeFirst", [], returns: "Element", "Removes and returns the first element.", category: "Arrays") { value, _ in
+        try withArray(&value) { elements in
+          guard !elements.isEmpty else { throw emptyError("removeFirst") }
+          return elements.removeFirst()
+        }
+      },
+      method("removeAll", [], "Removes every element.", category: "Arrays") { value, _ in
+        withArray(&value) { elements in
+          elements.removeAll()
+          return .void
+        }
+      },
+      method("reverse", [], "Reverses the elements in place.", category: "Arrays") { value, _ in
+        withArray(&value) { elements in
+          elements.reverse()
+          return .void
+        }
+      },
+      method("sort", [ParameterSpec("by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<")], "Sorts the elements in place.", category: "Arrays") {
+        value, args in
+        let sorted = try Ordering.sorted(try Sequences.elements(of: value, limits: args.limits) ?? [], by: args[0], args)
+        value = .array(sorted)
+        return .void
+      },
+    ])
+
+  static let dictionary: [String: Method] = Dictionary(
+    uniqueKeysWithValues: [
+      method("removeValue", [ParameterSpec("forKey", "key", type: "Key")], returns: "Value?", "Removes a key and returns its value, or nil.", category: "Dictionaries") {
+        value, args in
+        guard case .dictionary(var map) = value else { return .nil }
+        guard let hashKey = (args[0] ?? .nil).hashKey else {
+          throw RuntimeError(.typeError, "value of type '\((args[0] ?? .nil).typeName)' cannot be a dictionary key")
+        }
+        value = .undefined
+        defer { value = .dictionary(map) }
+        return map.remove(hashKey) ?? .nil
+      }
+    ])
+
+  static let string: [String: Method] = Dictionary(
+    uniqueKeysWithValues: [
+      method("append", [ParameterSpec(nil, "other", type: "String")], "Adds text at the end.", category: "Strings") { value, args in
+        guard case .string(var text) = value else { return .nil }
+        let other = try args.string(0)
+        if text.utf8.count + other.utf8.count > args.limits.maximumStringBytes {
+          throw Limits.stringTooLong(text.utf8.count + other.utf8.count, args.limits)
+        }
+        value = .undefined
+        text += other
+        value = .string(text)
+        return .void
+      }
+    ])
+}

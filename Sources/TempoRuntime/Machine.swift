@@ -1,0 +1,181 @@
+import TempoSyntax
+
+/// The state of one running cell: the value stack, the current frame, the globals, and
+/// the limits that keep any program bounded.
+///
+/// Local variables live in one contiguous stack (`base` + slot), so a call allocates
+/// nothing; variables that closures capture are boxed (`Value.cell`).
+final class Machine {
+  var stack: UnsafeMutablePointer<Value>
+  var capacity: Int
+  /// Start of the current frame's slots.
+  var base = 0
+  /// First free slot.
+  var top = 0
+  /// The function whose body is running (for its captured variables), nil at cell level.
+  var function: UserFunction?
+  /// The value of the last `return`.
+  var returnValue: Value = .void
+  var callDepth = 0
+  let globals: Globals
+  let interrupt: InterruptFlag
+  let output: OutputSink
+  let limits: ExecutionLimits
+  /// Statements left before `limits.maximumSteps` stops the program.
+  var remainingSteps: Int
+  /// The session, for builtins that need the environment (help, completion of values).
+  unowned let environment: Environment
+
+  init(environment: Environment, output: OutputSink, limits: ExecutionLimits) {
+    self.environment = environment
+    self.globals = environment.globals
+    self.interrupt = environment.interrupt
+    self.output = output
+    self.limits = limits
+    self.remainingSteps = limits.maximumSteps ?? Int.max
+    capacity = 1024
+    stack = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    stack.deinitialize(count: top)
+    stack.deallocate()
+  }
+
+  /// Called before every statement and loop iteration.
+  @inline(__always)
+  func checkpoint() throws {
+    if interrupt.isRaised {
+      throw RuntimeError(
+        .keyboardInterrupt, "execution was interrupted",
+        help: "variables keep the values they had after the last completed statement")
+    }
+    remainingSteps &-= 1
+    if remainingSteps < 0 {
+      throw RuntimeError(
+        .limitError, "the program ran more than \(limits.maximumSteps ?? 0) steps",
+        help: "this session limits how long a cell may run")
+    }
+  }
+
+  @inline(__always)
+  func push(_ value: Value) {
+    if top == capacity { grow(to: capacity * 2) }
+    (stack + top).initialize(to: value)
+    top += 1
+  }
+
+  /// Makes room for `count` more slots and fills them with `.undefined`.
+  @inline(__always)
+  func reserve(_ count: Int) {
+    if top + count > capacity { grow(to: max(capacity * 2, top + count)) }
+    (stack + top).initialize(repeating: .undefined, count: count)
+    top += count
+  }
+
+  /// Drops the slots at and above `newTop`.
+  @inline(__always)
+  func pop(to newTop: Int) {
+    (stack + newTop).deinitialize(count: top - newTop)
+    top = newTop
+  }
+
+  func grow(to newCapacity: Int) {
+    let newStack = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
+    newStack.moveInitialize(from: stack, count: top)
+    stack.deallocate()
+    stack = newStack
+    capacity = newCapacity
+  }
+
+  @inline(__always)
+  func local(_ slot: Int) -> UnsafeMutablePointer<Value> { stack + (base + slot) }
+}
+
+/// Bounds on what one cell may use, so that no program can hang or exhaust the host.
+public struct ExecutionLimits: Sendable {
+  /// The deepest chain of calls (Swift would crash with a stack overflow; Tempo reports it).
+  public var maximumCallDepth = 10_000
+  /// The most elements an array, dictionary or materialized range may hold.
+  public var maximumCollectionCount = 50_000_000
+  /// The most bytes a string may hold.
+  public var maximumStringBytes = 256 << 20
+  /// Statements a cell may execute before it is stopped; nil for no limit. Tests and fuzzing
+  /// set it; notebooks rely on interrupts instead.
+  public var maximumSteps: Int? = nil
+
+  public init() {}
+}
+
+/// The persistent top-level variables of a session, by slot.
+///
+/// Compiled code refers to a global by its slot, resolved once at compile time, so reading
+/// one is an array access; re-declaring a name in a later cell reuses the slot, so functions
+/// from earlier cells see the new value.
+final class Globals {
+  struct Info {
+    var name: String
+    var isConstant: Bool
+    var type: RuntimeType?
+    var isBuiltin: Bool
+  }
+
+  private(set) var storage: UnsafeMutablePointer<Value>
+  private var capacity: Int
+  private(set) var count = 0
+  private(set) var info: [Info] = []
+  private(set) var slots: [String: Int] = [:]
+
+  init() {
+    capacity = 256
+    storage = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    storage.deinitialize(count: count)
+    storage.deallocate()
+  }
+
+  /// The slot for a name, creating an undefined one if the name is new.
+  func slot(for name: String) -> Int {
+    if let slot = slots[name] { return slot }
+    if count == capacity {
+      let bigger = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
+      bigger.moveInitialize(from: storage, count: count)
+      storage.deallocate()
+      storage = bigger
+      capacity *= 2
+    }
+    (storage + count).initialize(to: .undefined)
+    info.append(Info(name: name, isConstant: false, type: nil, isBuiltin: false))
+    slots[name] = count
+    count += 1
+    return count - 1
+  }
+
+  func declare(_ slot: Int, isConstant: Bool, type: RuntimeType?, isBuiltin: Bool = false) {
+    info[slot].isConstant = isConstant
+    info[slot].type = type
+    info[slot].isBuiltin = isBuiltin
+  }
+
+  func isDefined(_ name: String) -> Bool {
+    guard let slot = slots[name] else { return false }
+    if case .undefined = storage[slot] { return false }
+    return true
+  }
+
+  func value(named name: String) -> Value? {
+    guard let slot = slots[name] else { return nil }
+    if case .undefined = storage[slot] { return nil }
+    return storage[slot]
+  }
+
+  /// Names that currently hold a value.
+  var definedNames: [String] {
+    slots.compactMap { name, slot in
+      if case .undefined = storage[slot] { return nil }
+      return name
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/// Where a running program's output goes. The kernel sends it to IOPub; `tempo run` to the
+/// terminal; tests collect it.
+public protocol OutputSink: AnyObject {
+  /// Text for standard output (`print`).
+  func writeStandardOutput(_ text: String)
+  /// Text for standard error (`warn`).
+  func writeStandardError(_ text: String)
+  /// Shows a value in full (`show`, rich MIME types where the value has them).
+  func display(_ value: Value)
+  /// Clears the cell's output (`clear()`); `wait` defers it until new output arrives.
+  func clearOutput(wait: Bool)
+  /// Shows documentation (`help(x)`, `x?`): a pager in a notebook, plain text in a terminal.
+  func showHelp(_ text: String)
+  /// Reads one line from the user for `input(…)`; throws a `RuntimeError` of family
+  /// `.inputError` when there is no one to ask.
+  func readLine(prompt: String, isPassword: Bool) throws -> String
+}
+
+/// Output collected in memory, with no standard input: the default, and what tests use.
+public final class CollectingOutput: OutputSink {
+  public private(set) var standardOutput = ""
+  public private(set) var standardError = ""
+  public private(set) var displayed: [Value] = []
+  public private(set) var helpTexts: [String] = []
+  public private(set) var clearCount = 0
+  /// Lines `input(…)` returns, in order; when empty, `input` fails.
+  public var pendingInput: [String]
+
+  public init(input: [String] = []) {
+    self.pendingInput = input
+  }
+
+  public func writeStandardOutput(_ text: String) { standardOutput += text }
+  public func writeStandardError(_ text: String) { standardError += text }
+  public func display(_ value: Value) { displayed.append(value) }
+  public func clearOutput(wait: Bool) {
+    clearCount += 1
+    standardOutput = ""
+  }
+  public func showHelp(_ text: String) { helpTexts.append(text) }
+  public func readLine(prompt: String, isPassword: Bool) throws -> String {
+    standardOutput += prompt
+    guard !pendingInput.isEmpty else {
+      throw RuntimeError(
+        .inputError, "input(…) needs standard input, and this session has none",
+        help: "run the cell in a frontend that allows input, or pass the value in code")
+    }
+    return pendingInput.removeFirst()
+  }
+
+  /// Forgets everything collected so far.
+  public func reset() {
+    standardOutput = ""
+    standardError = ""
+    displayed = []
+    helpTexts = []
+  }
+}

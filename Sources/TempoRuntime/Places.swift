@@ -1,0 +1,236 @@
+import TempoSyntax
+
+/// Something that can be assigned to: a variable, an element, a member.
+///
+/// `modify` gives in-place access, so `a[i] += 1` on a large array changes one element
+/// instead of copying the array. Index expressions are evaluated before the variable is
+/// entered, so they may read the variable itself (`a[a.count - 1] = 0`).
+class Place {
+  let range: SourceRange
+  init(range: SourceRange) { self.range = range }
+
+  func get(_ m: Machine) throws -> Value { fatalError("subclass responsibility") }
+  func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
+    fatalError("subclass responsibility")
+  }
+  /// Stores a new value (promoting an Int into a variable that holds a Double, as a Swift
+  /// literal would be).
+  func set(_ m: Machine, _ value: Value) throws {
+    try modify(m) { old in old = Assignment.converted(value, replacing: old) }
+  }
+}
+
+enum Assignment {
+  @inline(__always)
+  static func converted(_ value: Value, replacing old: Value) -> Value {
+    if case .double = old, case .int(let i) = value { return .double(Double(i)) }
+    return value
+  }
+
+  static func checked(_ value: Value, _ type: RuntimeType?, name: String, at range: SourceRange) throws
+    -> Value
+  {
+    guard let type else { return value }
+    guard let converted = type.coerce(value) else {
+      throw RuntimeError(
+        .typeError, "cannot assign value of type '\(value.typeName)' to type '\(type)'", at: range,
+        help: "'\(name)' is declared as '\(type)'")
+    }
+    return converted
+  }
+}
+
+final class LocalPlace: Place {
+  let slot: Int
+  let name: String
+  let type: RuntimeType?
+  init(_ variable: LocalVariable, range: SourceRange) {
+    slot = variable.slot
+    name = variable.name
+    type = variable.type
+    super.init(range: range)
+  }
+  override func get(_ m: Machine) throws -> Value {
+    var value = m.local(slot).pointee
+    if case .cell(let box) = value { value = box.value }
+    if case .undefined = value {
+      throw RuntimeError(
+        .nameError, "variable '\(name)' used before being initialized", at: range,
+        help: "assign '\(name)' a value before this line")
+    }
+    return value
+  }
+  override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
+    let pointer = m.local(slot)
+    if case .cell(let box) = pointer.pointee {
+      try body(&box.value)
+    } else {
+      try body(&pointer.pointee)
+    }
+  }
+  override func set(_ m: Machine, _ value: Value) throws {
+    let value = try Assignment.checked(value, type, name: name, at: range)
+    let pointer = m.local(slot)
+    if case .cell(let box) = pointer.pointee {
+      box.value = Assignment.converted(value, replacing: box.value)
+    } else {
+      pointer.pointee = Assignment.converted(value, replacing: pointer.pointee)
+    }
+  }
+}
+
+final class CapturePlace: Place {
+  let index: Int
+  let name: String
+  let type: RuntimeType?
+  init(index: Int, name: String, type: RuntimeType?, range: SourceRange) {
+    self.index = index
+    self.name = name
+    self.type = type
+    super.init(range: range)
+  }
+  func box(_ m: Machine) throws -> Box {
+    guard let function = m.function, index < function.captures.count else {
+      throw RuntimeError(.nameError, "captured variable '\(name)' is not available", at: range)
+    }
+    return function.captures[index]
+  }
+  override func get(_ m: Machine) throws -> Value { try box(m).value }
+  override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
+    try body(&box(m).value)
+  }
+  override func set(_ m: Machine, _ value: Value) throws {
+    let value = try Assignment.checked(value, type, name: name, at: range)
+    let box = try box(m)
+    box.value = Assignment.converted(value, replacing: box.value)
+  }
+}
+
+final class GlobalPlace: Place {
+  let slot: Int
+  let name: String
+  init(slot: Int, name: String, range: SourceRange) {
+    self.slot = slot
+    self.name = name
+    super.init(range: range)
+  }
+  override func get(_ m: Machine) throws -> Value {
+    let value = m.globals.storage[slot]
+    if case .undefined = value { throw m.environment.unknownName(name, at: range) }
+    return value
+  }
+  override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
+    if case .undefined = m.globals.storage[slot] { throw m.environment.unknownName(name, at: range) }
+    try body(&m.globals.storage[slot])
+  }
+  override func set(_ m: Machine, _ value: Value) throws {
+    let pointer = m.globals.storage + slot
+    if case .undefined = pointer.pointee { throw m.environment.unknownName(name, at: range) }
+    let value = try Assignment.checked(value, m.globals.info[slot].type, name: name, at: range)
+    pointer.pointee = Assignment.converted(value, replacing: pointer.pointee)
+  }
+}
+
+final class SubscriptPlace: Place {
+  let base: Place
+  let index: Node
+  let defaultValue: Node?
+  init(base: Place, index: Node, defaultValue: Node?, range: SourceRange) {
+    self.base = base
+    self.index = index
+    self.defaultValue = defaultValue
+    super.init(range: range)
+  }
+  override func get(_ m: Machine) throws -> Value {
+    let container = try base.get(m)
+    let key = try index.eval(m)
+    do {
+      if let value = try Subscripts.get(container, key, m) { return value }
+      return try defaultValue?.eval(m) ?? .nil
+    } catch let error as RuntimeError {
+      throw error.located(at: range)
+    }
+  }
+  override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
+    let key = try index.eval(m)
+    let fallback = try defaultValue?.eval(m)
+    do {
+      try base.modify(m) { container in
+        try Subscripts.modify(&container, key, default: fallback, m, body)
+      }
+    } catch let error as RuntimeError {
+      throw error.located(at: range)
+    }
+  }
+  override func set(_ m: Machine, _ value: Value) throws {
+    let key = try index.eval(m)
+    do {
+      try base.modify(m) { container in try Subscripts.set(&container, key, value, m) }
+    } catch let error as RuntimeError {
+      throw error.located(at: range)
+    }
+  }
+}
+
+final class TupleElementPlace: Place {
+  let base: Place
+  let index: Int
+  init(base: Place, index: Int, range: SourceRange) {
+    self.base = base
+    self.index = index
+    super.init(range: range)
+  }
+  override func get(_ m: Machine) throws -> Value {
+    let value = try base.get(m)
+    guard case .tuple(let elements) = value, index < elements.count else {
+      throw RuntimeError(.indexError, "value of type '\(value.typeName)' has no element \(index)", at: range)
+    }
+    return elements[index]
+  }
+  override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
+    try base.modify(m) { value in
+      guard case .tuple(var elements) = value, index < elements.count else {
+        throw RuntimeError(
+          .indexError, "value of type '\(value.typeName)' has no element \(index)", at: range)
+      }
+      value = .undefined
+      defer { value = .tuple(elements) }
+      try body(&elements[index])
+    }
+  }
+}
+
+/// `object.name = value` on a host object (value types have no settable members).
+final class MemberPlace: Place {
+  let base: Node
+  let name: String
+  init(base: Node, name: String, range: SourceRange) {
+    self.base = base
+    self.name = name
+    super.init(range: range)
+  }
+  override func get(_ m: Machine) throws -> Value {
+    try Members.get(try base.eval(m), name, m)
+  }
+  override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
+    let object = try base.eval(m)
+    var value = try Members.get(object, name, m)
+    try body(&value)
+    try setMember(object, value)
+  }
+  override func set(_ m: Machine, _ value: Value) throws {
+    try setMember(try base.eval(m), value)
+  }
+  private func setMember(_ object: Value, _ value: Value) throws {
+    guard case .host(let host) = object else {
+      throw RuntimeError(
+        .typeError, "cannot assign to property: '\(name)' of '\(object.typeName)' is read-only",
+        at: range)
+    }
+    do {
+      try host.setMember(name, to: value)
+    } catch let error as RuntimeError {
+      throw error.located(at: range)
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import TempoSyntax
+
+/// A type annotation resolved for checking at run time.
+///
+/// Tempo is dynamically typed; annotations are promises that are checked when a value
+/// crosses them (a declaration, an argument, a return). An `Int` crossing a `Double`
+/// annotation becomes a `Double`, as an integer literal would in Swift.
+public indirect enum RuntimeType: Sendable, CustomStringConvertible {
+  case any
+  case int
+  case double
+  case bool
+  case string
+  case array(RuntimeType)
+  case dictionary(RuntimeType, RuntimeType)
+  case tuple([RuntimeType])
+  case optional(RuntimeType)
+  case function
+  case range
+  /// A host type, matched by `HostObject.typeName`.
+  case host(String)
+
+  public var description: String {
+    switch self {
+    case .any: return "Any"
+    case .int: return "Int"
+    case .double: return "Double"
+    case .bool: return "Bool"
+    case .string: return "String"
+    case .array(let e): return "[\(e)]"
+    case .dictionary(let k, let v): return "[\(k): \(v)]"
+    case .tuple(let elements): return "(" + elements.map(\.description).joined(separator: ", ") + ")"
+    case .optional(let w): return "\(w)?"
+    case .function: return "function"
+    case .range: return "Range<Int>"
+    case .host(let name): return name
+    }
+  }
+
+  /// The names a type annotation may use besides host types.
+  static let builtinNames: [String: RuntimeType] = [
+    "Any": .any, "Int": .int, "Double": .double, "Float": .double, "Bool": .bool,
+    "String": .string, "Range": .range, "ClosedRange": .range, "Void": .tuple([]),
+  ]
+
+  /// The value converted to this type, or nil when it does not have it.
+  public func coerce(_ value: Value) -> Value? {
+    switch (self, value) {
+    case (.any, _): return value
+    case (.int, .int), (.double, .double), (.bool, .bool), (.string, .string), (.function, .function),
+      (.range, .range):
+      return value
+    case (.double, .int(let i)): return .double(Double(i))
+    case (.optional, .nil): return value
+    case (.optional(let wrapped), _): return wrapped.coerce(value)
+    case (.array(let element), .array(let elements)):
+      var converted: [Value] = []
+      converted.reserveCapacity(elements.count)
+      for e in elements {
+        guard let c = element.coerce(e) else { return nil }
+        converted.append(c)
+      }
+      return .array(converted)
+    case (.dictionary(let keyType, let valueType), .dictionary(let map)):
+      var result = OrderedMap()
+      for (k, v) in zip(map.keys, map.values) {
+        guard let ck = keyType.coerce(k), let cv = valueType.coerce(v), let h = ck.hashKey else {
+          return nil
+        }
+        result.set(cv, for: ck, hashKey: h)
+      }
+      return .dictionary(result)
+    case (.tuple(let types), .tuple(let elements)) where types.count == elements.count:
+      var converted: [Value] = []
+      for (t, e) in zip(types, elements) {
+        guard let c = t.coerce(e) else { return nil }
+        converted.append(c)
+      }
+      return .tuple(converted)
+    case (.host(let name), .host(let object)) where object.typeName == name: return value
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,321 @@
+import TempoSyntax
+
+/// A compiled statement.
+class Statement {
+  let range: SourceRange
+  init(range: SourceRange) { self.range = range }
+  func exec(_ m: Machine) throws -> Flow { fatalError("subclass responsibility") }
+}
+
+final class ExpressionStatement: Statement {
+  let expression: Node
+  init(_ expression: Node) {
+    self.expression = expression
+    super.init(range: expression.range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    _ = try expression.eval(m)
+    return .normal
+  }
+}
+
+/// The last expression of a cell: its value is the cell's result.
+final class ResultStatement: Statement {
+  let expression: Node
+  init(_ expression: Node) {
+    self.expression = expression
+    super.init(range: expression.range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    m.returnValue = try expression.eval(m)
+    return .normal
+  }
+}
+
+/// Where a declaration puts what it binds.
+indirect enum Binder {
+  case local(LocalVariable)
+  case global(slot: Int, name: String)
+  case discard
+  case tuple([Binder], SourceRange)
+
+  func bind(_ value: Value, _ m: Machine, at range: SourceRange) throws {
+    switch self {
+    case .local(let variable):
+      m.local(variable.slot).pointee = variable.isCaptured ? .cell(Box(value)) : value
+    case .global(let slot, _):
+      m.globals.storage[slot] = value
+    case .discard:
+      break
+    case .tuple(let binders, let patternRange):
+      guard case .tuple(let elements) = value, elements.count == binders.count else {
+        throw RuntimeError(
+          .typeError,
+          "cannot destructure value of type '\(value.typeName)' into \(binders.count) names",
+          at: patternRange,
+          help: "the pattern needs a tuple of exactly \(binders.count) elements")
+      }
+      for (binder, element) in zip(binders, elements) { try binder.bind(element, m, at: range) }
+    }
+  }
+}
+
+final class DeclarationStatement: Statement {
+  let binder: Binder
+  let value: Node?
+  let type: RuntimeType?
+  let name: String
+  init(binder: Binder, value: Node?, type: RuntimeType?, name: String, range: SourceRange) {
+    self.binder = binder
+    self.value = value
+    self.type = type
+    self.name = name
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    guard let value else {
+      try binder.bind(.undefined, m, at: range)
+      return .normal
+    }
+    var result = try value.eval(m)
+    if let type {
+      guard let converted = type.coerce(result) else {
+        throw RuntimeError(
+          .typeError, "cannot convert value of type '\(result.typeName)' to specified type '\(type)'",
+          at: value.range, help: "'\(name)' is declared as '\(type)'")
+      }
+      result = converted
+    }
+    try binder.bind(result, m, at: range)
+    return .normal
+  }
+}
+
+final class AssignmentStatement: Statement {
+  let place: Place
+  let op: BinaryOperator?
+  let value: Node
+  let opRange: SourceRange
+  init(place: Place, op: BinaryOperator?, value: Node, opRange: SourceRange, range: SourceRange) {
+    self.place = place
+    self.op = op
+    self.value = value
+    self.opRange = opRange
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    let newValue = try value.eval(m)
+    guard let op else {
+      try place.set(m, newValue)
+      return .normal
+    }
+    do {
+      try place.modify(m) { current in
+        current = try Operators.binary(op, current, newValue, limits: m.limits)
+      }
+    } catch let error as RuntimeError {
+      throw error.located(at: opRange)
+    }
+    return .normal
+  }
+}
+
+/// A compiled `if`, `guard` or `while` condition.
+enum CompiledCondition {
+  case expression(Node)
+  case binding(LocalVariable, Node)
+
+  /// Evaluates the condition, binding the name when an optional binding succeeds.
+  @inline(__always)
+  func holds(_ m: Machine) throws -> Bool {
+    switch self {
+    case .expression(let node):
+      return try Conditions.bool(try node.eval(m), at: node.range)
+    case .binding(let variable, let node):
+      let value = try node.eval(m)
+      if case .nil = value { return false }
+      try Binder.local(variable).bind(value, m, at: node.range)
+      return true
+    }
+  }
+}
+
+final class IfStatement: Statement {
+  let branches: [(CompiledCondition, [Statement])]
+  let elseBody: [Statement]?
+  init(branches: [(CompiledCondition, [Statement])], elseBody: [Statement]?, range: SourceRange) {
+    self.branches = branches
+    self.elseBody = elseBody
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    for (condition, body) in branches where try condition.holds(m) {
+      return try execute(body, m)
+    }
+    if let elseBody { return try execute(elseBody, m) }
+    return .normal
+  }
+}
+
+final class GuardStatement: Statement {
+  let condition: CompiledCondition
+  let elseBody: [Statement]
+  init(condition: CompiledCondition, elseBody: [Statement], range: SourceRange) {
+    self.condition = condition
+    self.elseBody = elseBody
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    if try condition.holds(m) { return .normal }
+    return try execute(elseBody, m)
+  }
+}
+
+final class WhileStatement: Statement {
+  let condition: CompiledCondition
+  let body: [Statement]
+  init(condition: CompiledCondition, body: [Statement], range: SourceRange) {
+    self.condition = condition
+    self.body = body
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    while try condition.holds(m) {
+      try m.checkpoint()
+      switch try execute(body, m) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      case .normal, .continueLoop: continue
+      }
+    }
+    return .normal
+  }
+}
+
+final class RepeatWhileStatement: Statement {
+  let condition: Node
+  let body: [Statement]
+  init(condition: Node, body: [Statement], range: SourceRange) {
+    self.condition = condition
+    self.body = body
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    repeat {
+      try m.checkpoint()
+      switch try execute(body, m) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      case .normal, .continueLoop: break
+      }
+    } while try Conditions.bool(try condition.eval(m), at: condition.range)
+    return .normal
+  }
+}
+
+final class ForStatement: Statement {
+  let binder: Binder
+  let sequence: Node
+  let body: [Statement]
+  init(binder: Binder, sequence: Node, body: [Statement], range: SourceRange) {
+    self.binder = binder
+    self.sequence = sequence
+    self.body = body
+    super.init(range: range)
+  }
+
+  override func exec(_ m: Machine) throws -> Flow {
+    let value = try sequence.eval(m)
+    if case .range(let lower, let upper, let isClosed) = value {
+      return try loopOverRange(lower, upper, isClosed, m)
+    }
+    guard let elements = try Sequences.elements(of: value, limits: m.limits) else {
+      throw RuntimeError(
+        .typeError, "for-in loop requires a sequence, but '\(value.typeName)' is not one",
+        at: sequence.range, help: "loop over a range '0..<n', an array, a dictionary or a string")
+    }
+    for element in elements {
+      try m.checkpoint()
+      try binder.bind(element, m, at: range)
+      switch try execute(body, m) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      case .normal, .continueLoop: continue
+      }
+    }
+    return .normal
+  }
+
+  private func loopOverRange(_ lower: Int, _ upper: Int, _ isClosed: Bool, _ m: Machine) throws -> Flow {
+    if isClosed ? lower > upper : lower >= upper { return .normal }
+    var i = lower
+    // A plain local loop variable is written straight into its slot.
+    if case .local(let variable) = binder, !variable.isCaptured {
+      let slot = variable.slot
+      while true {
+        try m.checkpoint()
+        m.local(slot).pointee = .int(i)
+        switch try execute(body, m) {
+        case .breakLoop: return .normal
+        case .returned: return .returned
+        case .normal, .continueLoop: break
+        }
+        if isClosed ? i == upper : i + 1 == upper { return .normal }
+        i += 1
+      }
+    }
+    while true {
+      try m.checkpoint()
+      try binder.bind(.int(i), m, at: range)
+      switch try execute(body, m) {
+      case .breakLoop: return .normal
+      case .returned: return .returned
+      case .normal, .continueLoop: break
+      }
+      if isClosed ? i == upper : i + 1 == upper { return .normal }
+      i += 1
+    }
+  }
+}
+
+final class BreakStatement: Statement {
+  override func exec(_ m: Machine) throws -> Flow { .breakLoop }
+}
+
+final class ContinueStatement: Statement {
+  override func exec(_ m: Machine) throws -> Flow { .continueLoop }
+}
+
+final class ReturnStatement: Statement {
+  let value: Node?
+  init(value: Node?, range: SourceRange) {
+    self.value = value
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    m.returnValue = try value?.eval(m) ?? .void
+    return .returned
+  }
+}
+
+/// `func name(…) { … }`: makes the function value and binds it. The name is bound to a box
+/// first, so a nested function can call itself.
+final class FunctionStatement: Statement {
+  let binder: Binder
+  let closure: ClosureNode
+  init(binder: Binder, closure: ClosureNode, range: SourceRange) {
+    self.binder = binder
+    self.closure = closure
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    if case .local(let variable) = binder, variable.isCaptured {
+      let box = Box(.undefined)
+      m.local(variable.slot).pointee = .cell(box)
+      box.value = try closure.eval(m)
+      return .normal
+    }
+    try binder.bind(try closure.eval(m), m, at: range)
+    return .normal
+  }
+}

@@ -1,0 +1,150 @@
+/// A Tempo value.
+///
+/// Arrays, dictionaries, tuples and strings are values, as in Swift: assigning one copies it
+/// (cheaply, copy-on-write). Functions and host objects are references.
+public enum Value {
+  case int(Int)
+  case double(Double)
+  case bool(Bool)
+  case string(String)
+  case array([Value])
+  case dictionary(OrderedMap)
+  case tuple([Value])
+  case range(lower: Int, upper: Int, isClosed: Bool)
+  case function(Callable)
+  case host(any HostObject)
+  case `nil`
+  /// The storage of a variable that a closure captured (never seen by programs).
+  case cell(Box)
+  /// A variable declared but not yet given a value (never seen by programs).
+  case undefined
+
+  /// The empty tuple `()`, which statements and `print` return (Swift's `Void`).
+  public static var void: Value { .tuple([]) }
+
+  public var isVoid: Bool {
+    if case .tuple(let elements) = self { return elements.isEmpty }
+    return false
+  }
+
+  public var isNil: Bool {
+    if case .nil = self { return true }
+    return false
+  }
+}
+
+/// A captured variable's storage, shared by the declaring scope and its closures.
+public final class Box {
+  public var value: Value
+  public init(_ value: Value) { self.value = value }
+}
+
+/// An insertion-ordered dictionary (Swift's is unordered and would print differently on
+/// every run; a notebook should not).
+public struct OrderedMap {
+  final class Storage {
+    var keys: [Value] = []
+    var values: [Value] = []
+    var positions: [HashKey: Int] = [:]
+
+    func copy() -> Storage {
+      let other = Storage()
+      other.keys = keys
+      other.values = values
+      other.positions = positions
+      return other
+    }
+  }
+
+  private var storage = Storage()
+
+  public init() {}
+
+  public var count: Int { storage.keys.count }
+  public var keys: [Value] { storage.keys }
+  public var values: [Value] { storage.values }
+
+  public subscript(key: HashKey) -> Value? {
+    guard let position = storage.positions[key] else { return nil }
+    return storage.values[position]
+  }
+
+  private mutating func makeUnique() {
+    if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+  }
+
+  public mutating func set(_ value: Value, for key: Value, hashKey: HashKey) {
+    makeUnique()
+    if let position = storage.positions[hashKey] {
+      storage.values[position] = value
+    } else {
+      storage.positions[hashKey] = storage.keys.count
+      storage.keys.append(key)
+      storage.values.append(value)
+    }
+  }
+
+  /// Removes a key; returns the value it had.
+  @discardableResult
+  public mutating func remove(_ hashKey: HashKey) -> Value? {
+    guard let position = storage.positions[hashKey] else { return nil }
+    makeUnique()
+    let old = storage.values[position]
+    storage.keys.remove(at: position)
+    storage.values.remove(at: position)
+    storage.positions[hashKey] = nil
+    for (key, index) in storage.positions where index > position {
+      storage.positions[key] = index - 1
+    }
+    return old
+  }
+
+  /// Changes the value at an existing key in place.
+  public mutating func modifyValue(
+    at hashKey: HashKey, _ body: (inout Value) throws -> Void
+  ) rethrows -> Bool {
+    guard let position = storage.positions[hashKey] else { return false }
+    makeUnique()
+    try body(&storage.values[position])
+    return true
+  }
+}
+
+/// The hashable form of a value that may be a dictionary key.
+public indirect enum HashKey: Hashable {
+  case int(Int)
+  case double(Double)
+  case bool(Bool)
+  case string(String)
+  case tuple([HashKey])
+  case array([HashKey])
+  case `nil`
+}
+
+extension Value {
+  /// The dictionary key form of this value, or nil when it cannot be hashed.
+  public var hashKey: HashKey? {
+    switch self {
+    case .int(let v): return .int(v)
+    case .double(let v): return .double(v)
+    case .bool(let v): return .bool(v)
+    case .string(let v): return .string(v)
+    case .nil: return .nil
+    case .tuple(let elements):
+      var keys: [HashKey] = []
+      for element in elements {
+        guard let key = element.hashKey else { return nil }
+        keys.append(key)
+      }
+      return .tuple(keys)
+    case .array(let elements):
+      var keys: [HashKey] = []
+      for element in elements {
+        guard let key = element.hashKey else { return nil }
+        keys.append(key)
+      }
+      return .array(keys)
+    default: return nil
+    }
+  }
+}
