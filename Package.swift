@@ -51,7 +51,7 @@ let package = Package(
 
     // MARK: - Tests
 
-    .target(name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"]),
+    .target(name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"], path: "Sources/TestSupport"),
     .testTarget(name: "TempoSyntaxTests", dependencies: ["TempoSyntax", "TestSupport"]),
     .testTarget(
       name: "TempoRuntimeTests",

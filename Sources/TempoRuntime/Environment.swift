@@ -165,6 +165,8 @@ public struct CellError: Error, CustomStringConvertible {
   public var rendered: String
   /// Where it happened, when known.
   public var location: SourceLocation?
+  /// The cell started running and failed (as opposed to being rejected before it ran).
+  public var isRuntimeFailure = false
 
   public init(family: ErrorFamily, message: String, rendered: String, location: SourceLocation? = nil) {
     self.family = family
@@ -177,6 +179,7 @@ public struct CellError: Error, CustomStringConvertible {
     self.init(
       family: error.family, message: error.message, rendered: error.rendered,
       location: error.range.flatMap { range in error.file.map { $0.location(of: range.start) } })
+    isRuntimeFailure = true
   }
 
   init(_ errors: CellErrors) {
