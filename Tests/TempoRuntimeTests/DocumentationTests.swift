@@ -1,0 +1,85 @@
+import Foundation
+import TempoRuntime
+import TestSupport
+import Testing
+
+struct DocumentationTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+  @Test("every builtin documents its signature, a summary and its parameters")
+  func everyBuiltinIsDocumented() {
+    let environment = Environment()
+    for name in environment.allNames {
+      let doc = environment.documentation[name]
+      #expect(doc != nil, "\(name) has no documentation")
+      #expect(doc?.summary.isEmpty == false, "\(name) has no summary")
+    }
+  }
+
+  @Test("docs/builtins.md is what the builtins' documentation generates")
+  func builtinsReferenceIsCurrent() throws {
+    let committed = try String(
+      contentsOf: Self.root.appendingPathComponent("docs/builtins.md"), encoding: .utf8)
+    #expect(committed == BuiltinReference.markdown(), "run 'make docs' to regenerate docs/builtins.md")
+  }
+
+  /// Each ```swift block of docs/language.md runs in a fresh session and must print exactly
+  /// the ```output block that follows it.
+  @Test("every example in docs/language.md runs and prints what the page says")
+  func languageReferenceExamples() throws {
+    let text = try String(contentsOf: Self.root.appendingPathComponent("docs/language.md"), encoding: .utf8)
+    let examples = MarkdownExamples.pairs(in: text)
+    #expect(examples.count >= 20)
+    for example in examples {
+      let session = TestSession(maximumSteps: 10_000_000)
+      let outcome = session.run(example.code, name: "<example line \(example.line)>")
+      #expect(outcome.error == nil, "example at line \(example.line): \(outcome.error?.rendered ?? "")")
+      #expect(session.output.standardOutput == example.output, "example at line \(example.line)")
+    }
+  }
+}
+
+enum MarkdownExamples {
+  struct Example {
+    var code: String
+    var output: String
+    var line: Int
+  }
+
+  static func pairs(in text: String) -> [Example] {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var examples: [Example] = []
+    var index = 0
+    func block(from start: Int) -> (body: [String], next: Int) {
+      var body: [String] = []
+      var i = start + 1
+      while i < lines.count, lines[i] != "```" {
+        body.append(lines[i])
+        i += 1
+      }
+      return (body, i + 1)
+    }
+    while index < lines.count {
+      guard lines[index] == "```swift" else {
+        index += 1
+        continue
+      }
+      let codeLine = index + 1
+      let (code, next) = block(from: index)
+      var outputStart = next
+      while outputStart < lines.count, lines[outputStart].isEmpty { outputStart += 1 }
+      if outputStart < lines.count, lines[outputStart] == "```output" {
+        let (output, after) = block(from: outputStart)
+        examples.append(
+          Example(
+            code: code.joined(separator: "\n"), output: output.isEmpty ? "" : output.joined(separator: "\n") + "\n",
+            line: codeLine))
+        index = after
+      } else {
+        index = next
+      }
+    }
+    return examples
+  }
+}
