@@ -18,8 +18,8 @@ let package = Package(
   targets: [
     // MARK: - Language
 
-    .target(name: "TempoSyntax"),
-    .target(name: "TempoRuntime", dependencies: ["TempoSyntax"]),
+    .target(name: "TempoSyntax", exclude: ["README.md"]),
+    .target(name: "TempoRuntime", dependencies: ["TempoSyntax"], exclude: ["README.md"]),
 
     // MARK: - Executable
 
@@ -28,7 +28,8 @@ let package = Package(
       dependencies: [
         "TempoRuntime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      exclude: ["README.md"]
     ),
 
     // MARK: - System libraries (one Swift importer each; later issues import them)
@@ -51,7 +52,7 @@ let package = Package(
 
     // MARK: - Tests
 
-    .target(name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"], path: "Sources/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"], path: "Sources/TestSupport", exclude: ["README.md"]),
     .testTarget(name: "TempoSyntaxTests", dependencies: ["TempoSyntax", "TestSupport"]),
     .testTarget(
       name: "TempoRuntimeTests",
