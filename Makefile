@@ -35,7 +35,7 @@ release: apt
 	swift build -c release --product tempo
 
 ## test: every test there is (Swift tests, then Python-side tests)
-test: setup
+test: setup lint
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --parallel
 	$(MAKE) --no-print-directory test-python
@@ -60,7 +60,8 @@ format:
 	swift format --in-place --recursive Sources Tests Package.swift
 
 lint:
-	swift format lint --recursive Sources Tests Package.swift
+	@echo "swift format lint"
+	swift format lint --strict --recursive Sources Tests Package.swift
 
 clean:
 	rm -rf .build $(VENV)

@@ -52,7 +52,9 @@ let package = Package(
 
     // MARK: - Tests
 
-    .target(name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"], path: "Sources/TestSupport", exclude: ["README.md"]),
+    .target(
+      name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"], path: "Sources/TestSupport",
+      exclude: ["README.md"]),
     .testTarget(name: "TempoSyntaxTests", dependencies: ["TempoSyntax", "TestSupport"]),
     .testTarget(
       name: "TempoRuntimeTests",

@@ -18,122 +18,145 @@ enum Builtins {
 
   // MARK: - Output and input
 
-  static var output: [BuiltinFunction] { [
-    builtin(
-      "print",
-      [
-        ParameterSpec(nil, "items", type: "Any", variadic: true, "values to print, converted as string interpolation does"),
-        ParameterSpec("separator", type: "String", default: "\" \"", "put between items"),
-        ParameterSpec("terminator", type: "String", default: "\"\\n\"", "put after the last item"),
-      ], category: "Output", "Writes the items to standard output.",
-      example: "print(\"loss\", 0.25)          // loss 0.25\nprint(1, 2, 3, separator: \", \")  // 1, 2, 3"
-    ) { args in
-      let items = try args.sequence(0)
-      let text = items.map(\.description).joined(separator: try args.string(1, default: " "))
-        + (try args.string(2, default: "\n"))
-      args.output.writeStandardOutput(text)
-      return .void
-    },
-    builtin(
-      "warn",
-      [
-        ParameterSpec(nil, "items", type: "Any", variadic: true, "values to print"),
-        ParameterSpec("separator", type: "String", default: "\" \""),
-        ParameterSpec("terminator", type: "String", default: "\"\\n\""),
-      ], category: "Output", "Writes the items to standard error (shown in red in a notebook).",
-      example: "warn(\"learning rate is very large\")"
-    ) { args in
-      let items = try args.sequence(0)
-      let text = items.map(\.description).joined(separator: try args.string(1, default: " "))
-        + (try args.string(2, default: "\n"))
-      args.output.writeStandardError(text)
-      return .void
-    },
-    builtin(
-      "show", [ParameterSpec(nil, "value", type: "Any", "the value to display")], category: "Output",
-      "Displays a value in full, as a cell's last expression would be, without ending the cell.",
-      discussion: "Figures, tables and models display richly in a notebook; other values as text.",
-      example: "show([1, 2, 3])"
-    ) { args in
-      args.output.display(args[0] ?? .nil)
-      return .void
-    },
-    builtin(
-      "clear", [ParameterSpec("wait", type: "Bool", default: "false", "clear only when new output arrives (no flicker)")],
-      category: "Output", "Clears the output of the current cell."
-    ) { args in
-      args.output.clearOutput(wait: try args.bool(0, default: false))
-      return .void
-    },
-    builtin(
-      "input",
-      [
-        ParameterSpec(nil, "prompt", type: "String", default: "\"\"", "shown before the answer"),
-        ParameterSpec("password", type: "Bool", default: "false", "hide what is typed"),
-      ], returns: "String", category: "Output", "Reads a line that the user types.",
-      discussion: "Fails with InputError when the frontend cannot ask (for example a headless run).",
-      example: "let name = input(\"your name: \")"
-    ) { args in
-      .string(try args.output.readLine(prompt: try args.string(0, default: ""), isPassword: try args.bool(1, default: false)))
-    },
-    builtin(
-      "help", [ParameterSpec(nil, "value", type: "Any", "a function, a value or a type")], category: "Output",
-      "Shows the documentation of a value; `x?` does the same.", example: "help(print)\nsqrt?"
-    ) { args in
-      let value = args[0] ?? .nil
-      args.output.showHelp(args.environment.helpText(for: value, name: nil))
-      return .void
-    },
-    builtin(
-      "type", [ParameterSpec("of", "value", type: "Any")], returns: "Type", category: "Output",
-      "The type of a value.", example: "type(of: 2.5)  // Double"
-    ) { args in
-      .host(TypeObject.named((args[0] ?? .nil).swiftTypeName))
-    },
-  ] }
+  static var output: [BuiltinFunction] {
+    [
+      builtin(
+        "print",
+        [
+          ParameterSpec(
+            nil, "items", type: "Any", variadic: true, "values to print, converted as string interpolation does"),
+          ParameterSpec("separator", type: "String", default: "\" \"", "put between items"),
+          ParameterSpec("terminator", type: "String", default: "\"\\n\"", "put after the last item"),
+        ], category: "Output", "Writes the items to standard output.",
+        example: "print(\"loss\", 0.25)          // loss 0.25\nprint(1, 2, 3, separator: \", \")  // 1, 2, 3"
+      ) { args in
+        let items = try args.sequence(0)
+        let text =
+          items.map(\.description).joined(separator: try args.string(1, default: " "))
+          + (try args.string(2, default: "\n"))
+        args.output.writeStandardOutput(text)
+        return .void
+      },
+      builtin(
+        "warn",
+        [
+          ParameterSpec(nil, "items", type: "Any", variadic: true, "values to print"),
+          ParameterSpec("separator", type: "String", default: "\" \""),
+          ParameterSpec("terminator", type: "String", default: "\"\\n\""),
+        ], category: "Output", "Writes the items to standard error (shown in red in a notebook).",
+        example: "warn(\"learning rate is very large\")"
+      ) { args in
+        let items = try args.sequence(0)
+        let text =
+          items.map(\.description).joined(separator: try args.string(1, default: " "))
+          + (try args.string(2, default: "\n"))
+        args.output.writeStandardError(text)
+        return .void
+      },
+      builtin(
+        "show", [ParameterSpec(nil, "value", type: "Any", "the value to display")], category: "Output",
+        "Displays a value in full, as a cell's last expression would be, without ending the cell.",
+        discussion: "Figures, tables and models display richly in a notebook; other values as text.",
+        example: "show([1, 2, 3])"
+      ) { args in
+        args.output.display(args[0] ?? .nil)
+        return .void
+      },
+      builtin(
+        "clear",
+        [ParameterSpec("wait", type: "Bool", default: "false", "clear only when new output arrives (no flicker)")],
+        category: "Output", "Clears the output of the current cell."
+      ) { args in
+        args.output.clearOutput(wait: try args.bool(0, default: false))
+        return .void
+      },
+      builtin(
+        "input",
+        [
+          ParameterSpec(nil, "prompt", type: "String", default: "\"\"", "shown before the answer"),
+          ParameterSpec("password", type: "Bool", default: "false", "hide what is typed"),
+        ], returns: "String", category: "Output", "Reads a line that the user types.",
+        discussion: "Fails with InputError when the frontend cannot ask (for example a headless run).",
+        example: "let name = input(\"your name: \")"
+      ) { args in
+        .string(
+          try args.output.readLine(
+            prompt: try args.string(0, default: ""), isPassword: try args.bool(1, default: false)))
+      },
+      builtin(
+        "help", [ParameterSpec(nil, "value", type: "Any", "a function, a value or a type")], category: "Output",
+        "Shows the documentation of a value; `x?` does the same.", example: "help(print)\nsqrt?"
+      ) { args in
+        let value = args[0] ?? .nil
+        args.output.showHelp(args.environment.helpText(for: value, name: nil))
+        return .void
+      },
+      builtin(
+        "type", [ParameterSpec("of", "value", type: "Any")], returns: "Type", category: "Output",
+        "The type of a value.", example: "type(of: 2.5)  // Double"
+      ) { args in
+        .host(TypeObject.named((args[0] ?? .nil).swiftTypeName))
+      },
+    ]
+  }
 
   // MARK: - Math
 
-  static func unaryMath(_ name: String, _ summary: String, example: String, _ f: @escaping (Double) -> Double) -> BuiltinFunction {
-    builtin(name, [ParameterSpec(nil, "x", type: "Double")], returns: "Double", category: "Math", summary, example: example) { args in
+  static func unaryMath(_ name: String, _ summary: String, example: String, _ f: @escaping (Double) -> Double)
+    -> BuiltinFunction
+  {
+    builtin(
+      name, [ParameterSpec(nil, "x", type: "Double")], returns: "Double", category: "Math", summary, example: example
+    ) { args in
       .double(f(try args.double(0)))
     }
   }
 
-  static var math: [BuiltinFunction] { [
-    builtin("abs", [ParameterSpec(nil, "x", type: "Int or Double")], returns: "Int or Double", category: "Math", "The absolute value.", example: "abs(-3)  // 3") {
-      args in
-      switch args[0] {
-      case .int(let i)?:
-        guard i != Int.min else { throw RuntimeError(.overflowError, "abs(\(i)) does not fit in Int") }
-        return .int(Swift.abs(i))
-      case .double(let d)?: return .double(Swift.abs(d))
-      default: throw args.typeError(0, expected: "Int or Double", got: args[0] ?? .nil)
-      }
-    },
-    builtin(
-      "min", [ParameterSpec(nil, "values", type: "Comparable", variadic: true, "two or more values, or one array")],
-      returns: "Comparable", category: "Math", "The smallest of the values (or of one array's elements).",
-      example: "min(3, 1, 2)  // 1\nmin([4, 5])  // 4"
-    ) { args in try extreme(args, smallest: true) },
-    builtin(
-      "max", [ParameterSpec(nil, "values", type: "Comparable", variadic: true, "two or more values, or one array")],
-      returns: "Comparable", category: "Math", "The largest of the values (or of one array's elements).",
-      example: "max(3, 1, 2)  // 3"
-    ) { args in try extreme(args, smallest: false) },
-    builtin("sqrt", [ParameterSpec(nil, "x", type: "Double")], returns: "Double", category: "Math", "The square root; nan for negative numbers.", example: "sqrt(2.0)  // 1.4142135623730951") {
-      args in .double(Glibc.sqrt(try args.double(0)))
-    },
-    unaryMath("exp", "e raised to the power x.", example: "exp(1.0)  // 2.718281828459045", Glibc.exp),
-    unaryMath("log", "The natural logarithm; -inf at 0, nan below.", example: "log(10.0)  // 2.302585092994046", Glibc.log),
-    builtin(
-      "pow", [ParameterSpec(nil, "base", type: "Double"), ParameterSpec(nil, "exponent", type: "Double")], returns: "Double",
-      category: "Math", "base raised to the power exponent.", example: "pow(2.0, 10.0)  // 1024.0"
-    ) { args in .double(Glibc.pow(try args.double(0), try args.double(1))) },
-    unaryMath("round", "The nearest whole number, halves away from zero.", example: "round(2.5)  // 3.0", Glibc.round),
-    unaryMath("floor", "The largest whole number not greater than x.", example: "floor(-1.5)  // -2.0", Glibc.floor),
-    unaryMath("ceil", "The smallest whole number not less than x.", example: "ceil(1.2)  // 2.0", Glibc.ceil),
-  ] }
+  static var math: [BuiltinFunction] {
+    [
+      builtin(
+        "abs", [ParameterSpec(nil, "x", type: "Int or Double")], returns: "Int or Double", category: "Math",
+        "The absolute value.", example: "abs(-3)  // 3"
+      ) {
+        args in
+        switch args[0] {
+        case .int(let i)?:
+          guard i != Int.min else { throw RuntimeError(.overflowError, "abs(\(i)) does not fit in Int") }
+          return .int(Swift.abs(i))
+        case .double(let d)?: return .double(Swift.abs(d))
+        default: throw args.typeError(0, expected: "Int or Double", got: args[0] ?? .nil)
+        }
+      },
+      builtin(
+        "min", [ParameterSpec(nil, "values", type: "Comparable", variadic: true, "two or more values, or one array")],
+        returns: "Comparable", category: "Math", "The smallest of the values (or of one array's elements).",
+        example: "min(3, 1, 2)  // 1\nmin([4, 5])  // 4"
+      ) { args in try extreme(args, smallest: true) },
+      builtin(
+        "max", [ParameterSpec(nil, "values", type: "Comparable", variadic: true, "two or more values, or one array")],
+        returns: "Comparable", category: "Math", "The largest of the values (or of one array's elements).",
+        example: "max(3, 1, 2)  // 3"
+      ) { args in try extreme(args, smallest: false) },
+      builtin(
+        "sqrt", [ParameterSpec(nil, "x", type: "Double")], returns: "Double", category: "Math",
+        "The square root; nan for negative numbers.", example: "sqrt(2.0)  // 1.4142135623730951"
+      ) {
+        args in .double(Glibc.sqrt(try args.double(0)))
+      },
+      unaryMath("exp", "e raised to the power x.", example: "exp(1.0)  // 2.718281828459045", Glibc.exp),
+      unaryMath(
+        "log", "The natural logarithm; -inf at 0, nan below.", example: "log(10.0)  // 2.302585092994046", Glibc.log),
+      builtin(
+        "pow", [ParameterSpec(nil, "base", type: "Double"), ParameterSpec(nil, "exponent", type: "Double")],
+        returns: "Double",
+        category: "Math", "base raised to the power exponent.", example: "pow(2.0, 10.0)  // 1024.0"
+      ) { args in .double(Glibc.pow(try args.double(0), try args.double(1))) },
+      unaryMath(
+        "round", "The nearest whole number, halves away from zero.", example: "round(2.5)  // 3.0", Glibc.round),
+      unaryMath("floor", "The largest whole number not greater than x.", example: "floor(-1.5)  // -2.0", Glibc.floor),
+      unaryMath("ceil", "The smallest whole number not less than x.", example: "ceil(1.2)  // 2.0", Glibc.ceil),
+    ]
+  }
 
   static func extreme(_ args: Arguments, smallest: Bool) throws -> Value {
     var values = try args.sequence(0)
@@ -142,7 +165,8 @@ enum Builtins {
     }
     guard let result = try Ordering.extreme(values, smallest: smallest) else {
       throw RuntimeError(
-        .valueError, "\(smallest ? "min" : "max") of an empty sequence", help: "check that the array has elements first")
+        .valueError, "\(smallest ? "min" : "max") of an empty sequence", help: "check that the array has elements first"
+      )
     }
     return result
   }
@@ -154,7 +178,9 @@ enum Builtins {
     guard let method = SequenceMethods.all[name], let methodSignature = method.documentation.signature else {
       return builtin(name, [], category: "Sequences", "") { _ in .nil }
     }
-    let parameters = [ParameterSpec(nil, "sequence", type: "Sequence", "an array, range, string or dictionary")] + methodSignature.parameters
+    let parameters =
+      [ParameterSpec(nil, "sequence", type: "Sequence", "an array, range, string or dictionary")]
+      + methodSignature.parameters
     let signature = Signature(parameters, returns: methodSignature.returns)
     let doc = Documentation(
       name: name, signature: signature, summary: method.documentation.summary + " Same as `sequence.\(name)(…)`.",
@@ -170,68 +196,82 @@ enum Builtins {
     }
   }
 
-  static var sequences: [BuiltinFunction] { [
-    builtin("count", [ParameterSpec(nil, "sequence", type: "Sequence")], returns: "Int", category: "Sequences", "The number of elements.", example: "count([1, 2, 3])  // 3") {
-      args in
-      if case .string(let s)? = args[0] { return .int(s.count) }
-      if case .range? = args[0] { return try Members.property(args[0] ?? .nil, "count") ?? .int(0) }
-      return .int(try args.sequence(0).count)
-    },
-    sequenceFunction("map", example: "map([1, 2, 3]) { $0 * 10 }  // [10, 20, 30]"),
-    sequenceFunction("filter", example: "filter(0..<10) { $0 % 3 == 0 }  // [0, 3, 6, 9]"),
-    sequenceFunction("reduce", example: "reduce([1, 2, 3], 0, +)  // 6"),
-    sequenceFunction("sorted", example: "sorted([3, 1, 2])  // [1, 2, 3]"),
-    sequenceFunction("enumerated", example: "enumerated([\"a\", \"b\"])  // [(0, \"a\"), (1, \"b\")]"),
-    sequenceFunction("sum", example: "sum([1.5, 2.5])  // 4.0"),
-    sequenceFunction("mean", example: "mean([1, 2, 3, 4])  // 2.5"),
-    builtin(
-      "zip", [ParameterSpec(nil, "first", type: "Sequence"), ParameterSpec(nil, "second", type: "Sequence")],
-      returns: "[(A, B)]", category: "Sequences", "Pairs of elements at the same position; as long as the shorter sequence.",
-      example: "zip([1, 2], [\"a\", \"b\"])  // [(1, \"a\"), (2, \"b\")]"
-    ) { args in
-      .array(zip(try args.sequence(0), try args.sequence(1)).map { .tuple([$0, $1]) })
-    },
-    builtin(
-      "stride",
-      [
-        ParameterSpec("from", "start", type: "Int or Double"), ParameterSpec("to", "end", type: "Int or Double", default: "none", "excluded"),
-        ParameterSpec("through", "last", type: "Int or Double", default: "none", "included when reached"),
-        ParameterSpec("by", "step", type: "Int or Double"),
-      ], returns: "[Int] or [Double]", category: "Sequences", "Evenly spaced values from start towards end.",
-      example: "stride(from: 0, to: 10, by: 3)  // [0, 3, 6, 9]\nstride(from: 1.0, through: 0.0, by: -0.5)  // [1.0, 0.5, 0.0]"
-    ) { args in try Strides.make(args) },
-  ] }
+  static var sequences: [BuiltinFunction] {
+    [
+      builtin(
+        "count", [ParameterSpec(nil, "sequence", type: "Sequence")], returns: "Int", category: "Sequences",
+        "The number of elements.", example: "count([1, 2, 3])  // 3"
+      ) {
+        args in
+        if case .string(let s)? = args[0] { return .int(s.count) }
+        if case .range? = args[0] { return try Members.property(args[0] ?? .nil, "count") ?? .int(0) }
+        return .int(try args.sequence(0).count)
+      },
+      sequenceFunction("map", example: "map([1, 2, 3]) { $0 * 10 }  // [10, 20, 30]"),
+      sequenceFunction("filter", example: "filter(0..<10) { $0 % 3 == 0 }  // [0, 3, 6, 9]"),
+      sequenceFunction("reduce", example: "reduce([1, 2, 3], 0, +)  // 6"),
+      sequenceFunction("sorted", example: "sorted([3, 1, 2])  // [1, 2, 3]"),
+      sequenceFunction("enumerated", example: "enumerated([\"a\", \"b\"])  // [(0, \"a\"), (1, \"b\")]"),
+      sequenceFunction("sum", example: "sum([1.5, 2.5])  // 4.0"),
+      sequenceFunction("mean", example: "mean([1, 2, 3, 4])  // 2.5"),
+      builtin(
+        "zip", [ParameterSpec(nil, "first", type: "Sequence"), ParameterSpec(nil, "second", type: "Sequence")],
+        returns: "[(A, B)]", category: "Sequences",
+        "Pairs of elements at the same position; as long as the shorter sequence.",
+        example: "zip([1, 2], [\"a\", \"b\"])  // [(1, \"a\"), (2, \"b\")]"
+      ) { args in
+        .array(zip(try args.sequence(0), try args.sequence(1)).map { .tuple([$0, $1]) })
+      },
+      builtin(
+        "stride",
+        [
+          ParameterSpec("from", "start", type: "Int or Double"),
+          ParameterSpec("to", "end", type: "Int or Double", default: "none", "excluded"),
+          ParameterSpec("through", "last", type: "Int or Double", default: "none", "included when reached"),
+          ParameterSpec("by", "step", type: "Int or Double"),
+        ], returns: "[Int] or [Double]", category: "Sequences", "Evenly spaced values from start towards end.",
+        example:
+          "stride(from: 0, to: 10, by: 3)  // [0, 3, 6, 9]\nstride(from: 1.0, through: 0.0, by: -0.5)  // [1.0, 0.5, 0.0]"
+      ) { args in try Strides.make(args) },
+    ]
+  }
 
   // MARK: - Other
 
-  static var other: [BuiltinFunction] { [
-    builtin(
-      "format", [ParameterSpec(nil, "x", type: "Double"), ParameterSpec("digits", type: "Int", default: "2", "digits after the point")],
-      returns: "String", category: "Text", "A number as text with a fixed number of decimals.",
-      example: "format(3.14159, digits: 3)  // \"3.142\""
-    ) { args in
-      let digits = try args.int(1, default: 2)
-      guard (0...30).contains(digits) else {
-        throw RuntimeError(.valueError, "format digits must be in 0...30, not \(digits)")
-      }
-      return .string(fixed(try args.double(0), digits: digits))
-    },
-    builtin(
-      "time", [ParameterSpec(nil, "body", type: "() -> T", "the code to time")], returns: "T", category: "Text",
-      "Runs a block, prints its wall time, and returns the block's value.",
-      example: "let total = time { (0..<1000).reduce(0, +) }  // prints: wall time: 0.1 ms"
-    ) { args in
-      let f = try args.function(0)
-      var start = timespec()
-      clock_gettime(CLOCK_MONOTONIC, &start)
-      let result = try args.call(f, [])
-      var end = timespec()
-      clock_gettime(CLOCK_MONOTONIC, &end)
-      let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
-      args.output.writeStandardOutput("wall time: \(humanDuration(seconds))\n")
-      return result
-    },
-  ] }
+  static var other: [BuiltinFunction] {
+    [
+      builtin(
+        "format",
+        [
+          ParameterSpec(nil, "x", type: "Double"),
+          ParameterSpec("digits", type: "Int", default: "2", "digits after the point"),
+        ],
+        returns: "String", category: "Text", "A number as text with a fixed number of decimals.",
+        example: "format(3.14159, digits: 3)  // \"3.142\""
+      ) { args in
+        let digits = try args.int(1, default: 2)
+        guard (0...30).contains(digits) else {
+          throw RuntimeError(.valueError, "format digits must be in 0...30, not \(digits)")
+        }
+        return .string(fixed(try args.double(0), digits: digits))
+      },
+      builtin(
+        "time", [ParameterSpec(nil, "body", type: "() -> T", "the code to time")], returns: "T", category: "Text",
+        "Runs a block, prints its wall time, and returns the block's value.",
+        example: "let total = time { (0..<1000).reduce(0, +) }  // prints: wall time: 0.1 ms"
+      ) { args in
+        let f = try args.function(0)
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        let result = try args.call(f, [])
+        var end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+        args.output.writeStandardOutput("wall time: \(humanDuration(seconds))\n")
+        return result
+      },
+    ]
+  }
 
   static func humanDuration(_ seconds: Double) -> String {
     if seconds < 1e-3 { return fixed(seconds * 1e6, digits: 1) + " µs" }
@@ -263,7 +303,9 @@ enum Strides {
       var i = start
       while step > 0 ? (hasTo ? i < end : i <= end) : (hasTo ? i > end : i >= end) {
         values.append(.int(i))
-        if values.count > args.limits.maximumCollectionCount { throw Limits.collectionTooLarge(values.count, args.limits) }
+        if values.count > args.limits.maximumCollectionCount {
+          throw Limits.collectionTooLarge(values.count, args.limits)
+        }
         let (next, overflow) = i.addingReportingOverflow(step)
         if overflow { break }
         i = next

@@ -148,8 +148,7 @@ public struct Signature: Sendable {
     return bound
   }
 
-  private func labelError(label: String?, at p: Int, function: String, given: [String?]) -> RuntimeError
-  {
+  private func labelError(label: String?, at p: Int, function: String, given: [String?]) -> RuntimeError {
     let declared = "'\(function)' is declared as \(rendered(name: function))"
     if p >= parameters.count {
       let lastIsVariadic = parameters.last?.isVariadic ?? false

@@ -18,23 +18,36 @@ enum StringMethods {
 
   static let all: [String: Members.Method] = Dictionary(
     uniqueKeysWithValues: [
-      method("uppercased", [], returns: "String", "The string in upper case.") { text, _ in .string(text.uppercased()) },
-      method("lowercased", [], returns: "String", "The string in lower case.") { text, _ in .string(text.lowercased()) },
-      method("hasPrefix", [ParameterSpec(nil, "prefix", type: "String")], returns: "Bool", "Whether the string starts with the prefix.") {
+      method("uppercased", [], returns: "String", "The string in upper case.") { text, _ in .string(text.uppercased())
+      },
+      method("lowercased", [], returns: "String", "The string in lower case.") { text, _ in .string(text.lowercased())
+      },
+      method(
+        "hasPrefix", [ParameterSpec(nil, "prefix", type: "String")], returns: "Bool",
+        "Whether the string starts with the prefix."
+      ) {
         text, args in .bool(text.hasPrefix(try args.string(0)))
       },
-      method("hasSuffix", [ParameterSpec(nil, "suffix", type: "String")], returns: "Bool", "Whether the string ends with the suffix.") {
+      method(
+        "hasSuffix", [ParameterSpec(nil, "suffix", type: "String")], returns: "Bool",
+        "Whether the string ends with the suffix."
+      ) {
         text, args in .bool(text.hasSuffix(try args.string(0)))
       },
-      method("split", [ParameterSpec("separator", type: "String")], returns: "[String]", "The pieces between occurrences of a one-character separator.") {
+      method(
+        "split", [ParameterSpec("separator", type: "String")], returns: "[String]",
+        "The pieces between occurrences of a one-character separator."
+      ) {
         text, args in
         let separator = try args.string(0)
         guard separator.count == 1, let character = separator.first else {
-          throw RuntimeError(.valueError, "split(separator:) takes a single character, not \(String(reflecting: separator))")
+          throw RuntimeError(
+            .valueError, "split(separator:) takes a single character, not \(String(reflecting: separator))")
         }
         return .array(text.split(separator: character).map { .string(String($0)) })
       },
-      method("trimmed", [], returns: "String", "The string without leading and trailing spaces and newlines.") { text, _ in
+      method("trimmed", [], returns: "String", "The string without leading and trailing spaces and newlines.") {
+        text, _ in
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         let trimmed = text.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
         return .string(String(trimmed))
@@ -116,32 +129,42 @@ enum MutatingMethods {
           return .void
         }
       },
-      method("insert", [ParameterSpec(nil, "newElement", type: "Element"), ParameterSpec("at", "i", type: "Int")], "Inserts an element at a position.", category: "Arrays") {
+      method(
+        "insert", [ParameterSpec(nil, "newElement", type: "Element"), ParameterSpec("at", "i", type: "Int")],
+        "Inserts an element at a position.", category: "Arrays"
+      ) {
         value, args in
         try withArray(&value) { elements in
           let i = try args.int(1)
           guard i >= 0, i <= elements.count else {
-            throw RuntimeError(.indexError, "index \(i) is out of range for inserting into \(elements.count) elements", help: "insert at 0...\(elements.count)")
+            throw RuntimeError(
+              .indexError, "index \(i) is out of range for inserting into \(elements.count) elements",
+              help: "insert at 0...\(elements.count)")
           }
           try checkGrowth(elements.count + 1, args)
           elements.insert(args[0] ?? .nil, at: i)
           return .void
         }
       },
-      method("remove", [ParameterSpec("at", "i", type: "Int")], returns: "Element", "Removes and returns the element at a position.", category: "Arrays") {
+      method(
+        "remove", [ParameterSpec("at", "i", type: "Int")], returns: "Element",
+        "Removes and returns the element at a position.", category: "Arrays"
+      ) {
         value, args in
         try withArray(&value) { elements in
           let i = try Subscripts.index(.int(try args.int(0)), count: elements.count, typeName: "Array")
           return elements.remove(at: i)
         }
       },
-      method("removeLast", [], returns: "Element", "Removes and returns the last element.", category: "Arrays") { value, _ in
+      method("removeLast", [], returns: "Element", "Removes and returns the last element.", category: "Arrays") {
+        value, _ in
         try withArray(&value) { elements in
           guard !elements.isEmpty else { throw emptyError("removeLast") }
           return elements.removeLast()
         }
       },
-      method("removeFirst", [], returns: "Element", "Removes and returns the first element.", category: "Arrays") { value, _ in
+      method("removeFirst", [], returns: "Element", "Removes and returns the first element.", category: "Arrays") {
+        value, _ in
         try withArray(&value) { elements in
           guard !elements.isEmpty else { throw emptyError("removeFirst") }
           return elements.removeFirst()
@@ -159,9 +182,13 @@ enum MutatingMethods {
           return .void
         }
       },
-      method("sort", [ParameterSpec("by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<")], "Sorts the elements in place.", category: "Arrays") {
+      method(
+        "sort", [ParameterSpec("by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<")],
+        "Sorts the elements in place.", category: "Arrays"
+      ) {
         value, args in
-        let sorted = try Ordering.sorted(try Sequences.elements(of: value, limits: args.limits) ?? [], by: args[0], args)
+        let sorted = try Ordering.sorted(
+          try Sequences.elements(of: value, limits: args.limits) ?? [], by: args[0], args)
         value = .array(sorted)
         return .void
       },
@@ -169,7 +196,10 @@ enum MutatingMethods {
 
   static let dictionary: [String: Method] = Dictionary(
     uniqueKeysWithValues: [
-      method("removeValue", [ParameterSpec("forKey", "key", type: "Key")], returns: "Value?", "Removes a key and returns its value, or nil.", category: "Dictionaries") {
+      method(
+        "removeValue", [ParameterSpec("forKey", "key", type: "Key")], returns: "Value?",
+        "Removes a key and returns its value, or nil.", category: "Dictionaries"
+      ) {
         value, args in
         guard case .dictionary(var map) = value else { return .nil }
         guard let hashKey = (args[0] ?? .nil).hashKey else {
@@ -183,7 +213,8 @@ enum MutatingMethods {
 
   static let string: [String: Method] = Dictionary(
     uniqueKeysWithValues: [
-      method("append", [ParameterSpec(nil, "other", type: "String")], "Adds text at the end.", category: "Strings") { value, args in
+      method("append", [ParameterSpec(nil, "other", type: "String")], "Adds text at the end.", category: "Strings") {
+        value, args in
         guard case .string(var text) = value else { return .nil }
         let other = try args.string(0)
         if text.utf8.count + other.utf8.count > args.limits.maximumStringBytes {

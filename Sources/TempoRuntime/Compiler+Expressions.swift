@@ -77,7 +77,8 @@ extension Compiler {
     case .operatorFunction(let op):
       return ConstantNode(.function(OperatorFunctions.function(for: op)), range: range)
     case .help(let subject):
-      return HelpNode(subject: compileExpression(subject), text: file.slice(subject.range.start..<subject.range.end), range: range)
+      return HelpNode(
+        subject: compileExpression(subject), text: file.slice(subject.range.start..<subject.range.end), range: range)
     }
   }
 

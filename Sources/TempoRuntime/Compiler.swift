@@ -91,7 +91,9 @@ final class Compiler {
       }
     }
     var compiled = compileBlockContents(statements)
-    if let last = statements.last, case .expression(let expression) = last.kind, let node = compiled.last as? ExpressionStatement {
+    if let last = statements.last, case .expression(let expression) = last.kind,
+      let node = compiled.last as? ExpressionStatement
+    {
       _ = expression
       compiled[compiled.count - 1] = ResultStatement(node.expression)
     }
@@ -116,7 +118,9 @@ final class Compiler {
     }
   }
 
-  func addCapture(_ source: CaptureSource, _ info: FunctionScope.CaptureInfo, key: String, to scope: FunctionScope) -> Int {
+  func addCapture(_ source: CaptureSource, _ info: FunctionScope.CaptureInfo, key: String, to scope: FunctionScope)
+    -> Int
+  {
     scope.captureSources.append(source)
     scope.captures.append(info)
     scope.captureKeys[key] = scope.captures.count - 1
@@ -195,7 +199,8 @@ final class Compiler {
       let valueNode = compileExpression(value)
       guard let place = compilePlace(target, assigning: true) else { return nil }
       let binary = op == "=" ? nil : BinaryOperator(compound: op)
-      return AssignmentStatement(place: place, op: binary, value: valueNode, opRange: target.range, range: statement.range)
+      return AssignmentStatement(
+        place: place, op: binary, value: valueNode, opRange: target.range, range: statement.range)
     case .function(let declaration):
       let binder = declare(.name(declaration.name, declaration.nameRange), isConstant: true, type: nil)
       let closure = compileFunction(
@@ -204,7 +209,9 @@ final class Compiler {
       return FunctionStatement(binder: binder, closure: closure, range: statement.range)
     case .returnStatement(let value):
       if scope.isCell {
-        error(.syntaxError, "return invalid outside of a func", at: statement.range, help: "a cell's last expression is its result; remove 'return'")
+        error(
+          .syntaxError, "return invalid outside of a func", at: statement.range,
+          help: "a cell's last expression is its result; remove 'return'")
       }
       return ReturnStatement(value: value.map(compileExpression), range: statement.range)
     case .ifStatement(let branches, let elseBody):
@@ -344,7 +351,8 @@ final class Compiler {
       let count = Compiler.anonymousParameterCount(in: body)
       for index in 0..<count {
         let variable = child.declare("$\(index)", isConstant: true, type: nil, range: range)
-        compiledParameters.append(.init(label: nil, name: "$\(index)", type: nil, defaultValue: nil, variable: variable))
+        compiledParameters.append(
+          .init(label: nil, name: "$\(index)", type: nil, defaultValue: nil, variable: variable))
       }
     }
     template.parameters = compiledParameters

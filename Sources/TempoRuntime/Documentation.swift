@@ -43,7 +43,12 @@ public struct Documentation: Sendable {
       }
     }
     if let returns = signature?.returns, returns != "Void" { lines += ["", "Returns: \(returns)"] }
-    if let example { lines += ["", "Example:", example.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n")] }
+    if let example {
+      lines += [
+        "", "Example:",
+        example.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)" }.joined(separator: "\n"),
+      ]
+    }
     return lines.joined(separator: "\n")
   }
 

@@ -147,8 +147,14 @@ enum Members {
     [
       ("Sequence members (arrays, ranges, strings, dictionaries)", SequenceMethods.all.values.map(\.documentation)),
       ("Array mutating members", MutatingMethods.array.values.map(\.documentation)),
-      ("String members", StringMethods.all.values.map(\.documentation) + MutatingMethods.string.values.map(\.documentation)),
-      ("Dictionary members", DictionaryMethods.all.values.map(\.documentation) + MutatingMethods.dictionary.values.map(\.documentation)),
+      (
+        "String members",
+        StringMethods.all.values.map(\.documentation) + MutatingMethods.string.values.map(\.documentation)
+      ),
+      (
+        "Dictionary members",
+        DictionaryMethods.all.values.map(\.documentation) + MutatingMethods.dictionary.values.map(\.documentation)
+      ),
     ].map { ($0.0, $0.1.sorted { $0.name < $1.name }) }
   }
 }

@@ -43,7 +43,8 @@ enum SequenceMethods {
         "reduce",
         [
           ParameterSpec(nil, "initialResult", type: "T", "the starting value"),
-          ParameterSpec(nil, "nextPartialResult", type: "(T, Element) -> T", "combines the result so far with an element"),
+          ParameterSpec(
+            nil, "nextPartialResult", type: "(T, Element) -> T", "combines the result so far with an element"),
         ],
         returns: "T", "Combines the elements into one value, left to right.",
         example: "[1, 2, 3].reduce(0, +)  // 6"
@@ -55,7 +56,11 @@ enum SequenceMethods {
       },
       method(
         "sorted",
-        [ParameterSpec("by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<", "true when the first argument goes first")],
+        [
+          ParameterSpec(
+            "by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<",
+            "true when the first argument goes first")
+        ],
         returns: "[Element]", "The elements in increasing order, or in the order a closure defines.",
         example: "[3, 1, 2].sorted()  // [1, 2, 3]\n[3, 1, 2].sorted(by: >)  // [3, 2, 1]"
       ) { receiver, args in
@@ -70,7 +75,10 @@ enum SequenceMethods {
       ) { receiver, args in
         .array(try elements(receiver, args).enumerated().map { .tuple([.int($0.offset), $0.element]) })
       },
-      method("contains", [ParameterSpec(nil, "element", type: "Element")], returns: "Bool", "Whether the sequence contains the element.") {
+      method(
+        "contains", [ParameterSpec(nil, "element", type: "Element")], returns: "Bool",
+        "Whether the sequence contains the element."
+      ) {
         receiver, args in
         if case .string(let text) = receiver, case .string(let part)? = args[0] {
           return .bool(part.isEmpty || text.contains(part))
@@ -78,12 +86,18 @@ enum SequenceMethods {
         let wanted = args[0] ?? .nil
         return .bool(try elements(receiver, args).contains { Operators.equal($0, wanted) })
       },
-      method("firstIndex", [ParameterSpec("of", "element", type: "Element")], returns: "Int?", "The position of the first equal element, or nil.") {
+      method(
+        "firstIndex", [ParameterSpec("of", "element", type: "Element")], returns: "Int?",
+        "The position of the first equal element, or nil."
+      ) {
         receiver, args in
         let wanted = args[0] ?? .nil
         return try elements(receiver, args).firstIndex { Operators.equal($0, wanted) }.map { .int($0) } ?? .nil
       },
-      method("allSatisfy", [ParameterSpec(nil, "predicate", type: "(Element) -> Bool")], returns: "Bool", "Whether the closure returns true for every element.") {
+      method(
+        "allSatisfy", [ParameterSpec(nil, "predicate", type: "(Element) -> Bool")], returns: "Bool",
+        "Whether the closure returns true for every element."
+      ) {
         receiver, args in
         let f = try args.function(0)
         for element in try elements(receiver, args) where !(try Conditions.bool(try args.call(f, [element]))) {
@@ -91,7 +105,10 @@ enum SequenceMethods {
         }
         return .bool(true)
       },
-      method("forEach", [ParameterSpec(nil, "body", type: "(Element) -> Void")], returns: "Void", "Calls the closure on each element.") {
+      method(
+        "forEach", [ParameterSpec(nil, "body", type: "(Element) -> Void")], returns: "Void",
+        "Calls the closure on each element."
+      ) {
         receiver, args in
         let f = try args.function(0)
         for element in try elements(receiver, args) { _ = try args.call(f, [element]) }
@@ -103,15 +120,22 @@ enum SequenceMethods {
       method("max", [], returns: "Element?", "The largest element, or nil when empty.") { receiver, args in
         try Ordering.extreme(try elements(receiver, args), smallest: false) ?? .nil
       },
-      method("sum", [], returns: "Int or Double", "The sum of numeric elements (0 when empty).", example: "[1, 2, 3].sum()  // 6") {
+      method(
+        "sum", [], returns: "Int or Double", "The sum of numeric elements (0 when empty).",
+        example: "[1, 2, 3].sum()  // 6"
+      ) {
         receiver, args in try Statistics.sum(try elements(receiver, args))
       },
-      method("mean", [], returns: "Double", "The arithmetic mean of numeric elements.", example: "[1, 2, 3, 4].mean()  // 2.5") {
+      method(
+        "mean", [], returns: "Double", "The arithmetic mean of numeric elements.",
+        example: "[1, 2, 3, 4].mean()  // 2.5"
+      ) {
         receiver, args in try Statistics.mean(try elements(receiver, args))
       },
       method(
         "joined", [ParameterSpec("separator", type: "String", default: "\"\"")], returns: "String",
-        "The elements' descriptions joined into one string.", example: "[\"a\", \"b\"].joined(separator: \", \")  // \"a, b\""
+        "The elements' descriptions joined into one string.",
+        example: "[\"a\", \"b\"].joined(separator: \", \")  // \"a, b\""
       ) { receiver, args in
         let separator = try args.string(0, default: "")
         let joined = try elements(receiver, args).map(\.description).joined(separator: separator)
@@ -120,23 +144,34 @@ enum SequenceMethods {
         }
         return .string(joined)
       },
-      method("prefix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The first n elements.") { receiver, args in
+      method("prefix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The first n elements.") {
+        receiver, args in
         let n = max(0, try args.int(0))
         return .array(Array(try elements(receiver, args).prefix(n)))
       },
-      method("suffix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The last n elements.") { receiver, args in
+      method("suffix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The last n elements.") {
+        receiver, args in
         let n = max(0, try args.int(0))
         return .array(Array(try elements(receiver, args).suffix(n)))
       },
-      method("dropFirst", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]", "All but the first k elements.") {
+      method(
+        "dropFirst", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]",
+        "All but the first k elements."
+      ) {
         receiver, args in
         .array(Array(try elements(receiver, args).dropFirst(max(0, try args.int(0, default: 1)))))
       },
-      method("dropLast", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]", "All but the last k elements.") {
+      method(
+        "dropLast", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]",
+        "All but the last k elements."
+      ) {
         receiver, args in
         .array(Array(try elements(receiver, args).dropLast(max(0, try args.int(0, default: 1)))))
       },
-      method("compactMap", [ParameterSpec(nil, "transform", type: "(Element) -> T?")], returns: "[T]", "The non-nil results of calling a closure on each element.") {
+      method(
+        "compactMap", [ParameterSpec(nil, "transform", type: "(Element) -> T?")], returns: "[T]",
+        "The non-nil results of calling a closure on each element."
+      ) {
         receiver, args in
         let f = try args.function(0)
         return .array(try elements(receiver, args).map { try args.call(f, [$0]) }.filter { !$0.isNil })
@@ -188,7 +223,9 @@ enum Statistics {
           doubleSum += Double(i)
         } else {
           let (r, o) = intSum.addingReportingOverflow(i)
-          guard !o else { throw RuntimeError(.overflowError, "the sum does not fit in Int", help: "convert the elements to Double") }
+          guard !o else {
+            throw RuntimeError(.overflowError, "the sum does not fit in Int", help: "convert the elements to Double")
+          }
           intSum = r
         }
       case .double(let d):
@@ -198,7 +235,8 @@ enum Statistics {
         }
         doubleSum += d
       default:
-        throw RuntimeError(.typeError, "cannot add an element of type '\(value.typeName)'", help: "sum() adds Int and Double elements")
+        throw RuntimeError(
+          .typeError, "cannot add an element of type '\(value.typeName)'", help: "sum() adds Int and Double elements")
       }
     }
     return isDouble ? .double(doubleSum) : .int(intSum)
@@ -214,7 +252,9 @@ enum Statistics {
       case .int(let i): total += Double(i)
       case .double(let d): total += d
       default:
-        throw RuntimeError(.typeError, "cannot average an element of type '\(value.typeName)'", help: "mean() averages Int and Double elements")
+        throw RuntimeError(
+          .typeError, "cannot average an element of type '\(value.typeName)'",
+          help: "mean() averages Int and Double elements")
       }
     }
     return .double(total / Double(values.count))

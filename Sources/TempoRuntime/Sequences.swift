@@ -38,7 +38,8 @@ enum Subscripts {
       let help =
         i < 0
         ? "indices start at 0; the last element is at count - 1"
-        : count == 0 ? "the \(typeName == "String" ? "string" : "array") is empty" : "valid indices are 0...\(count - 1)"
+        : count == 0
+          ? "the \(typeName == "String" ? "string" : "array") is empty" : "valid indices are 0...\(count - 1)"
       throw RuntimeError(.indexError, "index \(i) is out of range for a collection of \(count) elements", help: help)
     }
     return i

@@ -7,7 +7,8 @@ import TempoSyntax
 struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a Tempo file; cells are separated by lines that start with '// %%'.",
-    discussion: "Output goes to standard output; an error is printed with its place and the exit status is 1. Use '-' to read the program from standard input."
+    discussion:
+      "Output goes to standard output; an error is printed with its place and the exit status is 1. Use '-' to read the program from standard input."
   )
 
   @ArgumentParser.Argument(help: "The .tempo file to run, or '-' for standard input.")
@@ -25,7 +26,8 @@ struct Run: ParsableCommand {
     switch SourceDecoding.decode(bytes) {
     case .success(let decoded): text = decoded
     case .failure(let error):
-      printError("error: \(file) is not valid UTF-8 (first bad byte at offset \(error.offset))\nhelp: save the file as UTF-8")
+      printError(
+        "error: \(file) is not valid UTF-8 (first bad byte at offset \(error.offset))\nhelp: save the file as UTF-8")
       throw ExitCode(2)
     }
     let environment = Environment()

@@ -45,7 +45,9 @@ struct SystemLibrariesTests {
     var digest = [UInt8](repeating: 0, count: 32)
     var length: UInt32 = 0
     _ = HMAC(EVP_sha256(), key, Int32(key.count), data, data.count, &digest, &length)
-    let hex = digest.prefix(Int(length)).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    let hex = digest.prefix(Int(length)).map {
+      String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+    }.joined()
     #expect(hex == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
   }
 

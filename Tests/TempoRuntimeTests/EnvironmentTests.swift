@@ -95,10 +95,14 @@ struct EnvironmentTests {
     let session = TestSession()
     session.environment.registerType("Counter")
     session.environment.define("counter", value: .host(Counter()))
-    #expect(session.printed("counter.increment()\ncounter.increment(by: 5)\nprint(counter.count, counter)") == "6 Counter(6)\n")
+    #expect(
+      session.printed("counter.increment()\ncounter.increment(by: 5)\nprint(counter.count, counter)")
+        == "6 Counter(6)\n")
     #expect(session.printed("counter.count = 10\nprint(counter.count)") == "10\n")
     #expect(session.run("let c: Counter = counter\nc.count").value?.description == "10")
-    #expect(session.run("let n: Int = counter").error?.message == "cannot convert value of type 'Counter' to specified type 'Int'")
+    #expect(
+      session.run("let n: Int = counter").error?.message
+        == "cannot convert value of type 'Counter' to specified type 'Int'")
     let error = session.run("counter.incremnt()").error
     #expect(error?.message == "value of type 'Counter' has no member 'incremnt'")
     #expect(error?.rendered.contains("help: did you mean 'increment'?") == true)
@@ -130,7 +134,9 @@ struct EnvironmentTests {
   func annotations() {
     let session = TestSession()
     #expect(session.printed("let x: Double = 1\nprint(x)") == "1.0\n")
-    #expect(session.run("let s: String = 5").error?.message == "cannot convert value of type 'Int' to specified type 'String'")
+    #expect(
+      session.run("let s: String = 5").error?.message == "cannot convert value of type 'Int' to specified type 'String'"
+    )
     #expect(session.run("func f(_ x: Int) -> Int { x }\nf(\"a\")").error?.family == .typeError)
     #expect(session.run("let q: Tensr = 1").error?.message == "cannot find type 'Tensr' in scope")
   }

@@ -23,7 +23,8 @@ struct LexerTests {
   @Test("a literal starting with a dot is an error that says how to write it")
   func leadingDot() {
     let output = Lexer.tokenize(SourceFile(name: "t", text: "let x = .5"))
-    #expect(output.diagnostics.map(\.message) == ["'.5' is not a valid floating point literal; it must be written '0.5'"])
+    #expect(
+      output.diagnostics.map(\.message) == ["'.5' is not a valid floating point literal; it must be written '0.5'"])
     #expect(output.diagnostics.first?.help == "write '0.5'")
   }
 
@@ -34,7 +35,8 @@ struct LexerTests {
 
   @Test("integer literals that overflow Int are reported")
   func overflow() {
-    #expect(messages("99999999999999999999") == ["integer literal '99999999999999999999' overflows when stored into 'Int'"])
+    #expect(
+      messages("99999999999999999999") == ["integer literal '99999999999999999999' overflows when stored into 'Int'"])
   }
 
   @Test("string escapes are decoded")
@@ -94,7 +96,11 @@ struct LexerTests {
 
   @Test("invalid UTF-8 bytes are reported with their offset")
   func invalidUTF8() {
-    if case .failure(let error) = SourceDecoding.decode([0x61, 0x62, 0xFF, 0x63]) { #expect(error.offset == 2) } else { Issue.record("decoded invalid UTF-8") }
+    if case .failure(let error) = SourceDecoding.decode([0x61, 0x62, 0xFF, 0x63]) {
+      #expect(error.offset == 2)
+    } else {
+      Issue.record("decoded invalid UTF-8")
+    }
     #expect(SourceDecoding.decode(Array("é✓".utf8)) == .success("é✓"))
   }
 }

@@ -20,7 +20,8 @@ struct ParserTests {
     case .prefix(let op, let x): return "(\(op)\(render(x)))"
     case .ternary(let c, let t, let f): return "(\(render(c)) ? \(render(t)) : \(render(f)))"
     case .call(let callee, let args):
-      return "\(render(callee))(" + args.map { ($0.label.map { "\($0): " } ?? "") + render($0.value) }.joined(separator: ", ") + ")"
+      return "\(render(callee))("
+        + args.map { ($0.label.map { "\($0): " } ?? "") + render($0.value) }.joined(separator: ", ") + ")"
     case .member(let base, let name, _): return "\(render(base)).\(name)"
     case .closure(let c): return "{\(c.parameters.map(\.name).joined(separator: ","))|\(c.body.count)}"
     case .implicitMember(let n): return ".\(n)"
