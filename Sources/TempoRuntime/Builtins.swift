@@ -163,6 +163,9 @@ enum Builtins {
     if values.count == 1, let only = values.first {
       values = try Sequences.elements(of: only, limits: args.limits) ?? [only]
     }
+    if values.contains(where: { if case .double = $0 { return true } else { return false } }) {
+      values = values.map(Numbers.promotingInt)
+    }
     guard let result = try Ordering.extreme(values, smallest: smallest) else {
       throw RuntimeError(
         .valueError, "\(smallest ? "min" : "max") of an empty sequence", help: "check that the array has elements first"

@@ -90,6 +90,10 @@ public struct Signature: Sendable {
     return "\(name)(\(list.joined(separator: ", ")))" + (returns == "Void" ? "" : " -> \(returns)")
   }
 
+  /// The label a trailing closure carries: it fills the next parameter that takes a
+  /// closure or has no default, whatever that parameter's label (Swift's forward scan).
+  static let trailingClosureLabel = "{trailing closure}"
+
   /// The labels a positional call stands for: each parameter's own, the variadic one repeated.
   static func positionalLabels(_ parameters: [ParameterSpec], count: Int) -> [String?] {
     var labels: [String?] = []
@@ -113,6 +117,27 @@ public struct Signature: Sendable {
     var p = 0
     for (label, value) in zip(labels, values) {
       var matched = false
+      if label == Signature.trailingClosureLabel {
+        // Prefer a parameter that takes a closure or needs an argument; otherwise the next.
+        let start = p
+        var chosen: Int?
+        for index in p..<parameters.count {
+          let parameter = parameters[index]
+          if !parameter.hasDefault || parameter.type.contains("->") || parameter.type == "function" {
+            chosen = index
+            break
+          }
+        }
+        if chosen == nil, start < parameters.count { chosen = start }
+        guard let chosen else {
+          throw RuntimeError(
+            .typeError, "extra trailing closure passed in call to '\(function)'",
+            help: "'\(function)' is declared as \(rendered(name: function))")
+        }
+        bound[chosen] = value
+        p = chosen + 1
+        continue
+      }
       while p < parameters.count {
         let parameter = parameters[p]
         if parameter.label == label {

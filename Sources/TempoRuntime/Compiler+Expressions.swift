@@ -114,7 +114,7 @@ extension Compiler {
 
   func compileCall(_ callee: Expr, _ arguments: [Argument], range: SourceRange) -> Node {
     let argumentNodes = arguments.map { compileExpression($0.value) }
-    let labels = arguments.map(\.label)
+    let labels = arguments.map { $0.isTrailingClosure ? Signature.trailingClosureLabel : $0.label }
     if case .member(let base, let name, let nameRange) = callee.kind, MutatingMethods.allNames.contains(name),
       base.isAssignable, let (place, constantName) = compilePlaceQuietly(base)
     {

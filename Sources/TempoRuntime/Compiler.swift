@@ -97,7 +97,12 @@ final class Compiler {
       _ = expression
       compiled[compiled.count - 1] = ResultStatement(node.expression)
     }
-    return Program(statements: compiled, slotCount: scope.slotCount)
+    // Top-level functions exist from the start of the cell (as in a Swift main file), so a
+    // cell may call a function it declares further down. They capture nothing, so moving
+    // their creation first changes nothing else.
+    let functions = compiled.filter { $0 is FunctionStatement }
+    let others = compiled.filter { !($0 is FunctionStatement) }
+    return Program(statements: functions + others, slotCount: scope.slotCount)
   }
 
   // MARK: - Names
@@ -131,7 +136,7 @@ final class Compiler {
   /// not when the line runs.
   func resolveUse(_ name: String, at range: SourceRange) -> Resolution {
     if let resolution = resolve(name, in: scope) { return resolution }
-    if cellDeclarations[name] == nil, !environment.globals.isDefined(name) {
+    if cellDeclarations[name] == nil, !environment.globals.isKnown(name) {
       errors.append(environment.unknownName(name, at: range, extra: Array(cellDeclarations.keys) + scopeNames()))
     }
     return .global(slot: environment.globals.slot(for: name))

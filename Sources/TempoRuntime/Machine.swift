@@ -118,6 +118,8 @@ final class Globals {
     var isConstant: Bool
     var type: RuntimeType?
     var isBuiltin: Bool
+    /// A cell declared it (perhaps without a value yet: `var total: Int`).
+    var isDeclared = false
   }
 
   private(set) var storage: UnsafeMutablePointer<Value>
@@ -157,12 +159,19 @@ final class Globals {
     info[slot].isConstant = isConstant
     info[slot].type = type
     info[slot].isBuiltin = isBuiltin
+    info[slot].isDeclared = true
   }
 
   func isDefined(_ name: String) -> Bool {
     guard let slot = slots[name] else { return false }
     if case .undefined = storage[slot] { return false }
     return true
+  }
+
+  /// Defined, or declared by a cell without a value yet.
+  func isKnown(_ name: String) -> Bool {
+    guard let slot = slots[name] else { return false }
+    return info[slot].isDeclared || isDefined(name)
   }
 
   func value(named name: String) -> Value? {

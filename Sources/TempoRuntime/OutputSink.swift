@@ -25,19 +25,28 @@ public final class CollectingOutput: OutputSink {
   public private(set) var clearCount = 0
   /// Lines `input(…)` returns, in order; when empty, `input` fails.
   public var pendingInput: [String]
+  /// Help and displayed values go to standard output too, as in a terminal.
+  public var helpToStandardOutput: Bool
 
-  public init(input: [String] = []) {
+  public init(input: [String] = [], helpToStandardOutput: Bool = false) {
     self.pendingInput = input
+    self.helpToStandardOutput = helpToStandardOutput
   }
 
   public func writeStandardOutput(_ text: String) { standardOutput += text }
   public func writeStandardError(_ text: String) { standardError += text }
-  public func display(_ value: Value) { displayed.append(value) }
+  public func display(_ value: Value) {
+    displayed.append(value)
+    if helpToStandardOutput { standardOutput += value.description + "\n" }
+  }
   public func clearOutput(wait: Bool) {
     clearCount += 1
     standardOutput = ""
   }
-  public func showHelp(_ text: String) { helpTexts.append(text) }
+  public func showHelp(_ text: String) {
+    helpTexts.append(text)
+    if helpToStandardOutput { standardOutput += text + "\n" }
+  }
   public func readLine(prompt: String, isPassword: Bool) throws -> String {
     standardOutput += prompt
     guard !pendingInput.isEmpty else {

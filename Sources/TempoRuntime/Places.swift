@@ -125,7 +125,9 @@ final class GlobalPlace: Place {
   }
   override func set(_ m: Machine, _ value: Value) throws {
     let pointer = m.globals.storage + slot
-    if case .undefined = pointer.pointee { throw m.environment.unknownName(name, at: range) }
+    if case .undefined = pointer.pointee, !m.globals.info[slot].isDeclared {
+      throw m.environment.unknownName(name, at: range)
+    }
     let value = try Assignment.checked(value, m.globals.info[slot].type, name: name, at: range)
     pointer.pointee = Assignment.converted(value, replacing: pointer.pointee)
   }

@@ -87,7 +87,15 @@ public final class TypeObject: HostObject {
         name: "String",
         documentation: conversionDoc(
           "String", "The value as text, as print shows it.", example: "String(2.5)  // \"2.5\"")
-      ) { value, _ in .string(value.description) },
+      ) { value, _ in
+        // String("abc".reversed()): a sequence of characters becomes the text they spell.
+        if case .array(let elements) = value, !elements.isEmpty,
+          elements.allSatisfy({ if case .string(let s) = $0 { return s.count == 1 } else { return false } })
+        {
+          return .string(elements.map(\.description).joined())
+        }
+        return .string(value.description)
+      },
       TypeObject(
         name: "Bool",
         documentation: conversionDoc(

@@ -162,6 +162,11 @@ final class UserFunction: Callable {
     let signature = Signature(specs, returns: template.returnType?.description ?? "Void")
     let labels = labels ?? Signature.positionalLabels(specs, count: given.count)
     if template.isClosure {
+      // `{ (key, value) in … }` over pairs: one tuple argument spreads over the parameters.
+      if given.count == 1, specs.count > 1, case .tuple(let elements) = given[0], elements.count == specs.count {
+        for value in elements { m.push(value) }
+        return
+      }
       guard given.count == specs.count else {
         throw RuntimeError(
           .typeError,

@@ -120,11 +120,13 @@ extension Parser {
       } else if token.isPunctuation(.leftBrace), allowTrailingClosure, !token.startsLine {
         let closure = try parseClosure()
         if case .call(let callee, var arguments) = expression.kind {
-          arguments.append(Argument(label: nil, labelRange: nil, value: closure))
+          arguments.append(Argument(label: nil, labelRange: nil, value: closure, isTrailingClosure: true))
           expression = Expr(.call(callee: callee, arguments: arguments), expression.range.to(closure.range))
         } else {
           expression = Expr(
-            .call(callee: expression, arguments: [Argument(label: nil, labelRange: nil, value: closure)]),
+            .call(
+              callee: expression,
+              arguments: [Argument(label: nil, labelRange: nil, value: closure, isTrailingClosure: true)]),
             expression.range.to(closure.range))
         }
       } else if token.isOperator("?"), !token.spaceBefore, isStatementEnd(peek()) {

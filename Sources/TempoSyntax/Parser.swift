@@ -38,6 +38,20 @@ public struct Parser {
     self.tokens = tokens
   }
 
+  /// Swift words Tempo does not have, with what to write instead.
+  static let unsupportedKeywords: [String: String] = [
+    "struct": "use a dictionary or a tuple to group values",
+    "class": "use a dictionary or a tuple to group values",
+    "enum": "use strings or implicit members such as '.tanh'",
+    "protocol": "Tempo is dynamically typed; no protocols are needed",
+    "extension": "write a function that takes the value instead",
+    "switch": "use 'if' / 'else if' chains",
+    "import": "everything Tempo offers is already in scope",
+    "defer": "put the code at the end of the block",
+    "throw": "report the problem with 'warn' and 'return'",
+    "do": "use '{ … }' blocks in 'if' or a function",
+  ]
+
   /// Thrown inside a statement to abandon it after its diagnostic has been recorded.
   struct Abandon: Error {}
 
@@ -252,6 +266,20 @@ public struct Parser {
       return Stmt(.continueStatement, advance().range)
     case .keyword(.else):
       throw fail("'else' without an 'if'", at: current.range)
+    case .keyword(.underscore) where peek().isOperator("="):
+      // `_ = f()`: evaluate and discard, as a declaration that binds nothing.
+      let wildcard = advance()
+      _ = advance()
+      let value = try parseExpression()
+      return Stmt(
+        .declaration(isConstant: true, pattern: .wildcard(wildcard.range), type: nil, value: value),
+        SourceRange(start, value.range.end))
+    case .identifier(let word)
+    where Parser.unsupportedKeywords[word] != nil && !peek().startsLine
+      && !peek().isPunctuation(.leftParen) && !peek().isPunctuation(.dot) && !peek().isPunctuation(.leftBracket)
+      && !(peek().kind == .op("=")) && !peek().isEnd:
+      throw fail(
+        "'\(word)' is not part of the Tempo language", at: current.range, help: Parser.unsupportedKeywords[word])
     default:
       let expression = try parseExpression()
       if case .op(let op) = current.kind, ["=", "+=", "-=", "*=", "/=", "%="].contains(op) {

@@ -54,6 +54,8 @@ public struct Argument: Sendable {
   public var label: String?
   public var labelRange: SourceRange?
   public var value: Expr
+  /// A closure written after the parentheses, which fills a parameter whatever its label.
+  public var isTrailingClosure = false
 }
 
 public struct Closure: Sendable {

@@ -5,8 +5,9 @@ public final class TestSession {
   public let environment = Environment()
   public let output: CollectingOutput
 
-  public init(input: [String] = [], maximumSteps: Int? = nil) {
-    output = CollectingOutput(input: input)
+  /// - Parameter terminal: show help and displayed values in standard output, as `tempo run` does.
+  public init(input: [String] = [], maximumSteps: Int? = nil, terminal: Bool = false) {
+    output = CollectingOutput(input: input, helpToStandardOutput: terminal)
     environment.limits.maximumSteps = maximumSteps
   }
 

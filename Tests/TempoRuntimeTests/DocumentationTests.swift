@@ -32,9 +32,11 @@ struct DocumentationTests {
     let examples = MarkdownExamples.pairs(in: text)
     #expect(examples.count >= 20)
     for example in examples {
-      let session = TestSession(maximumSteps: 10_000_000)
-      let outcome = session.run(example.code, name: "<example line \(example.line)>")
-      #expect(outcome.error == nil, "example at line \(example.line): \(outcome.error?.rendered ?? "")")
+      let session = TestSession(maximumSteps: 10_000_000, terminal: true)
+      for cell in FixtureExpectations.cells(of: example.code) {
+        let outcome = session.run(cell.text, name: "<example line \(example.line)>")
+        #expect(outcome.error == nil, "example at line \(example.line): \(outcome.error?.rendered ?? "")")
+      }
       #expect(session.output.standardOutput == example.output, "example at line \(example.line)")
     }
   }
