@@ -48,7 +48,10 @@ extension Compiler {
       let right = compileExpression(rhs)
       switch op {
       case "&&", "||": return LogicalNode(isAnd: op == "&&", lhs: left, rhs: right, range: range)
-      case "??": return NilCoalescingNode(lhs: left, rhs: right, range: range)
+      case "??":
+        let node = NilCoalescingNode(lhs: left, rhs: right, range: range)
+        if case .double? = staticType(lhs) { node.promotesDefault = true }
+        return node
       default:
         guard let binary = BinaryOperator(rawValue: op) else {
           error(.syntaxError, "unknown operator '\(op)'", at: opRange)
@@ -74,6 +77,8 @@ extension Compiler {
       return compileFunction(
         name: "closure", parameters: closure.parameters, returnType: closure.returnType, body: closure.body,
         range: range, isClosure: true, hasExplicitParameters: closure.hasExplicitParameters)
+    case .forceUnwrap(let base):
+      return ForceUnwrapNode(base: compileExpression(base), range: range)
     case .operatorFunction(let op):
       return ConstantNode(.function(OperatorFunctions.function(for: op)), range: range)
     case .help(let subject):
@@ -118,9 +123,21 @@ extension Compiler {
     if case .member(let base, let name, let nameRange) = callee.kind, MutatingMethods.allNames.contains(name),
       base.isAssignable, let (place, constantName) = compilePlaceQuietly(base)
     {
-      return MutatingCallNode(
+      if let constantName {
+        switch staticType(base) {
+        case .array?, .dictionary?, .string?:
+          error(
+            .typeError,
+            "cannot use mutating member '\(name)' on immutable value: '\(constantName)' is a 'let' constant",
+            at: nameRange, help: "change 'let' to 'var' where '\(constantName)' is declared")
+        default: break
+        }
+      }
+      let node = MutatingCallNode(
         place: place, name: name, nameRange: nameRange, arguments: argumentNodes, labels: labels,
         constantName: constantName, range: range)
+      if case .array(let element)? = place.declaredType { node.elementType = element }
+      return node
     }
     if case .name("help") = callee.kind, arguments.count == 1, arguments[0].label == nil,
       resolve("help", in: scope) == nil, !isShadowedGlobal("help")
@@ -130,6 +147,47 @@ extension Compiler {
         subject: argumentNodes[0], text: file.slice(subject.range.start..<subject.range.end), range: range)
     }
     return CallNode(callee: compileExpression(callee), arguments: argumentNodes, labels: labels, range: range)
+  }
+
+  /// The declared type of a global: from this cell's declaration if it has one, else the
+  /// session's.
+  func globalType(_ slot: Int) -> RuntimeType? {
+    if let pending = globalDeclarations.last(where: { $0.slot == slot }) { return pending.type }
+    return environment.globals.info[slot].type
+  }
+
+  /// What the compiler knows of an expression's type without running it, for the few
+  /// places where Swift's static typing changes a value (`d[k] ?? 0` on `[String: Double]`).
+  func staticType(_ expression: Expr) -> RuntimeType? {
+    switch expression.kind {
+    case .integer: return .int
+    case .float: return .double
+    case .string: return .string
+    case .bool: return .bool
+    case .array(let elements):
+      return .array(elements.first.flatMap(staticType) ?? .any)
+    case .dictionary: return .dictionary(.any, .any)
+    case .name(let name):
+      switch resolve(name, in: scope) {
+      case .local(let variable)?: return variable.type ?? variable.inferredType
+      case .capture(_, let info)?: return info.type
+      default:
+        guard let slot = environment.globals.slots[name] else { return nil }
+        return globalType(slot) ?? inferredGlobalTypes[slot] ?? environment.inferredGlobalTypes[slot]
+      }
+    case .subscriptAccess(let base, _):
+      switch staticType(base) {
+      case .array(let element)?: return element
+      case .dictionary(_, let value)?: return value
+      default: return nil
+      }
+    case .call(let callee, _):
+      if case .name(let name) = callee.kind, let type = RuntimeType.builtinNames[name], cellDeclarations[name] == nil {
+        return type
+      }
+      return nil
+    default: return nil
+    }
   }
 
   func isShadowedGlobal(_ name: String) -> Bool {
@@ -173,16 +231,25 @@ extension Compiler {
     switch expression.kind {
     case .name(let name):
       if assigning, let constant = rootConstantName(expression) {
-        error(
-          .typeError, "cannot assign to value: '\(constant)' is a 'let' constant", at: range,
-          help: "change 'let' to 'var' where '\(constant)' is declared")
+        var help = "change 'let' to 'var' where '\(constant)' is declared"
+        if case .local(let variable)? = resolve(name, in: scope), variable.isParameter {
+          help = "parameters are constants; copy it first: 'var \(constant) = \(constant)'"
+        }
+        error(.typeError, "cannot assign to value: '\(constant)' is a 'let' constant", at: range, help: help)
       }
+      let place: Place
       switch resolveUse(name, at: range) {
-      case .local(let variable): return LocalPlace(variable, range: range)
+      case .local(let variable):
+        place = LocalPlace(variable, range: range)
+        place.declaredType = variable.type
       case .capture(let index, let info):
-        return CapturePlace(index: index, name: name, type: info.type, range: range)
-      case .global(let slot): return GlobalPlace(slot: slot, name: name, range: range)
+        place = CapturePlace(index: index, name: name, type: info.type, range: range)
+        place.declaredType = info.type
+      case .global(let slot):
+        place = GlobalPlace(slot: slot, name: name, range: range)
+        place.declaredType = globalType(slot)
       }
+      return place
     case .subscriptAccess(let base, let arguments):
       if assigning, let constant = rootConstantName(base) {
         error(
@@ -192,7 +259,13 @@ extension Compiler {
       }
       guard let basePlace = compilePlace(base, assigning: false) else { return nil }
       let (index, defaultValue) = compileSubscriptArguments(arguments, range: range)
-      return SubscriptPlace(base: basePlace, index: index, defaultValue: defaultValue, range: range)
+      let place = SubscriptPlace(base: basePlace, index: index, defaultValue: defaultValue, range: range)
+      switch basePlace.declaredType {
+      case .array(let element)?: place.declaredType = element
+      case .dictionary(_, let value)?: place.declaredType = value
+      default: break
+      }
+      return place
     case .tupleElement(let base, let index):
       if assigning, let constant = rootConstantName(base) {
         error(
@@ -201,7 +274,9 @@ extension Compiler {
         return nil
       }
       guard let basePlace = compilePlace(base, assigning: false) else { return nil }
-      return TupleElementPlace(base: basePlace, index: index, range: range)
+      let place = TupleElementPlace(base: basePlace, index: index, range: range)
+      if case .tuple(let types)? = basePlace.declaredType, index < types.count { place.declaredType = types[index] }
+      return place
     case .member(let base, let name, _):
       return MemberPlace(base: compileExpression(base), name: name, range: range)
     default:

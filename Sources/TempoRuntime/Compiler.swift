@@ -16,6 +16,9 @@ final class FunctionScope {
   var captures: [CaptureInfo] = []
   var captureKeys: [String: Int] = [:]
   var loopDepth = 0
+  /// The declared result type of the function being compiled, checked at each `return`.
+  var returnType: RuntimeType?
+  var functionName = ""
   /// Whether the closure names `$0`, `$1`, … (then its parameters are those).
   var anonymousParameterCount = 0
   var hasExplicitParameters = true
@@ -58,8 +61,16 @@ final class Compiler {
   var scope: FunctionScope
   /// Names the cell declares at top level, with whether each is a `let`.
   var cellDeclarations: [String: Bool] = [:]
+  /// Functions the cell declares at top level (usable anywhere in it).
+  var cellFunctionNames: Set<String> = []
   /// Top-level names already declared while compiling, to catch redeclarations.
   var declaredSoFar: Set<String> = []
+  /// Parameter and result types a function-type annotation gives the closure being declared.
+  var closureContext: (parameters: [RuntimeType], result: RuntimeType?)?
+  /// Types known from this cell's global declarations' values.
+  var inferredGlobalTypes: [Int: RuntimeType] = [:]
+  /// Binders of functions declared ahead of their block, by statement start.
+  var predeclaredFunctions: [Int: Binder] = [:]
   /// Global declarations to record once the cell compiles.
   var globalDeclarations: [(slot: Int, isConstant: Bool, type: RuntimeType?)] = []
 
@@ -83,8 +94,8 @@ final class Compiler {
   func compileCell(_ statements: [Stmt]) -> Program {
     for statement in statements {
       switch statement.kind {
-      case .declaration(let isConstant, let pattern, _, _):
-        for name in pattern.names { cellDeclarations[name.0] = isConstant }
+      case .declaration(let isConstant, let pattern, _, let value):
+        for name in pattern.names { cellDeclarations[name.0] = isConstant && value != nil }
       case .function(let declaration):
         cellDeclarations[declaration.name] = true
       default: break
@@ -136,7 +147,11 @@ final class Compiler {
   /// not when the line runs.
   func resolveUse(_ name: String, at range: SourceRange) -> Resolution {
     if let resolution = resolve(name, in: scope) { return resolution }
-    if cellDeclarations[name] == nil, !environment.globals.isKnown(name) {
+    // Top-level code sees the cell's variables from their declaration on; function bodies
+    // run later and see all of them.
+    let declaredInCell =
+      scope.isCell ? declaredSoFar.contains(name) || cellFunctionNames.contains(name) : cellDeclarations[name] != nil
+    if !declaredInCell, !environment.globals.isKnown(name) {
       errors.append(environment.unknownName(name, at: range, extra: Array(cellDeclarations.keys) + scopeNames()))
     }
     return .global(slot: environment.globals.slot(for: name))
@@ -174,7 +189,7 @@ final class Compiler {
     case .function(let parameters, let result, _):
       _ = parameters.map(resolveType)
       _ = resolveType(result)
-      return .function
+      return .function(annotation.description)
     }
   }
 
@@ -187,7 +202,22 @@ final class Compiler {
   }
 
   func compileBlockContents(_ statements: [Stmt]) -> [Statement] {
-    statements.compactMap(compileStatement)
+    // Functions of a block are declared before anything in it is compiled, so functions may
+    // call each other whatever their order (mutual recursion).
+    for statement in statements {
+      guard case .function(let declaration) = statement.kind else { continue }
+      if scope.declaresGlobals {
+        // Checked for redeclaration in source order, when the statement itself compiles.
+        let slot = environment.globals.slot(for: declaration.name)
+        globalDeclarations.append((slot, true, nil))
+        cellFunctionNames.insert(declaration.name)
+        predeclaredFunctions[statement.range.start] = .global(slot: slot, name: declaration.name)
+      } else {
+        predeclaredFunctions[statement.range.start] = declare(
+          .name(declaration.name, declaration.nameRange), isConstant: true, type: nil)
+      }
+    }
+    return statements.compactMap(compileStatement)
   }
 
   func compileStatement(_ statement: Stmt) -> Statement? {
@@ -196,18 +226,44 @@ final class Compiler {
       return ExpressionStatement(compileExpression(expression))
     case .declaration(let isConstant, let pattern, let annotation, let value):
       let type = resolveType(annotation)
+      if case .function(let parameters, let result, _)? = annotation, case .closure? = value?.kind {
+        closureContext = (parameters.map { resolveType($0) ?? .any }, resolveType(result))
+      }
       let node = value.map(compileExpression)
-      let binder = declare(pattern, isConstant: isConstant, type: pattern.isSingleName ? type : nil)
+      // `let x: Int` with no value is assigned later; it is treated as a variable.
+      let binder = declare(pattern, isConstant: isConstant && value != nil, type: pattern.isSingleName ? type : nil)
+      if let inferred = type ?? value.flatMap(staticType) {
+        switch binder {
+        case .local(let variable): variable.inferredType = inferred
+        case .global(let slot, _): inferredGlobalTypes[slot] = inferred
+        default: break
+        }
+      }
       return DeclarationStatement(
         binder: binder, value: node, type: type, name: pattern.names.first?.0 ?? "_", range: statement.range)
     case .assignment(let target, let op, let value):
       let valueNode = compileExpression(value)
+      if case .tuple(let elements) = target.kind {
+        guard op == "=" else {
+          error(
+            .syntaxError, "'\(op)' cannot assign to a tuple", at: target.range, help: "assign each element on its own")
+          return nil
+        }
+        let places = elements.compactMap { compilePlace($0, assigning: true) }
+        guard places.count == elements.count else { return nil }
+        return TupleAssignmentStatement(places: places, value: valueNode, range: statement.range)
+      }
       guard let place = compilePlace(target, assigning: true) else { return nil }
       let binary = op == "=" ? nil : BinaryOperator(compound: op)
       return AssignmentStatement(
         place: place, op: binary, value: valueNode, opRange: target.range, range: statement.range)
     case .function(let declaration):
-      let binder = declare(.name(declaration.name, declaration.nameRange), isConstant: true, type: nil)
+      if scope.declaresGlobals {
+        checkRedeclaration(declaration.name, at: declaration.nameRange)
+      }
+      let binder =
+        predeclaredFunctions[statement.range.start]
+        ?? declare(.name(declaration.name, declaration.nameRange), isConstant: true, type: nil)
       let closure = compileFunction(
         name: declaration.name, parameters: declaration.parameters, returnType: declaration.returnType,
         body: declaration.body, range: statement.range, isClosure: false)
@@ -218,7 +274,10 @@ final class Compiler {
           .syntaxError, "return invalid outside of a func", at: statement.range,
           help: "a cell's last expression is its result; remove 'return'")
       }
-      return ReturnStatement(value: value.map(compileExpression), range: statement.range)
+      let node = ReturnStatement(value: value.map(compileExpression), range: statement.range)
+      node.type = scope.returnType
+      node.functionName = scope.functionName
+      return node
     case .ifStatement(let branches, let elseBody):
       var compiled: [(CompiledCondition, [Statement])] = []
       for branch in branches {
@@ -284,9 +343,9 @@ final class Compiler {
     switch condition {
     case .expression(let expression):
       return .expression(compileExpression(expression))
-    case .optionalBinding(let name, let range, let value):
+    case .optionalBinding(let name, let range, let value, let isConstant):
       let node = compileExpression(value)
-      let variable = scope.declare(name, isConstant: true, type: nil, range: range)
+      let variable = scope.declare(name, isConstant: isConstant, type: nil, range: range)
       return .binding(variable, node)
     }
   }
@@ -296,12 +355,7 @@ final class Compiler {
     guard scope.declaresGlobals else { return declareLocal(pattern, isConstant: isConstant, type: type) }
     switch pattern {
     case .name(let name, let range):
-      if declaredSoFar.contains(name) {
-        error(
-          .syntaxError, "invalid redeclaration of '\(name)'", at: range,
-          help: "give it another name, or assign with '\(name) = …' if it is a 'var'")
-      }
-      declaredSoFar.insert(name)
+      checkRedeclaration(name, at: range)
       let slot = environment.globals.slot(for: name)
       globalDeclarations.append((slot, isConstant, type))
       return .global(slot: slot, name: name)
@@ -309,6 +363,16 @@ final class Compiler {
     case .tuple(let elements, let range):
       return .tuple(elements.map { declare($0, isConstant: isConstant, type: nil) }, range)
     }
+  }
+
+  /// A top-level name may be declared once per cell.
+  func checkRedeclaration(_ name: String, at range: SourceRange) {
+    if declaredSoFar.contains(name) {
+      error(
+        .syntaxError, "invalid redeclaration of '\(name)'", at: range,
+        help: "give it another name, or assign with '\(name) = …' if it is a 'var'")
+    }
+    declaredSoFar.insert(name)
   }
 
   func declareLocal(_ pattern: Pattern, isConstant: Bool, type: RuntimeType? = nil) -> Binder {
@@ -332,6 +396,8 @@ final class Compiler {
     name: String, parameters: [Parameter], returnType: TypeAnnotation?, body: [Stmt], range: SourceRange,
     isClosure: Bool, hasExplicitParameters: Bool = true
   ) -> ClosureNode {
+    let context = closureContext
+    closureContext = nil
     let template = FunctionTemplate(name: name, file: file, range: range, isClosure: isClosure)
     let child = FunctionScope(parent: scope, isCell: false)
     child.hasExplicitParameters = hasExplicitParameters
@@ -341,28 +407,33 @@ final class Compiler {
 
     var compiledParameters: [FunctionTemplate.CompiledParameter] = []
     var seen: Set<String> = []
-    for parameter in parameters {
-      let type = resolveType(parameter.type)
+    for (index, parameter) in parameters.enumerated() {
+      let type =
+        resolveType(parameter.type) ?? context.flatMap { index < $0.parameters.count ? $0.parameters[index] : nil }
       let defaultNode = parameter.defaultValue.map(compileExpression)
       if parameter.name != "_", seen.contains(parameter.name) {
         error(.syntaxError, "invalid redeclaration of '\(parameter.name)'", at: parameter.nameRange)
       }
       seen.insert(parameter.name)
       let variable = child.declare(parameter.name, isConstant: true, type: type, range: parameter.nameRange)
+      variable.isParameter = true
       compiledParameters.append(
         .init(label: parameter.label, name: parameter.name, type: type, defaultValue: defaultNode, variable: variable))
     }
     if !hasExplicitParameters {
       let count = Compiler.anonymousParameterCount(in: body)
       for index in 0..<count {
-        let variable = child.declare("$\(index)", isConstant: true, type: nil, range: range)
+        let type = context.flatMap { index < $0.parameters.count ? $0.parameters[index] : nil }
+        let variable = child.declare("$\(index)", isConstant: true, type: type, range: range)
         compiledParameters.append(
-          .init(label: nil, name: "$\(index)", type: nil, defaultValue: nil, variable: variable))
+          .init(label: nil, name: "$\(index)", type: type, defaultValue: nil, variable: variable))
       }
     }
     template.parameters = compiledParameters
+    child.returnType = resolveType(returnType) ?? context?.result
+    child.functionName = name
     template.parameterLabels = compiledParameters.map(\.label)
-    template.returnType = resolveType(returnType)
+    template.returnType = child.returnType
     if body.count == 1, case .expression(let expression) = body[0].kind {
       template.singleExpression = compileExpression(expression)
     } else {

@@ -15,6 +15,8 @@ public final class Environment {
   public private(set) var hostTypeNames: Set<String> = []
   /// Documentation of every builtin by name.
   public private(set) var documentation: [String: Documentation] = [:]
+  /// Types known from globals' initial values, by slot (see `Compiler.staticType`).
+  var inferredGlobalTypes: [Int: RuntimeType] = [:]
   /// How many cells have been executed (the default cell name uses it).
   public private(set) var cellCount = 0
 
@@ -94,7 +96,9 @@ public final class Environment {
     }
     for declaration in compiler.globalDeclarations {
       globals.declare(declaration.slot, isConstant: declaration.isConstant, type: declaration.type)
+      inferredGlobalTypes[declaration.slot] = nil
     }
+    for (slot, type) in compiler.inferredGlobalTypes { inferredGlobalTypes[slot] = type }
     let machine = Machine(environment: self, output: output, limits: limits)
     machine.reserve(program.slotCount)
     machine.returnValue = .void

@@ -11,6 +11,11 @@ enum Members {
   static func get(_ value: Value, _ name: String, _ m: Machine) throws -> Value {
     if case .host(let object) = value {
       if let member = try object.member(name) { return member }
+      if let type = object as? TypeObject {
+        let near = Suggestions.closest(to: name, among: type.memberNames)
+        throw RuntimeError(
+          .typeError, "type '\(type.name)' has no member '\(name)'", help: near.map { "did you mean '\($0)'?" })
+      }
       throw noMember(value, name, candidates: object.memberNames)
     }
     if let property = try property(value, name) { return property }

@@ -20,6 +20,10 @@ final class LocalVariable {
   let range: SourceRange
   /// A closure refers to it, so it lives in a `Box` (`Value.cell`) from its declaration on.
   var isCaptured = false
+  /// A function parameter (constant, and said so in messages).
+  var isParameter = false
+  /// The type its initial value is known to have (not enforced; see `Compiler.staticType`).
+  var inferredType: RuntimeType?
 
   init(name: String, slot: Int, isConstant: Bool, type: RuntimeType?, range: SourceRange) {
     self.name = name
@@ -96,7 +100,14 @@ final class GlobalGet: Node {
   }
   override func eval(_ m: Machine) throws -> Value {
     let value = m.globals.storage[slot]
-    if case .undefined = value { throw m.environment.unknownName(name, at: range) }
+    if case .undefined = value {
+      if m.globals.info[slot].isDeclared {
+        throw RuntimeError(
+          .nameError, "variable '\(name)' used before being initialized", at: range,
+          help: "assign '\(name)' a value before this line")
+      }
+      throw m.environment.unknownName(name, at: range)
+    }
     return value
   }
 }
@@ -282,6 +293,8 @@ final class LogicalNode: Node {
 final class NilCoalescingNode: Node {
   let lhs: Node
   let rhs: Node
+  /// The left side is a `Double?`, so an Int default becomes a Double (as a literal would).
+  var promotesDefault = false
   init(lhs: Node, rhs: Node, range: SourceRange) {
     self.lhs = lhs
     self.rhs = rhs
@@ -289,7 +302,10 @@ final class NilCoalescingNode: Node {
   }
   override func eval(_ m: Machine) throws -> Value {
     let value = try lhs.eval(m)
-    if case .nil = value { return try rhs.eval(m) }
+    if case .nil = value {
+      let fallback = try rhs.eval(m)
+      return promotesDefault ? Numbers.promotingInt(fallback) : fallback
+    }
     return value
   }
 }
@@ -438,6 +454,24 @@ final class ClosureNode: Node {
   }
 }
 
+/// `x!`: nil is an error instead of a crash.
+final class ForceUnwrapNode: Node {
+  let base: Node
+  init(base: Node, range: SourceRange) {
+    self.base = base
+    super.init(range: range)
+  }
+  override func eval(_ m: Machine) throws -> Value {
+    let value = try base.eval(m)
+    if case .nil = value {
+      throw RuntimeError(
+        .valueError, "unexpectedly found nil while unwrapping an Optional value", at: range,
+        help: "check for nil first: 'if let x = …' or give a default with '??'")
+    }
+    return value
+  }
+}
+
 /// `x?` and `help(x)`: documentation to the pager.
 final class HelpNode: Node {
   let subject: Node
@@ -462,6 +496,8 @@ final class MutatingCallNode: Node {
   let arguments: [Node]
   let labels: [String?]
   let constantName: String?
+  /// The element type of a typed array receiver: appended values are converted to it.
+  var elementType: RuntimeType?
   init(
     place: Place, name: String, nameRange: SourceRange, arguments: [Node], labels: [String?],
     constantName: String?, range: SourceRange
@@ -494,6 +530,13 @@ final class MutatingCallNode: Node {
           "cannot use mutating member '\(name)' on immutable value: '\(constantName)' is a 'let' constant",
           at: nameRange, help: "change 'let' to 'var' where '\(constantName)' is declared")
       }
+      if let elementType, name == "append" || name == "insert", !values.isEmpty {
+        values = try values.enumerated().map { index, value in
+          let label = index < labels.count ? labels[index] : nil
+          guard label == nil || label == "contentsOf" else { return value }
+          return try convertElement(value, to: elementType, isSequence: label == "contentsOf", m)
+        }
+      }
       var result: Value = .void
       try place.modify(m) { value in
         result = try Members.callMutating(&value, name, values, labels, m)
@@ -505,11 +548,42 @@ final class MutatingCallNode: Node {
   }
 }
 
+extension MutatingCallNode {
+  func convertElement(_ value: Value, to type: RuntimeType, isSequence: Bool, _ m: Machine) throws -> Value {
+    if isSequence {
+      guard let elements = try Sequences.elements(of: value, limits: m.limits) else { return value }
+      return .array(try elements.map { try convertElement($0, to: type, isSequence: false, m) })
+    }
+    guard let converted = type.coerce(value) else {
+      throw RuntimeError(
+        .typeError, "cannot convert value of type '\(value.typeName)' to expected argument type '\(type)'",
+        at: range, help: "the array holds '\(type)' elements")
+    }
+    return converted
+  }
+}
+
 /// Turns whatever is being called into something invocable.
 enum Calls {
   static func function(from value: Value, at range: SourceRange) throws -> Callable {
     switch value {
     case .function(let function): return function
+    case .array(let elements) where elements.count == 1:
+      // `[Int]()`, `[Double](repeating: 0, count: 3)`: an array type used as a constructor.
+      if case .host(let type) = elements[0], type is TypeObject,
+        case .function(let function)? = try TypeObject.named("Array").member("callAsFunction")
+      {
+        return function
+      }
+      throw RuntimeError(.typeError, "cannot call value of non-function type '\(value.typeName)'", at: range)
+    case .dictionary(let map) where map.count == 1:
+      // `[String: Int]()`: an empty dictionary.
+      if case .host(let type) = map.keys[0], type is TypeObject {
+        return BuiltinFunction(name: "Dictionary", signature: Signature([], returns: "Dictionary")) { _ in
+          .dictionary(OrderedMap())
+        }
+      }
+      throw RuntimeError(.typeError, "cannot call value of non-function type '\(value.typeName)'", at: range)
     case .host(let object):
       if case .function(let function)? = try object.member("callAsFunction") { return function }
       throw RuntimeError(

@@ -7,6 +7,9 @@ import TempoSyntax
 /// entered, so they may read the variable itself (`a[a.count - 1] = 0`).
 class Place {
   let range: SourceRange
+  /// The type the place was declared with (`var xs: [Double]` gives `xs[i]` the type
+  /// `Double`); values stored into it are converted or rejected.
+  var declaredType: RuntimeType?
   init(range: SourceRange) { self.range = range }
 
   func get(_ m: Machine) throws -> Value { fatalError("subclass responsibility") }
@@ -166,6 +169,14 @@ final class SubscriptPlace: Place {
   }
   override func set(_ m: Machine, _ value: Value) throws {
     let key = try index.eval(m)
+    var value = value
+    if let type = declaredType, !value.isNil {
+      guard let converted = type.coerce(value) else {
+        throw RuntimeError(
+          .typeError, "cannot assign value of type '\(value.typeName)' to subscript of type '\(type)'", at: range)
+      }
+      value = converted
+    }
     do {
       try base.modify(m) { container in try Subscripts.set(&container, key, value, m) }
     } catch let error as RuntimeError {

@@ -15,7 +15,8 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
   case dictionary(RuntimeType, RuntimeType)
   case tuple([RuntimeType])
   case optional(RuntimeType)
-  case function
+  /// A function type, with its written form for messages: `(Int) -> Int`.
+  case function(String)
   case range
   /// A host type, matched by `HostObject.typeName`.
   case host(String)
@@ -31,7 +32,7 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
     case .dictionary(let k, let v): return "[\(k): \(v)]"
     case .tuple(let elements): return "(" + elements.map(\.description).joined(separator: ", ") + ")"
     case .optional(let w): return "\(w)?"
-    case .function: return "function"
+    case .function(let text): return text
     case .range: return "Range<Int>"
     case .host(let name): return name
     }

@@ -40,7 +40,9 @@ enum Subscripts {
         ? "indices start at 0; the last element is at count - 1"
         : count == 0
           ? "the \(typeName == "String" ? "string" : "array") is empty" : "valid indices are 0...\(count - 1)"
-      throw RuntimeError(.indexError, "index \(i) is out of range for a collection of \(count) elements", help: help)
+      throw RuntimeError(
+        .indexError, "index \(i) is out of range for a collection of \(count) element\(count == 1 ? "" : "s")",
+        help: help)
     }
     return i
   }

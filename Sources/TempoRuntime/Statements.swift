@@ -42,7 +42,17 @@ indirect enum Binder {
   func bind(_ value: Value, _ m: Machine, at range: SourceRange) throws {
     switch self {
     case .local(let variable):
-      m.local(variable.slot).pointee = variable.isCaptured ? .cell(Box(value)) : value
+      let slot = m.local(variable.slot)
+      guard variable.isCaptured else {
+        slot.pointee = value
+        return
+      }
+      // A closure made earlier in the block may already hold this variable's box.
+      if case .cell(let box) = slot.pointee, case .undefined = box.value {
+        box.value = value
+      } else {
+        slot.pointee = .cell(Box(value))
+      }
     case .global(let slot, _):
       m.globals.storage[slot] = value
     case .discard:
@@ -110,12 +120,45 @@ final class AssignmentStatement: Statement {
       return .normal
     }
     do {
+      let type = place.declaredType
       try place.modify(m) { current in
-        current = try Operators.binary(op, current, newValue, limits: m.limits)
+        let result = try Operators.binary(op, current, newValue, limits: m.limits)
+        if let type {
+          guard let converted = type.coerce(result) else {
+            throw RuntimeError(
+              .typeError,
+              "cannot convert value of type '\(result.typeName)' to expected argument type '\(type)'",
+              help: "the place is declared as '\(type)'")
+          }
+          current = converted
+        } else {
+          current = result
+        }
       }
     } catch let error as RuntimeError {
       throw error.located(at: opRange)
     }
+    return .normal
+  }
+}
+
+/// `(a, b) = (b, a)`: the right side is evaluated whole, then each place is assigned.
+final class TupleAssignmentStatement: Statement {
+  let places: [Place]
+  let value: Node
+  init(places: [Place], value: Node, range: SourceRange) {
+    self.places = places
+    self.value = value
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    let result = try value.eval(m)
+    guard case .tuple(let elements) = result, elements.count == places.count else {
+      throw RuntimeError(
+        .typeError, "cannot assign value of type '\(result.typeName)' to a tuple of \(places.count) places",
+        at: value.range, help: "the right side must be a tuple of \(places.count) elements")
+    }
+    for (place, element) in zip(places, elements) { try place.set(m, element) }
     return .normal
   }
 }
@@ -288,12 +331,24 @@ final class ContinueStatement: Statement {
 
 final class ReturnStatement: Statement {
   let value: Node?
+  /// The function's declared result type.
+  var type: RuntimeType?
+  var functionName = ""
   init(value: Node?, range: SourceRange) {
     self.value = value
     super.init(range: range)
   }
   override func exec(_ m: Machine) throws -> Flow {
-    m.returnValue = try value?.eval(m) ?? .void
+    var result = try value?.eval(m) ?? .void
+    if let type {
+      guard let converted = type.coerce(result) else {
+        throw RuntimeError(
+          .typeError, "cannot convert return expression of type '\(result.typeName)' to return type '\(type)'",
+          at: value?.range ?? range, help: "return a value of type '\(type)' from '\(functionName)'")
+      }
+      result = converted
+    }
+    m.returnValue = result
     return .returned
   }
 }
@@ -310,8 +365,14 @@ final class FunctionStatement: Statement {
   }
   override func exec(_ m: Machine) throws -> Flow {
     if case .local(let variable) = binder, variable.isCaptured {
-      let box = Box(.undefined)
-      m.local(variable.slot).pointee = .cell(box)
+      let slot = m.local(variable.slot)
+      let box: Box
+      if case .cell(let existing) = slot.pointee, case .undefined = existing.value {
+        box = existing
+      } else {
+        box = Box(.undefined)
+        slot.pointee = .cell(box)
+      }
       box.value = try closure.eval(m)
       return .normal
     }

@@ -45,7 +45,7 @@ struct SyntaxWalker {
   mutating func walk(_ condition: Condition) {
     switch condition {
     case .expression(let e): walk(e)
-    case .optionalBinding(_, _, let value): walk(value)
+    case .optionalBinding(_, _, let value, _): walk(value)
     }
   }
 
@@ -72,7 +72,7 @@ struct SyntaxWalker {
     case .call(let callee, let arguments), .subscriptAccess(let callee, let arguments):
       walk(callee)
       for argument in arguments { walk(argument.value) }
-    case .member(let base, _, _), .tupleElement(let base, _), .help(let base):
+    case .member(let base, _, _), .tupleElement(let base, _), .help(let base), .forceUnwrap(let base):
       walk(base)
     default: break
     }

@@ -1,34 +1,31 @@
 /// A type used as a value: `Int(x)` converts, `Int.max` is a constant, `type(of: x)` prints
-/// as `Double`.
+/// as `Double`, and `[Int]()` makes an empty array.
 public final class TypeObject: HostObject {
   public let name: String
-  let convert: ((Value, Arguments) throws -> Value)?
   let constants: [String: Value]
   let doc: Documentation?
+  let construct: (@Sendable (inout Arguments) throws -> Value)?
 
   init(
     name: String, constants: [String: Value] = [:], documentation: Documentation? = nil,
-    convert: ((Value, Arguments) throws -> Value)? = nil
+    construct: (@Sendable (inout Arguments) throws -> Value)? = nil
   ) {
     self.name = name
     self.constants = constants
     self.doc = documentation
-    self.convert = convert
+    self.construct = construct
   }
 
-  public var typeName: String { "Type" }
+  public var typeName: String { "\(name).Type" }
   public var description: String { name }
   public var documentation: Documentation? { doc }
   public var memberNames: [String] { constants.keys.sorted() }
 
   public func member(_ member: String) throws -> Value? {
     if let constant = constants[member] { return constant }
-    if member == "callAsFunction", let convert {
+    if member == "callAsFunction", let construct {
       let signature = doc?.signature ?? Signature([ParameterSpec(nil, "value", type: "Any")], returns: name)
-      return .function(
-        BuiltinFunction(name: name, signature: signature, documentation: doc) { args in
-          try convert(args[0] ?? .nil, args)
-        })
+      return .function(BuiltinFunction(name: name, signature: signature, documentation: doc, body: construct))
     }
     return nil
   }
@@ -38,21 +35,26 @@ public final class TypeObject: HostObject {
     standardTypes.first { $0.name == name } ?? TypeObject(name: name)
   }
 
-  static func conversionDoc(_ name: String, _ summary: String, example: String) -> Documentation {
+  static func doc(
+    _ name: String, _ parameters: [ParameterSpec], _ summary: String, example: String
+  ) -> Documentation {
     Documentation(
-      name: name, signature: Signature([ParameterSpec(nil, "value", type: "Any")], returns: name), summary: summary,
-      example: example, category: "Types")
+      name: name, signature: Signature(parameters, returns: name), summary: summary, example: example,
+      category: "Types")
   }
+
+  static let value = ParameterSpec(nil, "value", type: "Any")
 
   static var standardTypes: [TypeObject] {
     [
       TypeObject(
         name: "Int", constants: ["max": .int(Int.max), "min": .int(Int.min)],
-        documentation: conversionDoc(
-          "Int",
+        documentation: doc(
+          "Int", [value],
           "Converts a Double (truncating toward zero), a Bool or a String to Int; a String that is not a number gives nil.",
           example: "Int(3.9)  // 3\nInt(\"42\")  // 42")
-      ) { value, _ in
+      ) { args in
+        let value = args[0] ?? .nil
         switch value {
         case .int: return value
         case .double(let d):
@@ -72,10 +74,11 @@ public final class TypeObject: HostObject {
           "pi": .double(Double.pi), "infinity": .double(Double.infinity), "nan": .double(Double.nan),
           "greatestFiniteMagnitude": .double(Double.greatestFiniteMagnitude), "ulpOfOne": .double(Double.ulpOfOne),
         ],
-        documentation: conversionDoc(
-          "Double", "Converts an Int or a String to Double; a String that is not a number gives nil.",
+        documentation: doc(
+          "Double", [value], "Converts an Int or a String to Double; a String that is not a number gives nil.",
           example: "Double(3)  // 3.0")
-      ) { value, _ in
+      ) { args in
+        let value = args[0] ?? .nil
         switch value {
         case .double: return value
         case .int(let i): return .double(Double(i))
@@ -85,10 +88,16 @@ public final class TypeObject: HostObject {
       },
       TypeObject(
         name: "String",
-        documentation: conversionDoc(
-          "String", "The value as text, as print shows it.", example: "String(2.5)  // \"2.5\"")
-      ) { value, _ in
-        // String("abc".reversed()): a sequence of characters becomes the text they spell.
+        documentation: doc(
+          "String",
+          [
+            ParameterSpec(nil, "value", type: "Any", default: "none", "a value, or a sequence of characters"),
+            ParameterSpec("describing", "subject", type: "Any", default: "none", "any value"),
+          ], "The value as text, as print shows it; a sequence of characters becomes the text they spell.",
+          example: "String(2.5)  // \"2.5\"\nString(\"abc\".reversed())  // \"cba\"")
+      ) { args in
+        if let subject = args[1] { return .string(subject.description) }
+        let value = args[0] ?? .string("")
         if case .array(let elements) = value, !elements.isEmpty,
           elements.allSatisfy({ if case .string(let s) = $0 { return s.count == 1 } else { return false } })
         {
@@ -98,9 +107,11 @@ public final class TypeObject: HostObject {
       },
       TypeObject(
         name: "Bool",
-        documentation: conversionDoc(
-          "Bool", "Converts \"true\" or \"false\" to Bool; other strings give nil.", example: "Bool(\"true\")  // true")
-      ) { value, _ in
+        documentation: doc(
+          "Bool", [value], "Converts \"true\" or \"false\" to Bool; other strings give nil.",
+          example: "Bool(\"true\")  // true")
+      ) { args in
+        let value = args[0] ?? .nil
         switch value {
         case .bool: return value
         case .string(let s): return s == "true" ? .bool(true) : s == "false" ? .bool(false) : .nil
@@ -109,13 +120,28 @@ public final class TypeObject: HostObject {
       },
       TypeObject(
         name: "Array",
-        documentation: conversionDoc(
-          "Array", "The elements of a sequence as an array.", example: "Array(0..<3)  // [0, 1, 2]")
-      ) { value, args in
-        guard let elements = try Sequences.elements(of: value, limits: args.limits) else {
-          throw RuntimeError(.typeError, "cannot make an Array from a value of type '\(value.typeName)'")
+        documentation: doc(
+          "Array",
+          [
+            ParameterSpec(nil, "elements", type: "Sequence", default: "none", "a range, array, string or dictionary"),
+            ParameterSpec("repeating", "element", type: "Any", default: "none", "the value to repeat"),
+            ParameterSpec("count", type: "Int", default: "none", "how many copies"),
+          ], "The elements of a sequence as an array, or `count` copies of one value.",
+          example: "Array(0..<3)  // [0, 1, 2]\nArray(repeating: 0.0, count: 2)  // [0.0, 0.0]")
+      ) { args in
+        if args[0] != nil { return .array(try args.sequence(0)) }
+        guard let element = args[1] else {
+          if args[2] != nil { throw RuntimeError(.typeError, "'count:' needs 'repeating:'") }
+          return .array([])
         }
-        return .array(elements)
+        let count = try args.int(2)
+        guard count >= 0 else {
+          throw RuntimeError(.valueError, "Array(repeating:count:) needs a count of 0 or more, not \(count)")
+        }
+        guard count <= args.limits.maximumCollectionCount else {
+          throw Limits.collectionTooLarge(count, args.limits)
+        }
+        return .array(Array(repeating: element, count: count))
       },
     ]
   }

@@ -117,7 +117,7 @@ final class UserFunction: Callable {
           throw RuntimeError(
             .typeError,
             "cannot convert return expression of type '\(result.typeName)' to return type '\(type)'",
-            at: t.range, help: "return a value of type '\(type)' from '\(t.name)'")
+            at: t.singleExpression?.range ?? t.range, help: "return a value of type '\(type)' from '\(t.name)'")
         }
         result = converted
       }
@@ -139,7 +139,6 @@ final class UserFunction: Callable {
           throw RuntimeError(
             .typeError,
             "cannot convert value of type '\(slot.pointee.typeName)' to expected argument type '\(type)'",
-            at: parameter.variable.range,
             help: "'\(parameter.name)' of '\(template.name)' is declared as '\(type)'")
         }
         slot.pointee = converted

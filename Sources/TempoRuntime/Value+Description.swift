@@ -4,7 +4,8 @@ extension Value: CustomStringConvertible, CustomDebugStringConvertible {
   public var description: String {
     switch self {
     case .int(let v): return String(v)
-    case .double(let v): return v.description
+    // Interpolation, as print uses it: it keeps the sign of a negative nan, description does not.
+    case .double(let v): return "\(v)"
     case .bool(let v): return v ? "true" : "false"
     case .string(let v): return v
     case .nil: return "nil"

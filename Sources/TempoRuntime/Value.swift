@@ -130,6 +130,9 @@ extension Value {
     case .bool(let v): return .bool(v)
     case .string(let v): return .string(v)
     case .nil: return .nil
+    case .host(let object as TypeObject):
+      // Lets `[String: Int]` stand for the dictionary type (`[String: Int]()`).
+      return .string("\u{0}type \(object.name)")
     case .tuple(let elements):
       var keys: [HashKey] = []
       for element in elements {

@@ -145,6 +145,19 @@ public struct Lexer {
     if Lexer.isDigit(byte) { return lexNumber(start: start) }
     switch byte {
     case UInt8(ascii: "\""): return lexString(start: start)
+    case UInt8(ascii: "`"):
+      // `in`: a keyword used as a name.
+      position += 1
+      let nameStart = position
+      while let b = peek(), Lexer.isIdentifierStart(b) || Lexer.isDigit(b) { position += 1 }
+      let name = String(decoding: bytes[nameStart..<position], as: UTF8.self)
+      guard peek() == UInt8(ascii: "`"), !name.isEmpty else {
+        diagnostics.append(
+          Diagnostic("expected a name between backticks", at: SourceRange(start, position), help: "write `name`"))
+        return nil
+      }
+      position += 1
+      return .identifier(name)
     case UInt8(ascii: "$"):
       position += 1
       var value = 0
@@ -323,6 +336,10 @@ public struct Lexer {
         return .float(0)
       }
       return .float(value)
+    }
+    // `-9223372036854775808`: the digits alone overflow, but negated they are Int.min.
+    if cleaned == "9223372036854775808", start > 0, bytes[start - 1] == UInt8(ascii: "-") {
+      return .integer(Int.min)
     }
     guard let value = Int(cleaned) else {
       diagnostics.append(

@@ -67,7 +67,8 @@ extension Parser {
       let operand = try parsePrefix(allowTrailingClosure: allowTrailingClosure)
       // Fold `-5` into a literal so that `-9223372036854775808` is representable.
       if op == "-", case .integer(let value) = operand.kind {
-        return Expr(.integer(-value), opToken.range.to(operand.range))
+        // Int.min arrives already negative (see the lexer); every other literal is negated.
+        return Expr(.integer(value == Int.min ? value : -value), opToken.range.to(operand.range))
       }
       if op == "-", case .float(let value) = operand.kind {
         return Expr(.float(-value), opToken.range.to(operand.range))
@@ -129,6 +130,11 @@ extension Parser {
               arguments: [Argument(label: nil, labelRange: nil, value: closure, isTrailingClosure: true)]),
             expression.range.to(closure.range))
         }
+      } else if token.isOperator("!"), !token.spaceBefore,
+        token.spaceAfter || peek().isPunctuation(.dot) || peek().isPunctuation(.leftBracket)
+      {
+        _ = advance()
+        expression = Expr(.forceUnwrap(expression), expression.range.to(token.range))
       } else if token.isOperator("?"), !token.spaceBefore, isStatementEnd(peek()) {
         _ = advance()
         expression = Expr(.help(expression), expression.range.to(token.range))

@@ -100,7 +100,7 @@ public struct Parser {
     if case .keyword(let k) = current.kind, k != .underscore {
       throw fail(
         "keyword '\(k.rawValue)' cannot be used as an identifier here", at: current.range,
-        help: "choose another name, or write it in backticks")
+        help: "choose another name")
     }
     throw fail("expected \(context)", at: errorRange())
   }
@@ -318,14 +318,18 @@ public struct Parser {
 
   mutating func parseCondition() throws -> Condition {
     if current.isKeyword(.let) || current.isKeyword(.var) {
-      _ = advance()
+      let isConstant = advance().isKeyword(.let)
       let (name, range) = try expectIdentifier("a name to bind")
+      if current.isPunctuation(.leftBrace) || current.isKeyword(.else) {
+        // `if let x { … }`: unwraps `x` into a constant of the same name (Swift 5.7).
+        return .optionalBinding(name: name, nameRange: range, value: Expr(.name(name), range), isConstant: isConstant)
+      }
       guard current.isOperator("=") else {
         throw fail("expected '=' in optional binding", at: errorRange())
       }
       _ = advance()
       let value = try parseExpression(allowTrailingClosure: false)
-      return .optionalBinding(name: name, nameRange: range, value: value)
+      return .optionalBinding(name: name, nameRange: range, value: value, isConstant: isConstant)
     }
     if current.isPunctuation(.leftBrace) {
       throw fail("expected a condition", at: current.range)
@@ -390,6 +394,11 @@ public struct Parser {
       hasLabel = true
     } else if case .identifier(let first) = current.kind, case .identifier = peek().kind {
       label = first
+      hasLabel = true
+      _ = advance()
+    } else if case .keyword(let word) = current.kind, case .identifier = peek().kind {
+      // Keywords make good labels: `func train(for epochs: Int)`.
+      label = word.rawValue
       hasLabel = true
       _ = advance()
     }
@@ -463,6 +472,7 @@ extension Expr {
   public var isAssignable: Bool {
     switch kind {
     case .name, .subscriptAccess, .tupleElement: return true
+    case .tuple(let elements): return !elements.isEmpty && elements.allSatisfy(\.isAssignable)
     case .member(let base, _, _): return base.isAssignable
     default: return false
     }

@@ -38,6 +38,8 @@ public indirect enum ExprKind: Sendable {
   case operatorFunction(String)
   /// `x?`: show the documentation of `x`.
   case help(Expr)
+  /// `x!`: the value, or an error when it is nil.
+  case forceUnwrap(Expr)
 }
 
 public enum InterpolatedPart: Sendable {
@@ -117,7 +119,7 @@ public struct ConditionalBlock: Sendable {
 /// An `if`, `guard` or `while` condition: a Bool expression or `let name = optional`.
 public enum Condition: Sendable {
   case expression(Expr)
-  case optionalBinding(name: String, nameRange: SourceRange, value: Expr)
+  case optionalBinding(name: String, nameRange: SourceRange, value: Expr, isConstant: Bool)
 }
 
 public indirect enum Pattern: Sendable {
