@@ -138,6 +138,7 @@ public struct Signature: Sendable {
         p = chosen + 1
         continue
       }
+      let scanStart = p
       while p < parameters.count {
         let parameter = parameters[p]
         if parameter.label == label {
@@ -157,7 +158,7 @@ public struct Signature: Sendable {
         break
       }
       if !matched {
-        throw labelError(label: label, at: p, function: function, given: labels)
+        throw labelError(label: label, at: p, scanStart: scanStart, function: function)
       }
     }
     for (index, parameter) in parameters.enumerated() where bound[index] == nil {
@@ -173,8 +174,16 @@ public struct Signature: Sendable {
     return bound
   }
 
-  private func labelError(label: String?, at p: Int, function: String, given: [String?]) -> RuntimeError {
+  private func labelError(label: String?, at p: Int, scanStart: Int, function: String) -> RuntimeError {
     let declared = "'\(function)' is declared as \(rendered(name: function))"
+    // A label close to one of the parameters it could have meant is a typo: say which.
+    if let label, scanStart < parameters.count,
+      let near = Suggestions.closest(to: label, among: parameters[scanStart...].compactMap(\.label))
+    {
+      return RuntimeError(
+        .typeError, "incorrect argument label in call to '\(function)' (have '\(label):', expected '\(near):')",
+        help: "did you mean '\(near):'? \(declared)")
+    }
     if p >= parameters.count {
       let lastIsVariadic = parameters.last?.isVariadic ?? false
       if let label, !lastIsVariadic || parameters.last?.label != nil {
