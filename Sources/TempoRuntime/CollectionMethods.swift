@@ -55,6 +55,34 @@ enum StringMethods {
     ])
 }
 
+/// Methods of Double, as in Swift.
+enum NumberMethods {
+  static func method(
+    _ name: String, _ parameters: [ParameterSpec], _ summary: String,
+    body: @escaping @Sendable (Double, inout Arguments) throws -> Value
+  ) -> (String, Members.Method) {
+    let doc = Documentation(
+      name: name, signature: Signature(parameters, returns: "Double"), summary: summary, category: "Numbers")
+    return (
+      name,
+      Members.Method(documentation: doc) { receiver, args in
+        guard case .double(let x) = receiver else { return .nil }
+        return try body(x, &args)
+      }
+    )
+  }
+
+  static let all: [String: Members.Method] = Dictionary(
+    uniqueKeysWithValues: [
+      method(
+        "truncatingRemainder", [ParameterSpec("dividingBy", "other", type: "Double")],
+        "The remainder of dividing by other, with the sign of the dividend (C's fmod)."
+      ) { x, args in .double(x.truncatingRemainder(dividingBy: try args.double(0))) },
+      method("rounded", [], "The nearest whole number, halves away from zero.") { x, _ in .double(x.rounded()) },
+      method("squareRoot", [], "The square root.") { x, _ in .double(x.squareRoot()) },
+    ])
+}
+
 enum DictionaryMethods {
   static let all: [String: Members.Method] = [
     "mapValues": Members.Method(

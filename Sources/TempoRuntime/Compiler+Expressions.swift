@@ -139,6 +139,12 @@ extension Compiler {
       if case .array(let element)? = place.declaredType { node.elementType = element }
       return node
     }
+    if case .name("type") = callee.kind, arguments.count == 1, arguments[0].label == "of",
+      resolve("type", in: scope) == nil, !isShadowedGlobal("type"), let declared = declaredType(arguments[0].value)
+    {
+      // An annotated variable has the type it was declared with, even when empty: `[Int]`.
+      return TypeOfDeclaredNode(subject: argumentNodes[0], declared: declared, range: range)
+    }
     if case .name("help") = callee.kind, arguments.count == 1, arguments[0].label == nil,
       resolve("help", in: scope) == nil, !isShadowedGlobal("help")
     {
@@ -154,6 +160,16 @@ extension Compiler {
   func globalType(_ slot: Int) -> RuntimeType? {
     if let pending = globalDeclarations.last(where: { $0.slot == slot }) { return pending.type }
     return environment.globals.info[slot].type
+  }
+
+  /// The type a variable was declared with (not inferred), when the expression names one.
+  func declaredType(_ expression: Expr) -> RuntimeType? {
+    guard case .name(let name) = expression.kind else { return nil }
+    switch resolve(name, in: scope) {
+    case .local(let variable)?: return variable.type
+    case .capture(_, let info)?: return info.type
+    default: return environment.globals.slots[name].flatMap(globalType)
+    }
   }
 
   /// What the compiler knows of an expression's type without running it, for the few

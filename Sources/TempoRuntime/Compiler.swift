@@ -15,7 +15,8 @@ final class FunctionScope {
   var captureSources: [CaptureSource] = []
   var captures: [CaptureInfo] = []
   var captureKeys: [String: Int] = [:]
-  var loopDepth = 0
+  /// Enclosing loops, innermost last, by label (nil for an unlabeled loop).
+  var loopLabels: [String?] = []
   /// The declared result type of the function being compiled, checked at each `return`.
   var returnType: RuntimeType?
   var functionName = ""
@@ -65,6 +66,8 @@ final class Compiler {
   var cellFunctionNames: Set<String> = []
   /// Top-level names already declared while compiling, to catch redeclarations.
   var declaredSoFar: Set<String> = []
+  /// The label of the loop statement about to be compiled.
+  var pendingLoopLabel: String?
   /// Parameter and result types a function-type annotation gives the closure being declared.
   var closureContext: (parameters: [RuntimeType], result: RuntimeType?)?
   /// Types known from this cell's global declarations' values.
@@ -298,35 +301,66 @@ final class Compiler {
       // The bound name stays visible after the guard, as in Swift.
       let compiledCondition = compileCondition(condition)
       return GuardStatement(condition: compiledCondition, elseBody: compiledElse, range: statement.range)
-    case .forLoop(let pattern, let sequence, let body):
+    case .forLoop(let pattern, let sequence, let filter, let body):
       let sequenceNode = compileExpression(sequence)
       scope.blocks.append([:])
       defer { scope.blocks.removeLast() }
       let binder = declareLocal(pattern, isConstant: true)
-      scope.loopDepth += 1
-      defer { scope.loopDepth -= 1 }
-      return ForStatement(binder: binder, sequence: sequenceNode, body: compileBlock(body), range: statement.range)
+      let filterNode = filter.map(compileExpression)
+      let label = takeLoopLabel()
+      scope.loopLabels.append(label)
+      defer { scope.loopLabels.removeLast() }
+      let loop = ForStatement(binder: binder, sequence: sequenceNode, body: compileBlock(body), range: statement.range)
+      loop.filter = filterNode
+      loop.label = label
+      return loop
     case .whileLoop(let condition, let body):
       scope.blocks.append([:])
       defer { scope.blocks.removeLast() }
       let compiledCondition = compileCondition(condition)
-      scope.loopDepth += 1
-      defer { scope.loopDepth -= 1 }
-      return WhileStatement(condition: compiledCondition, body: compileBlock(body), range: statement.range)
+      let label = takeLoopLabel()
+      scope.loopLabels.append(label)
+      defer { scope.loopLabels.removeLast() }
+      let loop = WhileStatement(condition: compiledCondition, body: compileBlock(body), range: statement.range)
+      loop.label = label
+      return loop
     case .repeatWhile(let body, let condition):
-      scope.loopDepth += 1
+      let label = takeLoopLabel()
+      scope.loopLabels.append(label)
       let compiledBody = compileBlock(body)
-      scope.loopDepth -= 1
-      return RepeatWhileStatement(condition: compileExpression(condition), body: compiledBody, range: statement.range)
-    case .breakStatement, .continueStatement:
+      scope.loopLabels.removeLast()
+      let loop = RepeatWhileStatement(
+        condition: compileExpression(condition), body: compiledBody, range: statement.range)
+      loop.label = label
+      return loop
+    case .labeled(let label, let loop):
+      if scope.loopLabels.contains(label) {
+        error(.syntaxError, "label '\(label)' cannot be reused on an inner statement", at: statement.range)
+      }
+      pendingLoopLabel = label
+      return compileStatement(loop)
+    case .breakStatement(let label), .continueStatement(let label):
       let isBreak: Bool
       if case .breakStatement = statement.kind { isBreak = true } else { isBreak = false }
-      if scope.loopDepth == 0 {
+      let word = isBreak ? "break" : "continue"
+      if scope.loopLabels.isEmpty {
+        error(.syntaxError, "'\(word)' is only allowed inside a loop", at: statement.range)
+      } else if let label, !scope.loopLabels.contains(label) {
+        let known = scope.loopLabels.compactMap { $0 }
         error(
-          .syntaxError, "'\(isBreak ? "break" : "continue")' is only allowed inside a loop", at: statement.range)
+          .syntaxError, "cannot find label '\(label)' in scope", at: statement.range,
+          help: Suggestions.closest(to: label, among: known).map { "did you mean '\($0)'?" }
+            ?? "label the loop: '\(label): for …'")
       }
-      return isBreak ? BreakStatement(range: statement.range) : ContinueStatement(range: statement.range)
+      return isBreak
+        ? BreakStatement(label: label, range: statement.range) : ContinueStatement(label: label, range: statement.range)
     }
+  }
+
+  /// The label written before the loop being compiled, if any.
+  func takeLoopLabel() -> String? {
+    defer { pendingLoopLabel = nil }
+    return pendingLoopLabel
   }
 
   func endsScope(_ body: [Stmt]) -> Bool {
@@ -343,6 +377,8 @@ final class Compiler {
     switch condition {
     case .expression(let expression):
       return .expression(compileExpression(expression))
+    case .all(let conditions):
+      return .all(conditions.map(compileCondition))
     case .optionalBinding(let name, let range, let value, let isConstant):
       let node = compileExpression(value)
       let variable = scope.declare(name, isConstant: isConstant, type: nil, range: range)

@@ -14,6 +14,8 @@ final class Machine {
   var top = 0
   /// The function whose body is running (for its captured variables), nil at cell level.
   var function: UserFunction?
+  /// The label a `break` or `continue` named, while it travels to its loop.
+  var flowLabel: String?
   /// The value of the last `return`.
   var returnValue: Value = .void
   var callDepth = 0

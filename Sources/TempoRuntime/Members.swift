@@ -52,7 +52,7 @@ enum Members {
     case .string: return ["count", "isEmpty", "first", "last"]
     case .dictionary: return ["count", "isEmpty", "keys", "values"]
     case .range: return ["count", "isEmpty", "lowerBound", "upperBound"]
-    case .double: return ["isNaN", "isFinite", "isInfinite"]
+    case .double: return ["isNaN", "isFinite", "isInfinite", "truncatingRemainder", "rounded", "squareRoot"]
     default: return []
     }
   }
@@ -90,6 +90,7 @@ enum Members {
 
   static func tables(for value: Value) -> [[String: Method]] {
     switch value {
+    case .double: return [NumberMethods.all]
     case .array, .range: return [SequenceMethods.all]
     case .string: return [StringMethods.all, SequenceMethods.all]
     case .dictionary: return [DictionaryMethods.all, SequenceMethods.all]
@@ -156,6 +157,7 @@ enum Members {
         "String members",
         StringMethods.all.values.map(\.documentation) + MutatingMethods.string.values.map(\.documentation)
       ),
+      ("Double members", NumberMethods.all.values.map(\.documentation)),
       (
         "Dictionary members",
         DictionaryMethods.all.values.map(\.documentation) + MutatingMethods.dictionary.values.map(\.documentation)

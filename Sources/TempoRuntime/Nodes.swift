@@ -454,6 +454,23 @@ final class ClosureNode: Node {
   }
 }
 
+/// `type(of: x)` for a variable declared with a type.
+final class TypeOfDeclaredNode: Node {
+  let subject: Node
+  let declared: RuntimeType
+  init(subject: Node, declared: RuntimeType, range: SourceRange) {
+    self.subject = subject
+    self.declared = declared
+    super.init(range: range)
+  }
+  override func eval(_ m: Machine) throws -> Value {
+    let value = try subject.eval(m)
+    if case .any = declared { return .host(TypeObject.named(value.swiftTypeName)) }
+    if case .optional = declared, !value.isNil { return .host(TypeObject.named(value.swiftTypeName)) }
+    return .host(TypeObject.named(declared.swiftName))
+  }
+}
+
 /// `x!`: nil is an error instead of a crash.
 final class ForceUnwrapNode: Node {
   let base: Node
@@ -512,6 +529,10 @@ final class MutatingCallNode: Node {
   }
   override func eval(_ m: Machine) throws -> Value {
     let current = try place.get(m)
+    if case .nil = current, place is SubscriptPlace {
+      // `d["missing"].append(x)`: a missing key, reported as when assigning through it.
+      try place.modify(m) { _ in }
+    }
     var values: [Value] = []
     values.reserveCapacity(arguments.count)
     for argument in arguments { values.append(try argument.eval(m)) }

@@ -114,7 +114,10 @@ enum Operators {
     case .subtract: return .double(x - y)
     case .multiply: return .double(x * y)
     case .divide: return .double(x / y)
-    case .remainder: return .double(fmod(x, y))
+    case .remainder:
+      throw RuntimeError(
+        .typeError, "'%' is unavailable: For floating point numbers use truncatingRemainder instead",
+        help: "write x.truncatingRemainder(dividingBy: y)")
     default: throw mismatch(op, a, b)
     }
   }

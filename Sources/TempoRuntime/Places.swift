@@ -16,6 +16,9 @@ class Place {
   func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
     fatalError("subclass responsibility")
   }
+  /// The storage of a plain variable (not captured, defined), for in-place integer updates.
+  func directPointer(_ m: Machine) -> UnsafeMutablePointer<Value>? { nil }
+
   /// Stores a new value (promoting an Int into a variable that holds a Double, as a Swift
   /// literal would be).
   func set(_ m: Machine, _ value: Value) throws {
@@ -62,6 +65,11 @@ final class LocalPlace: Place {
         help: "assign '\(name)' a value before this line")
     }
     return value
+  }
+  override func directPointer(_ m: Machine) -> UnsafeMutablePointer<Value>? {
+    let pointer = m.local(slot)
+    if case .int = pointer.pointee { return pointer }
+    return nil
   }
   override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
     let pointer = m.local(slot)
@@ -121,6 +129,11 @@ final class GlobalPlace: Place {
     let value = m.globals.storage[slot]
     if case .undefined = value { throw m.environment.unknownName(name, at: range) }
     return value
+  }
+  override func directPointer(_ m: Machine) -> UnsafeMutablePointer<Value>? {
+    let pointer = m.globals.storage + slot
+    if case .int = pointer.pointee { return pointer }
+    return nil
   }
   override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
     if case .undefined = m.globals.storage[slot] { throw m.environment.unknownName(name, at: range) }
@@ -196,7 +209,7 @@ final class TupleElementPlace: Place {
   override func get(_ m: Machine) throws -> Value {
     let value = try base.get(m)
     guard case .tuple(let elements) = value, index < elements.count else {
-      throw RuntimeError(.indexError, "value of type '\(value.typeName)' has no element \(index)", at: range)
+      throw RuntimeError(.indexError, "tuple '\(value.typeName)' has no element \(index)", at: range)
     }
     return elements[index]
   }
@@ -204,7 +217,8 @@ final class TupleElementPlace: Place {
     try base.modify(m) { value in
       guard case .tuple(var elements) = value, index < elements.count else {
         throw RuntimeError(
-          .indexError, "value of type '\(value.typeName)' has no element \(index)", at: range)
+          .indexError, "tuple '\(value.typeName)' has no element \(index)", at: range,
+          help: "its elements are .0 through .\(max(0, (value.tupleCount ?? 1) - 1))")
       }
       value = .undefined
       defer { value = .tuple(elements) }

@@ -38,6 +38,17 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
     }
   }
 
+  /// Swift's unsugared spelling, as `type(of:)` prints it: `Array<Int>`.
+  public var swiftName: String {
+    switch self {
+    case .array(let e): return "Array<\(e.swiftName)>"
+    case .dictionary(let k, let v): return "Dictionary<\(k.swiftName), \(v.swiftName)>"
+    case .tuple(let elements): return "(" + elements.map(\.swiftName).joined(separator: ", ") + ")"
+    case .optional(let w): return "Optional<\(w.swiftName)>"
+    default: return description
+    }
+  }
+
   /// The names a type annotation may use besides host types.
   static let builtinNames: [String: RuntimeType] = [
     "Any": .any, "Int": .int, "Double": .double, "Float": .double, "Bool": .bool,

@@ -119,6 +119,20 @@ final class AssignmentStatement: Statement {
       try place.set(m, newValue)
       return .normal
     }
+    // `i += 1` on an Int variable: updated in place, the common case in loops.
+    if case .int(let y) = newValue, let pointer = place.directPointer(m), case .int(let x) = pointer.pointee {
+      let result: (partialValue: Int, overflow: Bool)
+      switch op {
+      case .add: result = x.addingReportingOverflow(y)
+      case .subtract: result = x.subtractingReportingOverflow(y)
+      case .multiply: result = x.multipliedReportingOverflow(by: y)
+      default: result = (0, true)
+      }
+      if !result.overflow {
+        pointer.pointee = .int(result.partialValue)
+        return .normal
+      }
+    }
     do {
       let type = place.declaredType
       try place.modify(m) { current in
@@ -167,6 +181,7 @@ final class TupleAssignmentStatement: Statement {
 enum CompiledCondition {
   case expression(Node)
   case binding(LocalVariable, Node)
+  indirect case all([CompiledCondition])
 
   /// Evaluates the condition, binding the name when an optional binding succeeds.
   @inline(__always)
@@ -178,6 +193,9 @@ enum CompiledCondition {
       let value = try node.eval(m)
       if case .nil = value { return false }
       try Binder.local(variable).bind(value, m, at: node.range)
+      return true
+    case .all(let conditions):
+      for condition in conditions where !(try condition.holds(m)) { return false }
       return true
     }
   }
@@ -215,6 +233,7 @@ final class GuardStatement: Statement {
 }
 
 final class WhileStatement: Statement {
+  var label: String?
   let condition: CompiledCondition
   let body: [Statement]
   init(condition: CompiledCondition, body: [Statement], range: SourceRange) {
@@ -225,17 +244,14 @@ final class WhileStatement: Statement {
   override func exec(_ m: Machine) throws -> Flow {
     while try condition.holds(m) {
       try m.checkpoint()
-      switch try execute(body, m) {
-      case .breakLoop: return .normal
-      case .returned: return .returned
-      case .normal, .continueLoop: continue
-      }
+      if case .exit(let flow) = LoopStep.after(try execute(body, m), label: label, m) { return flow }
     }
     return .normal
   }
 }
 
 final class RepeatWhileStatement: Statement {
+  var label: String?
   let condition: Node
   let body: [Statement]
   init(condition: Node, body: [Statement], range: SourceRange) {
@@ -246,17 +262,16 @@ final class RepeatWhileStatement: Statement {
   override func exec(_ m: Machine) throws -> Flow {
     repeat {
       try m.checkpoint()
-      switch try execute(body, m) {
-      case .breakLoop: return .normal
-      case .returned: return .returned
-      case .normal, .continueLoop: break
-      }
+      if case .exit(let flow) = LoopStep.after(try execute(body, m), label: label, m) { return flow }
     } while try Conditions.bool(try condition.eval(m), at: condition.range)
     return .normal
   }
 }
 
 final class ForStatement: Statement {
+  var label: String?
+  /// The `where` clause: iterations where it is false are skipped.
+  var filter: Node?
   let binder: Binder
   let sequence: Node
   let body: [Statement]
@@ -280,13 +295,17 @@ final class ForStatement: Statement {
     for element in elements {
       try m.checkpoint()
       try binder.bind(element, m, at: range)
-      switch try execute(body, m) {
-      case .breakLoop: return .normal
-      case .returned: return .returned
-      case .normal, .continueLoop: continue
-      }
+      if try skips(m) { continue }
+      if case .exit(let flow) = LoopStep.after(try execute(body, m), label: label, m) { return flow }
     }
     return .normal
+  }
+
+  /// Whether the `where` clause rejects the current element.
+  @inline(__always)
+  private func skips(_ m: Machine) throws -> Bool {
+    guard let filter else { return false }
+    return !(try Conditions.bool(try filter.eval(m), at: filter.range))
   }
 
   private func loopOverRange(_ lower: Int, _ upper: Int, _ isClosed: Bool, _ m: Machine) throws -> Flow {
@@ -298,10 +317,8 @@ final class ForStatement: Statement {
       while true {
         try m.checkpoint()
         m.local(slot).pointee = .int(i)
-        switch try execute(body, m) {
-        case .breakLoop: return .normal
-        case .returned: return .returned
-        case .normal, .continueLoop: break
+        if try !skips(m), case .exit(let flow) = LoopStep.after(try execute(body, m), label: label, m) {
+          return flow
         }
         if isClosed ? i == upper : i + 1 == upper { return .normal }
         i += 1
@@ -310,10 +327,8 @@ final class ForStatement: Statement {
     while true {
       try m.checkpoint()
       try binder.bind(.int(i), m, at: range)
-      switch try execute(body, m) {
-      case .breakLoop: return .normal
-      case .returned: return .returned
-      case .normal, .continueLoop: break
+      if try !skips(m), case .exit(let flow) = LoopStep.after(try execute(body, m), label: label, m) {
+        return flow
       }
       if isClosed ? i == upper : i + 1 == upper { return .normal }
       i += 1
@@ -322,11 +337,55 @@ final class ForStatement: Statement {
 }
 
 final class BreakStatement: Statement {
-  override func exec(_ m: Machine) throws -> Flow { .breakLoop }
+  let label: String?
+  init(label: String?, range: SourceRange) {
+    self.label = label
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    m.flowLabel = label
+    return .breakLoop
+  }
 }
 
 final class ContinueStatement: Statement {
-  override func exec(_ m: Machine) throws -> Flow { .continueLoop }
+  let label: String?
+  init(label: String?, range: SourceRange) {
+    self.label = label
+    super.init(range: range)
+  }
+  override func exec(_ m: Machine) throws -> Flow {
+    m.flowLabel = label
+    return .continueLoop
+  }
+}
+
+/// What a loop does after its body ended with `flow`.
+enum LoopStep {
+  case next
+  case exit(Flow)
+
+  /// `break` and `continue` act on this loop when they name it or name no loop; otherwise
+  /// they pass outwards to the loop they name.
+  @inline(__always)
+  static func after(_ flow: Flow, label: String?, _ m: Machine) -> LoopStep {
+    switch flow {
+    case .normal: return .next
+    case .returned: return .exit(.returned)
+    case .breakLoop:
+      if m.flowLabel == nil || m.flowLabel == label {
+        m.flowLabel = nil
+        return .exit(.normal)
+      }
+      return .exit(.breakLoop)
+    case .continueLoop:
+      if m.flowLabel == nil || m.flowLabel == label {
+        m.flowLabel = nil
+        return .next
+      }
+      return .exit(.continueLoop)
+    }
+  }
 }
 
 final class ReturnStatement: Statement {

@@ -29,8 +29,9 @@ struct SyntaxWalker {
     case .guardStatement(let condition, let body):
       walk(condition)
       walk(body)
-    case .forLoop(_, let sequence, let body):
+    case .forLoop(_, let sequence, let filter, let body):
       walk(sequence)
+      if let filter { walk(filter) }
       walk(body)
     case .whileLoop(let condition, let body):
       walk(condition)
@@ -39,6 +40,7 @@ struct SyntaxWalker {
       walk(body)
       walk(condition)
     case .breakStatement, .continueStatement: break
+    case .labeled(_, let statement): walk(statement)
     }
   }
 
@@ -46,6 +48,7 @@ struct SyntaxWalker {
     switch condition {
     case .expression(let e): walk(e)
     case .optionalBinding(_, _, let value, _): walk(value)
+    case .all(let conditions): for condition in conditions { walk(condition) }
     }
   }
 

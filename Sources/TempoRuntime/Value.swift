@@ -27,6 +27,12 @@ public enum Value {
     return false
   }
 
+  /// The number of elements of a tuple; nil for other values.
+  public var tupleCount: Int? {
+    if case .tuple(let elements) = self { return elements.count }
+    return nil
+  }
+
   public var isNil: Bool {
     if case .nil = self { return true }
     return false

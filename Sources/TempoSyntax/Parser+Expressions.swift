@@ -62,6 +62,11 @@ extension Parser {
   mutating func parsePrefix(allowTrailingClosure: Bool) throws -> Expr {
     if case .op(let op) = current.kind, ["-", "!", "+"].contains(op), !current.spaceAfter {
       let opToken = advance()
+      if case .op(let next) = current.kind, ["-", "!", "+"].contains(next), !current.spaceBefore {
+        throw fail(
+          "unary operators must not be juxtaposed; parenthesize inner expression", at: current.range,
+          help: "write '\(op)(\(next)…)'")
+      }
       try nest()
       defer { depth -= 1 }
       let operand = try parsePrefix(allowTrailingClosure: allowTrailingClosure)

@@ -244,8 +244,14 @@ public struct Parser {
       }
       _ = advance()
       let sequence = try parseExpression(allowTrailingClosure: false)
+      var filter: Expr?
+      if case .identifier("where") = current.kind {
+        _ = advance()
+        filter = try parseExpression(allowTrailingClosure: false)
+      }
       let body = try parseBlock("to start the body of for-each loop")
-      return Stmt(.forLoop(pattern: pattern, sequence: sequence, body: body), SourceRange(start, previousEnd))
+      return Stmt(
+        .forLoop(pattern: pattern, sequence: sequence, filter: filter, body: body), SourceRange(start, previousEnd))
     case .keyword(.while):
       _ = advance()
       let condition = try parseCondition()
@@ -260,10 +266,23 @@ public struct Parser {
       _ = advance()
       let condition = try parseExpression(allowTrailingClosure: false)
       return Stmt(.repeatWhile(body: body, condition: condition), SourceRange(start, previousEnd))
-    case .keyword(.break):
-      return Stmt(.breakStatement, advance().range)
-    case .keyword(.continue):
-      return Stmt(.continueStatement, advance().range)
+    case .keyword(.break), .keyword(.continue):
+      let keyword = advance()
+      var label: String?
+      var end = keyword.range.end
+      if case .identifier(let name) = current.kind, !current.startsLine {
+        label = name
+        end = advance().range.end
+      }
+      let kind: StmtKind = keyword.isKeyword(.break) ? .breakStatement(label: label) : .continueStatement(label: label)
+      return Stmt(kind, SourceRange(start, end))
+    case .identifier(let label)
+    where peek().isPunctuation(.colon)
+      && (peek(2).isKeyword(.for) || peek(2).isKeyword(.while) || peek(2).isKeyword(.repeat)):
+      _ = advance()
+      _ = advance()
+      let loop = try parseStatement()
+      return Stmt(.labeled(label: label, statement: loop), SourceRange(start, loop.range.end))
     case .keyword(.else):
       throw fail("'else' without an 'if'", at: current.range)
     case .keyword(.underscore) where peek().isOperator("="):
@@ -317,10 +336,19 @@ public struct Parser {
   }
 
   mutating func parseCondition() throws -> Condition {
+    var conditions = [try parseSingleCondition()]
+    while current.isPunctuation(.comma) {
+      _ = advance()
+      conditions.append(try parseSingleCondition())
+    }
+    return conditions.count == 1 ? conditions[0] : .all(conditions)
+  }
+
+  mutating func parseSingleCondition() throws -> Condition {
     if current.isKeyword(.let) || current.isKeyword(.var) {
       let isConstant = advance().isKeyword(.let)
       let (name, range) = try expectIdentifier("a name to bind")
-      if current.isPunctuation(.leftBrace) || current.isKeyword(.else) {
+      if current.isPunctuation(.leftBrace) || current.isPunctuation(.comma) || current.isKeyword(.else) {
         // `if let x { … }`: unwraps `x` into a constant of the same name (Swift 5.7).
         return .optionalBinding(name: name, nameRange: range, value: Expr(.name(name), range), isConstant: isConstant)
       }

@@ -104,11 +104,14 @@ public indirect enum StmtKind: Sendable {
   case returnStatement(Expr?)
   case ifStatement(branches: [ConditionalBlock], elseBody: [Stmt]?)
   case guardStatement(condition: Condition, elseBody: [Stmt])
-  case forLoop(pattern: Pattern, sequence: Expr, body: [Stmt])
+  /// `for x in s where condition { … }`.
+  case forLoop(pattern: Pattern, sequence: Expr, filter: Expr?, body: [Stmt])
   case whileLoop(condition: Condition, body: [Stmt])
   case repeatWhile(body: [Stmt], condition: Expr)
-  case breakStatement
-  case continueStatement
+  case breakStatement(label: String?)
+  case continueStatement(label: String?)
+  /// `outer: for …`: a loop that `break outer` and `continue outer` name.
+  case labeled(label: String, statement: Stmt)
 }
 
 public struct ConditionalBlock: Sendable {
@@ -120,6 +123,8 @@ public struct ConditionalBlock: Sendable {
 public enum Condition: Sendable {
   case expression(Expr)
   case optionalBinding(name: String, nameRange: SourceRange, value: Expr, isConstant: Bool)
+  /// `if let v = x, v > 1`: every condition in order, stopping at the first that fails.
+  case all([Condition])
 }
 
 public indirect enum Pattern: Sendable {
