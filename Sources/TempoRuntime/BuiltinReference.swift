@@ -1,5 +1,8 @@
 /// The builtins reference (`docs/builtins.md`), generated from each builtin's documentation.
 public enum BuiltinReference {
+  /// The documentation of the built-in types' members (`Array.map`, `String.split`, …).
+  public static var memberDocumentation: [Documentation] { Members.allDocumentation.flatMap(\.1) }
+
   public static func markdown() -> String {
     let environment = Environment()
     var byCategory: [String: [Documentation]] = [:]

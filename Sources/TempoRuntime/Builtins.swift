@@ -65,7 +65,8 @@ enum Builtins {
       builtin(
         "clear",
         [ParameterSpec("wait", type: "Bool", default: "false", "clear only when new output arrives (no flicker)")],
-        category: "Output", "Clears the output of the current cell."
+        category: "Output", "Clears the output of the current cell.",
+        example: "for epoch in 0..<3 {\n  clear(wait: true)\n  print(\"epoch\", epoch)\n}"
       ) { args in
         args.output.clearOutput(wait: try args.bool(0, default: false))
         return .void

@@ -20,7 +20,7 @@ public class Callable {
   /// `labels` nil means a positional call from a builtin (`map(f)`), where labels are not
   /// written, as when Swift calls a function value.
   func invoke(_ m: Machine, argumentBase: Int, labels: [String?]?) throws -> Value {
-    fatalError("subclass responsibility")
+    throw RuntimeError(.valueError, "internal error: \(type(of: self)) does not implement this operation")
   }
 }
 

@@ -2,11 +2,12 @@
 /// strings (which change the variable they are called on).
 enum StringMethods {
   static func method(
-    _ name: String, _ parameters: [ParameterSpec], returns: String, _ summary: String,
+    _ name: String, _ parameters: [ParameterSpec], returns: String, _ summary: String, example: String,
     body: @escaping @Sendable (String, inout Arguments) throws -> Value
   ) -> (String, Members.Method) {
     let doc = Documentation(
-      name: name, signature: Signature(parameters, returns: returns), summary: summary, category: "Strings")
+      name: name, signature: Signature(parameters, returns: returns), summary: summary, example: example,
+      category: "Strings")
     return (
       name,
       Members.Method(documentation: doc) { receiver, args in
@@ -18,25 +19,32 @@ enum StringMethods {
 
   static let all: [String: Members.Method] = Dictionary(
     uniqueKeysWithValues: [
-      method("uppercased", [], returns: "String", "The string in upper case.") { text, _ in .string(text.uppercased())
+      method(
+        "uppercased", [], returns: "String", "The string in upper case.",
+        example: "\"Tempo\".uppercased()  // \"TEMPO\""
+      ) { text, _ in .string(text.uppercased())
       },
-      method("lowercased", [], returns: "String", "The string in lower case.") { text, _ in .string(text.lowercased())
+      method(
+        "lowercased", [], returns: "String", "The string in lower case.",
+        example: "\"Tempo\".lowercased()  // \"tempo\""
+      ) { text, _ in .string(text.lowercased())
       },
       method(
         "hasPrefix", [ParameterSpec(nil, "prefix", type: "String")], returns: "Bool",
-        "Whether the string starts with the prefix."
+        "Whether the string starts with the prefix.", example: "\"layers.0.weight\".hasPrefix(\"layers\")  // true"
       ) {
         text, args in .bool(text.hasPrefix(try args.string(0)))
       },
       method(
         "hasSuffix", [ParameterSpec(nil, "suffix", type: "String")], returns: "Bool",
-        "Whether the string ends with the suffix."
+        "Whether the string ends with the suffix.", example: "\"layers.0.weight\".hasSuffix(\"bias\")  // false"
       ) {
         text, args in .bool(text.hasSuffix(try args.string(0)))
       },
       method(
         "split", [ParameterSpec("separator", type: "String")], returns: "[String]",
-        "The pieces between occurrences of a one-character separator."
+        "The pieces between occurrences of a one-character separator.",
+        example: "\"a,b,,c\".split(separator: \",\")  // [\"a\", \"b\", \"c\"]"
       ) {
         text, args in
         let separator = try args.string(0)
@@ -46,7 +54,10 @@ enum StringMethods {
         }
         return .array(text.split(separator: character).map { .string(String($0)) })
       },
-      method("trimmed", [], returns: "String", "The string without leading and trailing spaces and newlines.") {
+      method(
+        "trimmed", [], returns: "String", "The string without leading and trailing spaces and newlines.",
+        example: "\"  loss \\n\".trimmed()  // \"loss\""
+      ) {
         text, _ in
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         let trimmed = text.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
@@ -58,11 +69,12 @@ enum StringMethods {
 /// Methods of Double, as in Swift.
 enum NumberMethods {
   static func method(
-    _ name: String, _ parameters: [ParameterSpec], _ summary: String,
+    _ name: String, _ parameters: [ParameterSpec], _ summary: String, example: String,
     body: @escaping @Sendable (Double, inout Arguments) throws -> Value
   ) -> (String, Members.Method) {
     let doc = Documentation(
-      name: name, signature: Signature(parameters, returns: "Double"), summary: summary, category: "Numbers")
+      name: name, signature: Signature(parameters, returns: "Double"), summary: summary, example: example,
+      category: "Numbers")
     return (
       name,
       Members.Method(documentation: doc) { receiver, args in
@@ -76,10 +88,15 @@ enum NumberMethods {
     uniqueKeysWithValues: [
       method(
         "truncatingRemainder", [ParameterSpec("dividingBy", "other", type: "Double")],
-        "The remainder of dividing by other, with the sign of the dividend (C's fmod)."
+        "The remainder of dividing by other, with the sign of the dividend (C's fmod).",
+        example: "7.5.truncatingRemainder(dividingBy: 2)  // 1.5"
       ) { x, args in .double(x.truncatingRemainder(dividingBy: try args.double(0))) },
-      method("rounded", [], "The nearest whole number, halves away from zero.") { x, _ in .double(x.rounded()) },
-      method("squareRoot", [], "The square root.") { x, _ in .double(x.squareRoot()) },
+      method("rounded", [], "The nearest whole number, halves away from zero.", example: "2.5.rounded()  // 3.0") {
+        x, _ in .double(x.rounded())
+      },
+      method("squareRoot", [], "The square root.", example: "2.0.squareRoot()  // 1.4142135623730951") { x, _ in
+        .double(x.squareRoot())
+      },
     ])
 }
 
@@ -89,7 +106,8 @@ enum DictionaryMethods {
       documentation: Documentation(
         name: "mapValues",
         signature: Signature([ParameterSpec(nil, "transform", type: "(Value) -> T")], returns: "[Key: T]"),
-        summary: "A dictionary with the same keys and transformed values.", category: "Dictionaries")
+        summary: "A dictionary with the same keys and transformed values.",
+        example: "[\"a\": 1, \"b\": 2].mapValues { $0 * 10 }  // [\"a\": 10, \"b\": 20]", category: "Dictionaries")
     ) { receiver, args in
       guard case .dictionary(let map) = receiver else { return .nil }
       let f = try args.function(0)
@@ -110,10 +128,11 @@ enum MutatingMethods {
 
   static func method(
     _ name: String, _ parameters: [ParameterSpec], returns: String = "Void", _ summary: String,
-    category: String, body: @escaping @Sendable (inout Value, inout Arguments) throws -> Value
+    category: String, example: String, body: @escaping @Sendable (inout Value, inout Arguments) throws -> Value
   ) -> (String, Method) {
     let doc = Documentation(
-      name: name, signature: Signature(parameters, returns: returns), summary: summary, category: category)
+      name: name, signature: Signature(parameters, returns: returns), summary: summary, example: example,
+      category: category)
     return (name, Method(documentation: doc, body: body))
   }
 
@@ -140,7 +159,8 @@ enum MutatingMethods {
         [
           ParameterSpec(nil, "newElement", type: "Element", default: "none", "one element"),
           ParameterSpec("contentsOf", "newElements", type: "[Element]", default: "none", "a sequence of elements"),
-        ], "Adds an element, or the elements of a sequence, at the end.", category: "Arrays"
+        ], "Adds an element, or the elements of a sequence, at the end.", category: "Arrays",
+        example: "var xs = [1]\nxs.append(2)\nxs.append(contentsOf: [3, 4])\nxs  // [1, 2, 3, 4]"
       ) { value, args in
         var added: [Value]
         if args[1] != nil {
@@ -159,7 +179,8 @@ enum MutatingMethods {
       },
       method(
         "insert", [ParameterSpec(nil, "newElement", type: "Element"), ParameterSpec("at", "i", type: "Int")],
-        "Inserts an element at a position.", category: "Arrays"
+        "Inserts an element at a position.", category: "Arrays",
+        example: "var xs = [1, 3]\nxs.insert(2, at: 1)\nxs  // [1, 2, 3]"
       ) {
         value, args in
         try withArray(&value) { elements in
@@ -176,7 +197,8 @@ enum MutatingMethods {
       },
       method(
         "remove", [ParameterSpec("at", "i", type: "Int")], returns: "Element",
-        "Removes and returns the element at a position.", category: "Arrays"
+        "Removes and returns the element at a position.", category: "Arrays",
+        example: "var xs = [1, 2, 3]\nxs.remove(at: 0)  // 1\nxs  // [2, 3]"
       ) {
         value, args in
         try withArray(&value) { elements in
@@ -184,27 +206,39 @@ enum MutatingMethods {
           return elements.remove(at: i)
         }
       },
-      method("removeLast", [], returns: "Element", "Removes and returns the last element.", category: "Arrays") {
+      method(
+        "removeLast", [], returns: "Element", "Removes and returns the last element.", category: "Arrays",
+        example: "var xs = [1, 2, 3]\nxs.removeLast()  // 3"
+      ) {
         value, _ in
         try withArray(&value) { elements in
           guard !elements.isEmpty else { throw emptyError("removeLast") }
           return elements.removeLast()
         }
       },
-      method("removeFirst", [], returns: "Element", "Removes and returns the first element.", category: "Arrays") {
+      method(
+        "removeFirst", [], returns: "Element", "Removes and returns the first element.", category: "Arrays",
+        example: "var xs = [1, 2, 3]\nxs.removeFirst()  // 1"
+      ) {
         value, _ in
         try withArray(&value) { elements in
           guard !elements.isEmpty else { throw emptyError("removeFirst") }
           return elements.removeFirst()
         }
       },
-      method("removeAll", [], "Removes every element.", category: "Arrays") { value, _ in
+      method(
+        "removeAll", [], "Removes every element.", category: "Arrays",
+        example: "var xs = [1, 2]\nxs.removeAll()\nxs  // []"
+      ) { value, _ in
         withArray(&value) { elements in
           elements.removeAll()
           return .void
         }
       },
-      method("reverse", [], "Reverses the elements in place.", category: "Arrays") { value, _ in
+      method(
+        "reverse", [], "Reverses the elements in place.", category: "Arrays",
+        example: "var xs = [1, 2, 3]\nxs.reverse()\nxs  // [3, 2, 1]"
+      ) { value, _ in
         withArray(&value) { elements in
           elements.reverse()
           return .void
@@ -212,7 +246,7 @@ enum MutatingMethods {
       },
       method(
         "sort", [ParameterSpec("by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<")],
-        "Sorts the elements in place.", category: "Arrays"
+        "Sorts the elements in place.", category: "Arrays", example: "var xs = [3, 1, 2]\nxs.sort()\nxs  // [1, 2, 3]"
       ) {
         value, args in
         let sorted = try Ordering.sorted(
@@ -226,7 +260,8 @@ enum MutatingMethods {
     uniqueKeysWithValues: [
       method(
         "removeValue", [ParameterSpec("forKey", "key", type: "Key")], returns: "Value?",
-        "Removes a key and returns its value, or nil.", category: "Dictionaries"
+        "Removes a key and returns its value, or nil.", category: "Dictionaries",
+        example: "var d = [\"a\": 1, \"b\": 2]\nd.removeValue(forKey: \"a\")  // 1\nd  // [\"b\": 2]"
       ) {
         value, args in
         guard case .dictionary(var map) = value else { return .nil }
@@ -241,7 +276,10 @@ enum MutatingMethods {
 
   static let string: [String: Method] = Dictionary(
     uniqueKeysWithValues: [
-      method("append", [ParameterSpec(nil, "other", type: "String")], "Adds text at the end.", category: "Strings") {
+      method(
+        "append", [ParameterSpec(nil, "other", type: "String")], "Adds text at the end.", category: "Strings",
+        example: "var s = \"loss\"\ns.append(\"es\")\ns  // \"losses\""
+      ) {
         value, args in
         guard case .string(var text) = value else { return .nil }
         let other = try args.string(0)

@@ -7,7 +7,7 @@ class Node {
   init(range: SourceRange) { self.range = range }
 
   func eval(_ m: Machine) throws -> Value {
-    fatalError("subclass responsibility")
+    throw RuntimeError(.valueError, "internal error: \(type(of: self)) does not implement this operation")
   }
 }
 

@@ -12,9 +12,11 @@ class Place {
   var declaredType: RuntimeType?
   init(range: SourceRange) { self.range = range }
 
-  func get(_ m: Machine) throws -> Value { fatalError("subclass responsibility") }
+  func get(_ m: Machine) throws -> Value {
+    throw RuntimeError(.valueError, "internal error: \(type(of: self)) does not implement this operation")
+  }
   func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
-    fatalError("subclass responsibility")
+    throw RuntimeError(.valueError, "internal error: \(type(of: self)) does not implement this operation")
   }
   /// The storage of a plain variable (not captured, defined), for in-place integer updates.
   func directPointer(_ m: Machine) -> UnsafeMutablePointer<Value>? { nil }

@@ -66,7 +66,10 @@ enum SequenceMethods {
       ) { receiver, args in
         .array(try Ordering.sorted(try elements(receiver, args), by: args[0], args))
       },
-      method("reversed", [], returns: "[Element]", "The elements in reverse order.") { receiver, args in
+      method(
+        "reversed", [], returns: "[Element]", "The elements in reverse order.",
+        example: "[1, 2, 3].reversed()  // [3, 2, 1]"
+      ) { receiver, args in
         .array(try elements(receiver, args).reversed())
       },
       method(
@@ -77,7 +80,8 @@ enum SequenceMethods {
       },
       method(
         "contains", [ParameterSpec(nil, "element", type: "Element")], returns: "Bool",
-        "Whether the sequence contains the element."
+        "Whether the sequence contains the element (for a string: the text).",
+        example: "[1, 2, 3].contains(2)  // true\n\"training\".contains(\"rain\")  // true"
       ) {
         receiver, args in
         if case .string(let text) = receiver, case .string(let part)? = args[0] {
@@ -88,7 +92,8 @@ enum SequenceMethods {
       },
       method(
         "firstIndex", [ParameterSpec("of", "element", type: "Element")], returns: "Int?",
-        "The position of the first equal element, or nil."
+        "The position of the first equal element, or nil.",
+        example: "[\"a\", \"b\"].firstIndex(of: \"b\")  // 1"
       ) {
         receiver, args in
         let wanted = args[0] ?? .nil
@@ -96,7 +101,8 @@ enum SequenceMethods {
       },
       method(
         "allSatisfy", [ParameterSpec(nil, "predicate", type: "(Element) -> Bool")], returns: "Bool",
-        "Whether the closure returns true for every element."
+        "Whether the closure returns true for every element.",
+        example: "[2, 4].allSatisfy { $0 % 2 == 0 }  // true"
       ) {
         receiver, args in
         let f = try args.function(0)
@@ -107,17 +113,24 @@ enum SequenceMethods {
       },
       method(
         "forEach", [ParameterSpec(nil, "body", type: "(Element) -> Void")], returns: "Void",
-        "Calls the closure on each element."
+        "Calls the closure on each element.",
+        example: "[1, 2].forEach { print($0) }"
       ) {
         receiver, args in
         let f = try args.function(0)
         for element in try elements(receiver, args) { _ = try args.call(f, [element]) }
         return .void
       },
-      method("min", [], returns: "Element?", "The smallest element, or nil when empty.") { receiver, args in
+      method(
+        "min", [], returns: "Element?", "The smallest element, or nil when empty.",
+        example: "[3, 1, 2].min()  // 1"
+      ) { receiver, args in
         try Ordering.extreme(try elements(receiver, args), smallest: true) ?? .nil
       },
-      method("max", [], returns: "Element?", "The largest element, or nil when empty.") { receiver, args in
+      method(
+        "max", [], returns: "Element?", "The largest element, or nil when empty.",
+        example: "[3, 1, 2].max()  // 3"
+      ) { receiver, args in
         try Ordering.extreme(try elements(receiver, args), smallest: false) ?? .nil
       },
       method(
@@ -144,33 +157,42 @@ enum SequenceMethods {
         }
         return .string(joined)
       },
-      method("prefix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The first n elements.") {
+      method(
+        "prefix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The first n elements.",
+        example: "[1, 2, 3].prefix(2)  // [1, 2]"
+      ) {
         receiver, args in
         let n = max(0, try args.int(0))
         return .array(Array(try elements(receiver, args).prefix(n)))
       },
-      method("suffix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The last n elements.") {
+      method(
+        "suffix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The last n elements.",
+        example: "[1, 2, 3].suffix(2)  // [2, 3]"
+      ) {
         receiver, args in
         let n = max(0, try args.int(0))
         return .array(Array(try elements(receiver, args).suffix(n)))
       },
       method(
         "dropFirst", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]",
-        "All but the first k elements."
+        "All but the first k elements.",
+        example: "[1, 2, 3].dropFirst()  // [2, 3]"
       ) {
         receiver, args in
         .array(Array(try elements(receiver, args).dropFirst(max(0, try args.int(0, default: 1)))))
       },
       method(
         "dropLast", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]",
-        "All but the last k elements."
+        "All but the last k elements.",
+        example: "[1, 2, 3].dropLast(2)  // [1]"
       ) {
         receiver, args in
         .array(Array(try elements(receiver, args).dropLast(max(0, try args.int(0, default: 1)))))
       },
       method(
         "compactMap", [ParameterSpec(nil, "transform", type: "(Element) -> T?")], returns: "[T]",
-        "The non-nil results of calling a closure on each element."
+        "The non-nil results of calling a closure on each element.",
+        example: "[\"1\", \"x\", \"3\"].compactMap { Int($0) }  // [1, 3]"
       ) {
         receiver, args in
         let f = try args.function(0)

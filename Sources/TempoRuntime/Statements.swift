@@ -4,7 +4,9 @@ import TempoSyntax
 class Statement {
   let range: SourceRange
   init(range: SourceRange) { self.range = range }
-  func exec(_ m: Machine) throws -> Flow { fatalError("subclass responsibility") }
+  func exec(_ m: Machine) throws -> Flow {
+    throw RuntimeError(.valueError, "internal error: \(type(of: self)) does not implement this operation")
+  }
 }
 
 final class ExpressionStatement: Statement {

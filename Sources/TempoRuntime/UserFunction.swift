@@ -79,7 +79,8 @@ final class UserFunction: Callable {
   override func invoke(_ m: Machine, argumentBase: Int, labels: [String?]?) throws -> Value {
     let t = template
     let count = t.parameters.count
-    if m.top - argumentBase != count || (labels != nil && !t.isClosure && labels! != t.parameterLabels) {
+    let labelsDiffer = !t.isClosure && labels.map { $0 != t.parameterLabels } ?? false
+    if m.top - argumentBase != count || labelsDiffer {
       try bindArguments(m, argumentBase: argumentBase, labels: labels)
     }
     if m.callDepth >= m.limits.maximumCallDepth {

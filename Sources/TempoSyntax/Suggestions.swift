@@ -8,11 +8,11 @@ public enum Suggestions {
     for candidate in candidates where candidate != name {
       let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars), limit: limit)
       guard distance <= limit else { continue }
-      if best == nil || distance < best!.distance
-        || (distance == best!.distance && candidate < best!.name)
+      if let current = best, distance > current.distance || (distance == current.distance && candidate >= current.name)
       {
-        best = (candidate, distance)
+        continue
       }
+      best = (candidate, distance)
     }
     return best?.name
   }

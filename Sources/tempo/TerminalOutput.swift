@@ -52,9 +52,10 @@ enum StandardStreams {
 
   static func write(bytes: [UInt8], to descriptor: Int32) {
     bytes.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return }
       var offset = 0
       while offset < raw.count {
-        let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+        let written = Glibc.write(descriptor, base + offset, raw.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
           return

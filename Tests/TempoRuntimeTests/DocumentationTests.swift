@@ -17,6 +17,52 @@ struct DocumentationTests {
     }
   }
 
+  static var documentedExamples: [Documentation] {
+    let environment = Environment()
+    let members = BuiltinReference.memberDocumentation
+    return (Array(environment.documentation.values) + members).filter { $0.example != nil && $0.name != "input" }
+      .sorted { $0.name < $1.name }
+  }
+
+  @Test("every builtin and member shows an example")
+  func everyBuiltinHasAnExample() {
+    let environment = Environment()
+    for doc in Array(environment.documentation.values) + BuiltinReference.memberDocumentation {
+      #expect(doc.example != nil, "\(doc.name) has no example")
+    }
+  }
+
+  /// An example line `code  // value` must evaluate to `value` (or print it, when the code
+  /// returns nothing); lines without a comment must run without error.
+  @Test("every builtin example runs and gives what its comment says", arguments: documentedExamples)
+  func builtinExample(_ doc: Documentation) {
+    let session = TestSession(maximumSteps: 1_000_000, terminal: true)
+    var pending: [String] = []
+    for line in (doc.example ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+      var code = String(line)
+      var expected: String?
+      if let marker = code.range(of: "  // ", options: .backwards) {
+        expected = String(code[marker.upperBound...]).trimmingCharacters(in: .whitespaces)
+        code = String(code[..<marker.lowerBound])
+      }
+      pending.append(code)
+      let cell = pending.joined(separator: "\n")
+      guard Environment.isComplete(cell) == .complete else { continue }
+      pending = []
+      let before = session.output.standardOutput
+      let outcome = session.run(cell)
+      #expect(outcome.error == nil, "\(doc.name): \(cell)\n\(outcome.error?.rendered ?? "")")
+      guard let expected, !expected.hasPrefix("prints:"), let value = outcome.value else { continue }
+      if value.isVoid {
+        let printed = String(session.output.standardOutput.dropFirst(before.count))
+        #expect(printed == expected + "\n", "\(doc.name): \(cell)")
+      } else {
+        #expect(value.debugDescription == expected, "\(doc.name): \(cell)")
+      }
+    }
+    #expect(pending.isEmpty, "\(doc.name): the example ends inside an unfinished statement")
+  }
+
   @Test("docs/builtins.md is what the builtins' documentation generates")
   func builtinsReferenceIsCurrent() throws {
     let committed = try String(
