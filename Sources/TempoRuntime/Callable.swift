@@ -356,7 +356,12 @@ extension Machine {
         .typeError, "cannot call value of non-function type '\(callee.typeName)'")
     }
     let argumentBase = top
-    for argument in arguments { push(argument) }
+    do {
+      for argument in arguments { try push(argument) }
+    } catch {
+      pop(to: argumentBase)
+      throw error
+    }
     return try function.invoke(self, argumentBase: argumentBase, labels: nil)
   }
 }

@@ -100,9 +100,9 @@ public final class Environment {
     }
     for (slot, type) in compiler.inferredGlobalTypes { inferredGlobalTypes[slot] = type }
     let machine = Machine(environment: self, output: output, limits: limits)
-    machine.reserve(program.slotCount)
     machine.returnValue = .void
     do {
+      try machine.reserve(program.slotCount)
       _ = try TempoRuntime.execute(program.statements, machine)
       return .success(machine.returnValue)
     } catch let error as RuntimeError {

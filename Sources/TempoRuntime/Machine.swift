@@ -28,6 +28,9 @@ final class Machine {
   /// The session, for builtins that need the environment (help, completion of values).
   unowned let environment: Environment
 
+  /// Slots for every frame of a cell: 10,000 nested calls of 400 variables each.
+  static let stackCapacity = 4_000_000
+
   init(environment: Environment, output: OutputSink, limits: ExecutionLimits) {
     self.environment = environment
     self.globals = environment.globals
@@ -35,7 +38,10 @@ final class Machine {
     self.output = output
     self.limits = limits
     self.remainingSteps = limits.maximumSteps ?? Int.max
-    capacity = 1024
+    // Fixed for the cell's lifetime: code may hold a pointer into the stack (a variable being
+    // changed in place) while a call pushes frames, so the stack must never move. The memory
+    // is only reserved; pages are committed as frames reach them.
+    capacity = Machine.stackCapacity
     stack = .allocate(capacity: capacity)
   }
 
@@ -61,18 +67,24 @@ final class Machine {
   }
 
   @inline(__always)
-  func push(_ value: Value) {
-    if top == capacity { grow(to: capacity * 2) }
+  func push(_ value: Value) throws {
+    if top == capacity { throw stackExhausted() }
     (stack + top).initialize(to: value)
     top += 1
   }
 
   /// Makes room for `count` more slots and fills them with `.undefined`.
   @inline(__always)
-  func reserve(_ count: Int) {
-    if top + count > capacity { grow(to: max(capacity * 2, top + count)) }
+  func reserve(_ count: Int) throws {
+    if top + count > capacity { throw stackExhausted() }
     (stack + top).initialize(repeating: .undefined, count: count)
     top += count
+  }
+
+  func stackExhausted() -> RuntimeError {
+    RuntimeError(
+      .recursionError, "the call stack is full (\(capacity) variables in \(callDepth) nested calls)",
+      help: "check that the recursion has a base case that is reached")
   }
 
   /// Drops the slots at and above `newTop`.
@@ -80,14 +92,6 @@ final class Machine {
   func pop(to newTop: Int) {
     (stack + newTop).deinitialize(count: top - newTop)
     top = newTop
-  }
-
-  func grow(to newCapacity: Int) {
-    let newStack = UnsafeMutablePointer<Value>.allocate(capacity: newCapacity)
-    newStack.moveInitialize(from: stack, count: top)
-    stack.deallocate()
-    stack = newStack
-    capacity = newCapacity
   }
 
   @inline(__always)

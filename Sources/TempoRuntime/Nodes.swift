@@ -340,7 +340,7 @@ final class CallNode: Node {
     let function = try Calls.function(from: try callee.eval(m), at: callee.range)
     let argumentBase = m.top
     do {
-      for argument in arguments { m.push(try argument.eval(m)) }
+      for argument in arguments { try m.push(try argument.eval(m)) }
     } catch {
       m.pop(to: argumentBase)
       throw error
@@ -542,7 +542,12 @@ final class MutatingCallNode: Node {
         let member = try Members.get(current, name, m)
         let function = try Calls.function(from: member, at: nameRange)
         let argumentBase = m.top
-        for value in values { m.push(value) }
+        do {
+          for value in values { try m.push(value) }
+        } catch {
+          m.pop(to: argumentBase)
+          throw error
+        }
         return try function.invoke(m, argumentBase: argumentBase, labels: labels)
       }
       if let constantName {

@@ -81,7 +81,12 @@ final class UserFunction: Callable {
     let count = t.parameters.count
     let labelsDiffer = !t.isClosure && labels.map { $0 != t.parameterLabels } ?? false
     if m.top - argumentBase != count || labelsDiffer {
-      try bindArguments(m, argumentBase: argumentBase, labels: labels)
+      do {
+        try bindArguments(m, argumentBase: argumentBase, labels: labels)
+      } catch {
+        m.pop(to: argumentBase)
+        throw error
+      }
     }
     if m.callDepth >= m.limits.maximumCallDepth {
       m.pop(to: argumentBase)
@@ -90,7 +95,12 @@ final class UserFunction: Callable {
         "maximum recursion depth (\(m.limits.maximumCallDepth) calls) exceeded in '\(t.name)'",
         help: "check that the recursion has a base case that is reached")
     }
-    m.reserve(t.slotCount - count)
+    do {
+      try m.reserve(t.slotCount - count)
+    } catch {
+      m.pop(to: argumentBase)
+      throw error
+    }
     let savedBase = m.base
     let savedFunction = m.function
     m.base = argumentBase
@@ -164,7 +174,7 @@ final class UserFunction: Callable {
     if template.isClosure {
       // `{ (key, value) in … }` over pairs: one tuple argument spreads over the parameters.
       if given.count == 1, specs.count > 1, case .tuple(let elements) = given[0], elements.count == specs.count {
-        for value in elements { m.push(value) }
+        for value in elements { try m.push(value) }
         return
       }
       guard given.count == specs.count else {
@@ -173,11 +183,11 @@ final class UserFunction: Callable {
           "closure expects \(specs.count) argument\(specs.count == 1 ? "" : "s"), but \(given.count) \(given.count == 1 ? "was" : "were") used",
           help: "give the closure \(given.count) parameter\(given.count == 1 ? "" : "s")")
       }
-      for value in given { m.push(value) }
+      for value in given { try m.push(value) }
       return
     }
     let bound = try signature.bind(labels: labels, values: given, function: template.name)
-    for value in bound { m.push(value ?? .undefined) }
+    for value in bound { try m.push(value ?? .undefined) }
   }
 }
 
