@@ -55,6 +55,21 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
     "String": .string, "Range": .range, "ClosedRange": .range, "Void": .tuple([]),
   ]
 
+  /// Whether the value already has this scalar type, so no conversion is needed (the check
+  /// every typed call and return makes, kept cheap).
+  @inline(__always)
+  func holdsUnchanged(_ value: Value) -> Bool {
+    switch self {
+    case .any: return true
+    case .int: if case .int = value { return true }
+    case .double: if case .double = value { return true }
+    case .bool: if case .bool = value { return true }
+    case .string: if case .string = value { return true }
+    default: return false
+    }
+    return false
+  }
+
   /// The value converted to this type, or nil when it does not have it.
   public func coerce(_ value: Value) -> Value? {
     switch (self, value) {

@@ -401,7 +401,7 @@ final class ReturnStatement: Statement {
   }
   override func exec(_ m: Machine) throws -> Flow {
     var result = try value?.eval(m) ?? .void
-    if let type {
+    if let type, !type.holdsUnchanged(result) {
       guard let converted = type.coerce(result) else {
         throw RuntimeError(
           .typeError, "cannot convert return expression of type '\(result.typeName)' to return type '\(type)'",

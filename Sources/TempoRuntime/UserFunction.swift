@@ -123,7 +123,7 @@ final class UserFunction: Callable {
       } else {
         result = .void
       }
-      if let type = t.returnType {
+      if let type = t.returnType, !type.holdsUnchanged(result) {
         guard let converted = type.coerce(result) else {
           throw RuntimeError(
             .typeError,
@@ -145,7 +145,7 @@ final class UserFunction: Callable {
       if case .undefined = slot.pointee, let defaultValue = parameter.defaultValue {
         slot.pointee = try defaultValue.eval(m)
       }
-      if let type = parameter.type {
+      if let type = parameter.type, !type.holdsUnchanged(slot.pointee) {
         guard let converted = type.coerce(slot.pointee) else {
           throw RuntimeError(
             .typeError,
