@@ -32,7 +32,7 @@ enum Builtins {
       ) { args in
         let items = try args.sequence(0)
         let text =
-          items.map(\.description).joined(separator: try args.string(1, default: " "))
+          try Builtins.joinedText(items, separator: try args.string(1, default: " "), args)
           + (try args.string(2, default: "\n"))
         args.output.writeStandardOutput(text)
         return .void
@@ -48,7 +48,7 @@ enum Builtins {
       ) { args in
         let items = try args.sequence(0)
         let text =
-          items.map(\.description).joined(separator: try args.string(1, default: " "))
+          try Builtins.joinedText(items, separator: try args.string(1, default: " "), args)
           + (try args.string(2, default: "\n"))
         args.output.writeStandardError(text)
         return .void
@@ -275,6 +275,17 @@ enum Builtins {
         return result
       },
     ]
+  }
+
+  /// The items' descriptions joined, within the string limit.
+  static func joinedText(_ items: [Value], separator: String, _ args: Arguments) throws -> String {
+    let limit = args.limits.maximumStringBytes
+    var text = ""
+    for (index, item) in items.enumerated() {
+      if index > 0 { text += separator }
+      text += try item.description(limit: limit - text.utf8.count)
+    }
+    return text
   }
 
   static func humanDuration(_ seconds: Double) -> String {

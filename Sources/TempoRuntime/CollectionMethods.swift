@@ -1,6 +1,12 @@
 /// Methods of strings and dictionaries, and the mutating methods of arrays, dictionaries and
 /// strings (which change the variable they are called on).
 enum StringMethods {
+  /// Refuses to make a string that could pass the limit.
+  static func checkGrowth(_ text: String, factor: Int, _ args: Arguments) throws {
+    let bound = text.utf8.count * factor
+    if bound > args.limits.maximumStringBytes { throw Limits.stringTooLong(bound, args.limits) }
+  }
+
   static func method(
     _ name: String, _ parameters: [ParameterSpec], returns: String, _ summary: String, example: String,
     body: @escaping @Sendable (String, inout Arguments) throws -> Value
@@ -22,12 +28,17 @@ enum StringMethods {
       method(
         "uppercased", [], returns: "String", "The string in upper case.",
         example: "\"Tempo\".uppercased()  // \"TEMPO\""
-      ) { text, _ in .string(text.uppercased())
+      ) { text, args in
+        // Upper case can be three times longer in bytes (ΐ becomes three scalars).
+        try checkGrowth(text, factor: 3, args)
+        return .string(text.uppercased())
       },
       method(
         "lowercased", [], returns: "String", "The string in lower case.",
         example: "\"Tempo\".lowercased()  // \"tempo\""
-      ) { text, _ in .string(text.lowercased())
+      ) { text, args in
+        try checkGrowth(text, factor: 3, args)
+        return .string(text.lowercased())
       },
       method(
         "hasPrefix", [ParameterSpec(nil, "prefix", type: "String")], returns: "Bool",
@@ -170,6 +181,7 @@ enum MutatingMethods {
         } else {
           throw RuntimeError(.typeError, "append needs an element or 'contentsOf:' a sequence")
         }
+        for element in added where element.isContainer { try Limits.checkNesting(element, args.limits) }
         return try withArray(&value) { elements in
           try checkGrowth(elements.count + added.count, args)
           if case .double? = elements.first { added = added.map(Numbers.promotingInt) }
@@ -191,7 +203,9 @@ enum MutatingMethods {
               help: "insert at 0...\(elements.count)")
           }
           try checkGrowth(elements.count + 1, args)
-          elements.insert(args[0] ?? .nil, at: i)
+          let element = args[0] ?? .nil
+          if element.isContainer { try Limits.checkNesting(element, args.limits) }
+          elements.insert(element, at: i)
           return .void
         }
       },

@@ -76,10 +76,10 @@ public final class Environment {
           rendered: "LimitError: the cell is \(file.bytes.count) bytes; split it into smaller cells"))
     }
     interrupt.clear()
-    return LargeStack.run { run(file, output: output) }
+    return LargeStack.run { stackFloor in run(file, output: output, stackFloor: stackFloor) }
   }
 
-  private func run(_ file: SourceFile, output: OutputSink) -> CellOutcome {
+  private func run(_ file: SourceFile, output: OutputSink, stackFloor: UInt) -> CellOutcome {
     let parsed = Parser.parse(file)
     if !parsed.diagnostics.isEmpty {
       let errors = CellErrors(family: .syntaxError, diagnostics: parsed.diagnostics, file: file)
@@ -99,7 +99,7 @@ public final class Environment {
       inferredGlobalTypes[declaration.slot] = nil
     }
     for (slot, type) in compiler.inferredGlobalTypes { inferredGlobalTypes[slot] = type }
-    let machine = Machine(environment: self, output: output, limits: limits)
+    let machine = Machine(environment: self, output: output, limits: limits, stackFloor: stackFloor)
     machine.returnValue = .void
     do {
       try machine.reserve(program.slotCount)

@@ -23,6 +23,8 @@ final class Machine {
   let interrupt: InterruptFlag
   let output: OutputSink
   let limits: ExecutionLimits
+  /// The native stack may not grow below this address (see `StackFloor`).
+  let stackFloor: UInt
   /// Statements left before `limits.maximumSteps` stops the program.
   var remainingSteps: Int
   /// The session, for builtins that need the environment (help, completion of values).
@@ -31,7 +33,8 @@ final class Machine {
   /// Slots for every frame of a cell: 10,000 nested calls of 400 variables each.
   static let stackCapacity = 4_000_000
 
-  init(environment: Environment, output: OutputSink, limits: ExecutionLimits) {
+  init(environment: Environment, output: OutputSink, limits: ExecutionLimits, stackFloor: UInt) {
+    self.stackFloor = stackFloor
     self.environment = environment
     self.globals = environment.globals
     self.interrupt = environment.interrupt
@@ -104,6 +107,9 @@ public struct ExecutionLimits: Sendable {
   public var maximumCallDepth = 10_000
   /// The most elements an array, dictionary or materialized range may hold.
   public var maximumCollectionCount = 50_000_000
+  /// How deeply arrays, tuples and dictionaries may nest in a value that is stored. Freeing,
+  /// printing and comparing recurse once per level, so depth must be bounded.
+  public var maximumNesting = 1_000
   /// The most bytes a string may hold.
   public var maximumStringBytes = 256 << 20
   /// Statements a cell may execute before it is stopped; nil for no limit. Tests and fuzzing
@@ -140,8 +146,13 @@ final class Globals {
   }
 
   deinit {
-    storage.deinitialize(count: count)
-    storage.deallocate()
+    // Freeing a deeply nested value recurses once per level: do it where the stack is large.
+    let storage = self.storage
+    let count = self.count
+    LargeStack.run { _ in
+      storage.deinitialize(count: count)
+      storage.deallocate()
+    }
   }
 
   /// The slot for a name, creating an undefined one if the name is new.

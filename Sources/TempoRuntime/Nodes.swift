@@ -127,7 +127,12 @@ final class InterpolationNode: Node {
     for part in parts {
       switch part {
       case .text(let text): result += text
-      case .value(let node): result += try node.eval(m).description
+      case .value(let node):
+        do {
+          result += try node.eval(m).description(limit: m.limits.maximumStringBytes - result.utf8.count)
+        } catch let error as RuntimeError {
+          throw error.located(at: node.range)
+        }
       }
       if result.utf8.count > m.limits.maximumStringBytes {
         throw Limits.stringTooLong(result.utf8.count, m.limits).located(at: range)
@@ -640,6 +645,15 @@ enum Numbers {
 }
 
 enum Limits {
+  /// Rejects a value about to be stored when it nests deeper than the limit.
+  @inline(__always)
+  static func checkNesting(_ value: Value, _ limits: ExecutionLimits) throws {
+    guard value.isContainer, value.nestsDeeper(than: limits.maximumNesting) else { return }
+    throw RuntimeError(
+      .limitError, "the value nests arrays, tuples or dictionaries more than \(limits.maximumNesting) levels deep",
+      help: "keep data flat: an array of rows, or a dictionary of arrays")
+  }
+
   static func stringTooLong(_ bytes: Int, _ limits: ExecutionLimits) -> RuntimeError {
     RuntimeError(
       .limitError, "string of \(bytes) bytes exceeds the limit of \(limits.maximumStringBytes) bytes",

@@ -22,8 +22,9 @@ class Place {
   func directPointer(_ m: Machine) -> UnsafeMutablePointer<Value>? { nil }
 
   /// Stores a new value (promoting an Int into a variable that holds a Double, as a Swift
-  /// literal would be).
+  /// literal would be). Subclasses call `checkStored` first.
   func set(_ m: Machine, _ value: Value) throws {
+    if value.isContainer { try Limits.checkNesting(value, m.limits) }
     try modify(m) { old in old = Assignment.converted(value, replacing: old) }
   }
 }
@@ -82,6 +83,7 @@ final class LocalPlace: Place {
     }
   }
   override func set(_ m: Machine, _ value: Value) throws {
+    if value.isContainer { try Limits.checkNesting(value, m.limits) }
     let value = try Assignment.checked(value, type, name: name, at: range)
     let pointer = m.local(slot)
     if case .cell(let box) = pointer.pointee {
@@ -113,6 +115,7 @@ final class CapturePlace: Place {
     try body(&box(m).value)
   }
   override func set(_ m: Machine, _ value: Value) throws {
+    if value.isContainer { try Limits.checkNesting(value, m.limits) }
     let value = try Assignment.checked(value, type, name: name, at: range)
     let box = try box(m)
     box.value = Assignment.converted(value, replacing: box.value)
@@ -142,6 +145,7 @@ final class GlobalPlace: Place {
     try body(&m.globals.storage[slot])
   }
   override func set(_ m: Machine, _ value: Value) throws {
+    if value.isContainer { try Limits.checkNesting(value, m.limits) }
     let pointer = m.globals.storage + slot
     if case .undefined = pointer.pointee, !m.globals.info[slot].isDeclared {
       throw m.environment.unknownName(name, at: range)
@@ -183,6 +187,7 @@ final class SubscriptPlace: Place {
     }
   }
   override func set(_ m: Machine, _ value: Value) throws {
+    if value.isContainer { try Limits.checkNesting(value, m.limits) }
     let key = try index.eval(m)
     var value = value
     if let type = declaredType, !value.isNil {
@@ -248,6 +253,7 @@ final class MemberPlace: Place {
     try setMember(object, value)
   }
   override func set(_ m: Machine, _ value: Value) throws {
+    if value.isContainer { try Limits.checkNesting(value, m.limits) }
     try setMember(try base.eval(m), value)
   }
   private func setMember(_ object: Value, _ value: Value) throws {

@@ -151,7 +151,7 @@ enum SequenceMethods {
         example: "[\"a\", \"b\"].joined(separator: \", \")  // \"a, b\""
       ) { receiver, args in
         let separator = try args.string(0, default: "")
-        let joined = try elements(receiver, args).map(\.description).joined(separator: separator)
+        let joined = try Builtins.joinedText(elements(receiver, args), separator: separator, args)
         if joined.utf8.count > args.limits.maximumStringBytes {
           throw Limits.stringTooLong(joined.utf8.count, args.limits)
         }

@@ -42,6 +42,13 @@ indirect enum Binder {
   case tuple([Binder], SourceRange)
 
   func bind(_ value: Value, _ m: Machine, at range: SourceRange) throws {
+    if value.isContainer {
+      do {
+        try Limits.checkNesting(value, m.limits)
+      } catch let error as RuntimeError {
+        throw error.located(at: range)
+      }
+    }
     switch self {
     case .local(let variable):
       let slot = m.local(variable.slot)
@@ -118,7 +125,11 @@ final class AssignmentStatement: Statement {
   override func exec(_ m: Machine) throws -> Flow {
     let newValue = try value.eval(m)
     guard let op else {
-      try place.set(m, newValue)
+      do {
+        try place.set(m, newValue)
+      } catch let error as RuntimeError {
+        throw error.located(at: range)
+      }
       return .normal
     }
     // `i += 1` on an Int variable: updated in place, the common case in loops.

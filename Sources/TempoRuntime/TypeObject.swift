@@ -96,14 +96,15 @@ public final class TypeObject: HostObject {
           ], "The value as text, as print shows it; a sequence of characters becomes the text they spell.",
           example: "String(2.5)  // \"2.5\"\nString(\"abc\".reversed())  // \"cba\"")
       ) { args in
-        if let subject = args[1] { return .string(subject.description) }
+        let limit = args.limits.maximumStringBytes
+        if let subject = args[1] { return .string(try subject.description(limit: limit)) }
         let value = args[0] ?? .string("")
         if case .array(let elements) = value, !elements.isEmpty,
           elements.allSatisfy({ if case .string(let s) = $0 { return s.count == 1 } else { return false } })
         {
-          return .string(elements.map(\.description).joined())
+          return .string(try Builtins.joinedText(elements, separator: "", args))
         }
-        return .string(value.description)
+        return .string(try value.description(limit: limit))
       },
       TypeObject(
         name: "Bool",

@@ -88,11 +88,13 @@ final class UserFunction: Callable {
         throw error
       }
     }
-    if m.callDepth >= m.limits.maximumCallDepth {
+    if m.callDepth >= m.limits.maximumCallDepth || StackFloor.here() < m.stackFloor {
       m.pop(to: argumentBase)
       throw RuntimeError(
         .recursionError,
-        "maximum recursion depth (\(m.limits.maximumCallDepth) calls) exceeded in '\(t.name)'",
+        m.callDepth >= m.limits.maximumCallDepth
+          ? "maximum recursion depth (\(m.limits.maximumCallDepth) calls) exceeded in '\(t.name)'"
+          : "the stack is exhausted after \(m.callDepth) nested calls in '\(t.name)'",
         help: "check that the recursion has a base case that is reached")
     }
     do {

@@ -2,37 +2,29 @@
 extension Value: CustomStringConvertible, CustomDebugStringConvertible {
   /// What `print` and string interpolation show.
   public var description: String {
-    switch self {
-    case .int(let v): return String(v)
-    // Interpolation, as print uses it: it keeps the sign of a negative nan, description does not.
-    case .double(let v): return "\(v)"
-    case .bool(let v): return v ? "true" : "false"
-    case .string(let v): return v
-    case .nil: return "nil"
-    case .array(let elements):
-      return "[" + elements.map(\.debugDescription).joined(separator: ", ") + "]"
-    case .dictionary(let map):
-      if map.count == 0 { return "[:]" }
-      var parts: [String] = []
-      for (key, value) in zip(map.keys, map.values) {
-        parts.append("\(key.debugDescription): \(value.debugDescription)")
-      }
-      return "[" + parts.joined(separator: ", ") + "]"
-    case .tuple(let elements):
-      return "(" + elements.map(\.debugDescription).joined(separator: ", ") + ")"
-    case .range(let lower, let upper, let isClosed):
-      return "\(lower)\(isClosed ? "..." : "..<")\(upper)"
-    case .function: return "(Function)"
-    case .host(let object): return object.description
-    case .cell(let box): return box.value.description
-    case .undefined: return "<undefined>"
-    }
+    var writer = DescriptionWriter(limit: Int.max)
+    writer.write(self, quoted: false)
+    return writer.output
   }
 
   /// How a value prints inside a collection: strings quoted and escaped.
   public var debugDescription: String {
-    if case .string(let v) = self { return String(reflecting: v) }
-    return description
+    var writer = DescriptionWriter(limit: Int.max)
+    writer.write(self, quoted: true)
+    return writer.output
+  }
+
+  /// The description, or a `LimitError` when it would be longer than `limit` bytes (checked
+  /// while writing, so a huge value is never turned into a huge string first).
+  public func description(limit: Int) throws -> String {
+    var writer = DescriptionWriter(limit: limit)
+    writer.write(self, quoted: false)
+    if writer.exceeded {
+      throw RuntimeError(
+        .limitError, "the text of this value is longer than the limit of \(limit) bytes",
+        help: "print a part of it, such as 'xs.prefix(100)'")
+    }
+    return writer.output
   }
 
   /// The type name in diagnostics, Swift's sugared spelling: `Int`, `[Double]`, `[String: Int]`.
@@ -80,5 +72,67 @@ extension Value: CustomStringConvertible, CustomDebugStringConvertible {
     guard let first = values.first else { return "Any" }
     let name = first.swiftTypeName
     return values.allSatisfy { $0.swiftTypeName == name } ? name : "Any"
+  }
+}
+
+/// Writes descriptions in one pass into one string (linear in the size of the value, where
+/// joining the parts of every level would be quadratic in its depth).
+struct DescriptionWriter {
+  var output = ""
+  let limit: Int
+  var exceeded = false
+
+  init(limit: Int) { self.limit = limit }
+
+  mutating func append(_ text: String) {
+    guard !exceeded else { return }
+    if output.utf8.count + text.utf8.count > limit {
+      exceeded = true
+      return
+    }
+    output += text
+  }
+
+  mutating func write(_ value: Value, quoted: Bool) {
+    guard !exceeded else { return }
+    switch value {
+    case .int(let v): append(String(v))
+    // Interpolation, as print uses it: it keeps the sign of a negative nan, description does not.
+    case .double(let v): append("\(v)")
+    case .bool(let v): append(v ? "true" : "false")
+    case .string(let v): append(quoted ? String(reflecting: v) : v)
+    case .nil: append("nil")
+    case .array(let elements): writeList(elements, open: "[", close: "]")
+    case .tuple(let elements): writeList(elements, open: "(", close: ")")
+    case .dictionary(let map):
+      if map.count == 0 {
+        append("[:]")
+        return
+      }
+      append("[")
+      for (index, (key, element)) in zip(map.keys, map.values).enumerated() {
+        if index > 0 { append(", ") }
+        write(key, quoted: true)
+        append(": ")
+        write(element, quoted: true)
+        if exceeded { return }
+      }
+      append("]")
+    case .range(let lower, let upper, let isClosed): append("\(lower)\(isClosed ? "..." : "..<")\(upper)")
+    case .function: append("(Function)")
+    case .host(let object): append(object.description)
+    case .cell(let box): write(box.value, quoted: quoted)
+    case .undefined: append("<undefined>")
+    }
+  }
+
+  private mutating func writeList(_ elements: [Value], open: String, close: String) {
+    append(open)
+    for (index, element) in elements.enumerated() {
+      if index > 0 { append(", ") }
+      write(element, quoted: true)
+      if exceeded { return }
+    }
+    append(close)
   }
 }

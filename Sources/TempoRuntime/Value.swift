@@ -27,6 +27,56 @@ public enum Value {
     return false
   }
 
+  /// Whether arrays, tuples and dictionaries nest more than `limit` levels deep inside this
+  /// value. Storage shared between parts (`a.append(a)` shares `a`'s buffer) is measured once,
+  /// so the cost is bounded by the number of distinct buffers, and the recursion by `limit`.
+  func nestsDeeper(than limit: Int) -> Bool {
+    var depths: [UnsafeRawPointer: Int] = [:]
+    return nestingDepth(limit: limit, depths: &depths) > limit
+  }
+
+  /// The nesting depth (a scalar is 0, `[1]` is 1), or `limit + 1` once it passes `limit`.
+  private func nestingDepth(limit: Int, depths: inout [UnsafeRawPointer: Int]) -> Int {
+    switch self {
+    case .array(let elements), .tuple(let elements):
+      guard let key = elements.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) }) else {
+        return 1
+      }
+      if let known = depths[key] { return known }
+      let depth = Value.depth(of: elements, limit: limit, depths: &depths)
+      depths[key] = depth
+      return depth
+    case .dictionary(let map):
+      let key = UnsafeRawPointer(Unmanaged.passUnretained(map.storageIdentity).toOpaque())
+      if let known = depths[key] { return known }
+      let depth = max(
+        Value.depth(of: map.keys, limit: limit, depths: &depths),
+        Value.depth(of: map.values, limit: limit, depths: &depths))
+      depths[key] = depth
+      return depth
+    case .cell(let box): return box.value.nestingDepth(limit: limit, depths: &depths)
+    default: return 0
+    }
+  }
+
+  private static func depth(of elements: [Value], limit: Int, depths: inout [UnsafeRawPointer: Int]) -> Int {
+    guard limit >= 0 else { return 1 }
+    var deepest = 0
+    for element in elements where element.isContainer {
+      deepest = max(deepest, element.nestingDepth(limit: limit - 1, depths: &depths))
+      if deepest > limit - 1 { return limit + 1 }
+    }
+    return deepest + 1
+  }
+
+  @inline(__always)
+  var isContainer: Bool {
+    switch self {
+    case .array, .tuple, .dictionary, .cell: return true
+    default: return false
+    }
+  }
+
   /// The number of elements of a tuple; nil for other values.
   public var tupleCount: Int? {
     if case .tuple(let elements) = self { return elements.count }
@@ -67,6 +117,8 @@ public struct OrderedMap {
   public init() {}
 
   public var count: Int { storage.keys.count }
+  /// The shared storage, whose identity tells copies that share it apart from others.
+  var storageIdentity: AnyObject { storage }
   public var keys: [Value] { storage.keys }
   public var values: [Value] { storage.values }
 

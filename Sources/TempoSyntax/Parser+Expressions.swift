@@ -37,9 +37,17 @@ extension Parser {
 
   mutating func parseBinary(minimum: Int, allowTrailingClosure: Bool) throws -> Expr {
     var lhs = try parsePrefix(allowTrailingClosure: allowTrailingClosure)
+    var operators = 0
     while currentIsInfixOperator, case .op(let op) = current.kind,
       let precedence = Parser.precedence[op], precedence >= minimum
     {
+      // A chain of operators is a tree as deep as it is long; bound it like nesting.
+      operators += 1
+      if operators > Parser.maximumOperatorChain {
+        throw fail(
+          "expression has more than \(Parser.maximumOperatorChain) operators", at: current.range,
+          help: "split it into smaller steps with 'let', or sum an array with 'sum()'")
+      }
       let opToken = advance()
       try nest()
       defer { depth -= 1 }

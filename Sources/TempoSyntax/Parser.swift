@@ -14,6 +14,8 @@ public struct Parser {
 
   /// How deeply brackets, blocks and operators may nest before the parser reports an error.
   public static let maximumNesting = 200
+  /// How many binary operators one expression may chain (`a + b + …`).
+  public static let maximumOperatorChain = 2_000
 
   var tokens: [Token]
   var index = 0

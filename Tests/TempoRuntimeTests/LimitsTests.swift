@@ -52,3 +52,56 @@ struct LimitsTests {
     #expect(session.run(code).value?.description == "true")
   }
 }
+
+/// Values and expressions shaped to exhaust the native stack or memory end in errors.
+struct DeepStructureTests {
+  @Test(
+    "values nested beyond the limit are refused when stored",
+    arguments: [
+      "var a: [Any] = [0]\nfor _ in 0..<100_000 { a = [a] }",
+      "var a: [Any] = [0]\nfor _ in 0..<100_000 { a.append(a) }",
+      "var d: [String: Any] = [:]\nfor _ in 0..<100_000 { d = [\"k\": d] }",
+      "var t: Any = 0\nfor _ in 0..<100_000 { t = (t, 0) }",
+    ])
+  func deepValues(_ code: String) {
+    let session = TestSession()
+    // A lower limit keeps the test quick; the mechanism is the same.
+    session.environment.limits.maximumNesting = 200
+    #expect(session.run(code).error?.family == .limitError)
+  }
+
+  @Test("a long chain of closures is freed without exhausting the stack")
+  func closureChain() {
+    let session = TestSession()
+    #expect(session.run("var f: () -> Int = { 0 }\nfor _ in 0..<200_000 { let g = f; f = { g() } }").error == nil)
+    #expect(session.run("f()").error?.family == .recursionError)
+  }
+
+  @Test("deep expressions inside deep recursion run out of stack as a RecursionError")
+  func stackExhaustion() {
+    let terms = String(repeating: " + 0", count: 1_900)
+    let code = "func f(_ n: Int) -> Int {\n  if n == 0 { return 0 }\n  return f(n - 1)\(terms)\n}\nf(9_000)"
+    let error = TestSession().run(code).error
+    #expect(error?.family == .recursionError)
+  }
+
+  @Test("an expression with thousands of operators is refused before it runs")
+  func operatorChain() {
+    let code = "let x = 1" + String(repeating: " + 1", count: 5_000)
+    #expect(TestSession().run(code).error?.message == "expression has more than 2000 operators")
+  }
+
+  @Test(
+    "text made from values respects the string limit",
+    arguments: [
+      "var s = \"0123456789\"\nfor _ in 0..<40 { s = String(describing: [s, s]) }",
+      "var s = \"0123456789\"\nfor _ in 0..<40 { s = String([s, s]) }",
+      "var s = \"0123456789\"\nfor _ in 0..<40 { s = \"\\([s, s])\" }",
+      "var s = \"ab\"\nfor _ in 0..<40 { s = [s, s].joined(separator: \",\") }",
+    ])
+  func textLimits(_ code: String) {
+    let session = TestSession()
+    session.environment.limits.maximumStringBytes = 1 << 20
+    #expect(session.run(code).error?.family == .limitError)
+  }
+}
