@@ -224,7 +224,17 @@ enum Builtins {
         "Pairs of elements at the same position; as long as the shorter sequence.",
         example: "zip([1, 2], [\"a\", \"b\"])  // [(1, \"a\"), (2, \"b\")]"
       ) { args in
-        .array(zip(try args.sequence(0), try args.sequence(1)).map { .tuple([$0, $1]) })
+        // A range may be endless in practice (0..<Int.max): take only what the other gives.
+        let a = args[0] ?? .nil
+        let b = args[1] ?? .nil
+        let count = min(Sequences.count(of: a) ?? Int.max, Sequences.count(of: b) ?? Int.max)
+        guard let first = try Sequences.prefix(a, count, args.limits) else {
+          throw args.typeError(0, expected: "a sequence", got: a)
+        }
+        guard let second = try Sequences.prefix(b, count, args.limits) else {
+          throw args.typeError(1, expected: "a sequence", got: b)
+        }
+        return .array(zip(first, second).map { .tuple([$0, $1]) })
       },
       builtin(
         "stride",
@@ -340,7 +350,8 @@ enum Strides {
     var values: [Value] = []
     var n = 0
     while true {
-      let x = start + Double(n) * step
+      // As Swift's floating-point strides: start + n × step with one rounding.
+      let x = start.addingProduct(Double(n), step)
       let inside = step > 0 ? (hasTo ? x < end : x <= end) : (hasTo ? x > end : x >= end)
       if !inside { break }
       values.append(.double(x))

@@ -157,6 +157,7 @@ enum MutatingMethods {
 
   static func checkGrowth(_ count: Int, _ args: Arguments) throws {
     if count > args.limits.maximumCollectionCount { throw Limits.collectionTooLarge(count, args.limits) }
+    if count > 1 << 20 { try MemoryUse.check(args.limits, adding: count * MemoryLayout<Value>.stride) }
   }
 
   static func emptyError(_ name: String) -> RuntimeError {

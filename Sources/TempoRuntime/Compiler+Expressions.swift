@@ -155,6 +155,22 @@ extension Compiler {
     return CallNode(callee: compileExpression(callee), arguments: argumentNodes, labels: labels, range: range)
   }
 
+  /// Whether a name refers to a function declared with `func` or a builtin function.
+  func isFunctionName(_ name: String) -> Bool {
+    switch resolve(name, in: scope) {
+    case .local(let variable)?: return variable.isFunction
+    case .capture?: return false
+    default:
+      if cellFunctionNames.contains(name) { return true }
+      if cellDeclarations[name] != nil { return false }
+      guard let slot = environment.globals.slots[name] else { return false }
+      let info = environment.globals.info[slot]
+      if info.isFunction { return true }
+      if info.isBuiltin, case .function? = environment.globals.value(named: name) { return true }
+      return false
+    }
+  }
+
   /// The declared type of a global: from this cell's declaration if it has one, else the
   /// session's.
   func globalType(_ slot: Int) -> RuntimeType? {
@@ -251,7 +267,11 @@ extension Compiler {
         if case .local(let variable)? = resolve(name, in: scope), variable.isParameter {
           help = "parameters are constants; copy it first: 'var \(constant) = \(constant)'"
         }
-        error(.typeError, "cannot assign to value: '\(constant)' is a 'let' constant", at: range, help: help)
+        if isFunctionName(name) {
+          errors.append(Assignment.constantError(name, isFunction: true, at: range))
+        } else {
+          error(.typeError, "cannot assign to value: '\(constant)' is a 'let' constant", at: range, help: help)
+        }
       }
       let place: Place
       switch resolveUse(name, at: range) {

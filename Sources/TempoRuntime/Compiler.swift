@@ -70,6 +70,10 @@ final class Compiler {
   var pendingLoopLabel: String?
   /// Parameter and result types a function-type annotation gives the closure being declared.
   var closureContext: (parameters: [RuntimeType], result: RuntimeType?)?
+  /// Global slots this cell binds to functions.
+  var functionSlots: Set<Int> = []
+  /// Global `let`s of this cell declared without a value.
+  var deferredGlobalConstants: Set<Int> = []
   /// Types known from this cell's global declarations' values.
   var inferredGlobalTypes: [Int: RuntimeType] = [:]
   /// Binders of functions declared ahead of their block, by statement start.
@@ -214,10 +218,12 @@ final class Compiler {
         let slot = environment.globals.slot(for: declaration.name)
         globalDeclarations.append((slot, true, nil))
         cellFunctionNames.insert(declaration.name)
+        functionSlots.insert(slot)
         predeclaredFunctions[statement.range.start] = .global(slot: slot, name: declaration.name)
       } else {
-        predeclaredFunctions[statement.range.start] = declare(
-          .name(declaration.name, declaration.nameRange), isConstant: true, type: nil)
+        let binder = declare(.name(declaration.name, declaration.nameRange), isConstant: true, type: nil)
+        if case .local(let variable) = binder { variable.isFunction = true }
+        predeclaredFunctions[statement.range.start] = binder
       }
     }
     return statements.compactMap(compileStatement)
@@ -235,6 +241,13 @@ final class Compiler {
       let node = value.map(compileExpression)
       // `let x: Int` with no value is assigned later; it is treated as a variable.
       let binder = declare(pattern, isConstant: isConstant && value != nil, type: pattern.isSingleName ? type : nil)
+      if isConstant, value == nil {
+        switch binder {
+        case .local(let variable): variable.initializesOnce = true
+        case .global(let slot, _): deferredGlobalConstants.insert(slot)
+        default: break
+        }
+      }
       if let inferred = type ?? value.flatMap(staticType) {
         switch binder {
         case .local(let variable): variable.inferredType = inferred

@@ -99,6 +99,11 @@ public final class Environment {
       inferredGlobalTypes[declaration.slot] = nil
     }
     for (slot, type) in compiler.inferredGlobalTypes { inferredGlobalTypes[slot] = type }
+    for slot in compiler.globalDeclarations.map(\.slot) {
+      globals.markDeclaration(
+        slot, initializesOnce: compiler.deferredGlobalConstants.contains(slot),
+        isFunction: compiler.functionSlots.contains(slot))
+    }
     let machine = Machine(environment: self, output: output, limits: limits, stackFloor: stackFloor)
     machine.returnValue = .void
     do {

@@ -25,6 +25,8 @@ final class Machine {
   let limits: ExecutionLimits
   /// The native stack may not grow below this address (see `StackFloor`).
   let stackFloor: UInt
+  /// Statements left before the next look at the process's memory.
+  var stepsUntilMemoryCheck = 4096
   /// Statements left before `limits.maximumSteps` stops the program.
   var remainingSteps: Int
   /// The session, for builtins that need the environment (help, completion of values).
@@ -62,6 +64,11 @@ final class Machine {
         help: "variables keep the values they had after the last completed statement")
     }
     remainingSteps &-= 1
+    stepsUntilMemoryCheck &-= 1
+    if stepsUntilMemoryCheck < 0 {
+      stepsUntilMemoryCheck = 4096
+      try MemoryUse.check(limits)
+    }
     if remainingSteps < 0 {
       throw RuntimeError(
         .limitError, "the program ran more than \(limits.maximumSteps ?? 0) steps",
@@ -112,6 +119,10 @@ public struct ExecutionLimits: Sendable {
   public var maximumNesting = 1_000
   /// The most bytes a string may hold.
   public var maximumStringBytes = 256 << 20
+  /// The resident memory the process may reach before the running cell is stopped with a
+  /// `LimitError` (checked every few thousand statements and before large allocations).
+  /// Defaults to three quarters of the machine's memory.
+  public var maximumMemoryBytes = MemoryUse.defaultLimit
   /// Statements a cell may execute before it is stopped; nil for no limit. Tests and fuzzing
   /// set it; notebooks rely on interrupts instead.
   public var maximumSteps: Int? = nil
@@ -132,6 +143,10 @@ final class Globals {
     var isBuiltin: Bool
     /// A cell declared it (perhaps without a value yet: `var total: Int`).
     var isDeclared = false
+    /// A `let` declared without a value: it may be assigned once.
+    var initializesOnce = false
+    /// It holds a function declared with `func`.
+    var isFunction = false
   }
 
   private(set) var storage: UnsafeMutablePointer<Value>
@@ -177,6 +192,11 @@ final class Globals {
     info[slot].type = type
     info[slot].isBuiltin = isBuiltin
     info[slot].isDeclared = true
+  }
+
+  func markDeclaration(_ slot: Int, initializesOnce: Bool, isFunction: Bool) {
+    info[slot].initializesOnce = initializesOnce
+    info[slot].isFunction = isFunction
   }
 
   func isDefined(_ name: String) -> Bool {

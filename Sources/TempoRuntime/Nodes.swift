@@ -22,6 +22,10 @@ final class LocalVariable {
   var isCaptured = false
   /// A function parameter (constant, and said so in messages).
   var isParameter = false
+  /// A `let` declared without a value: it may be assigned once.
+  var initializesOnce = false
+  /// It was declared with `func`.
+  var isFunction = false
   /// The type its initial value is known to have (not enforced; see `Compiler.staticType`).
   var inferredType: RuntimeType?
 

@@ -38,10 +38,10 @@ enum Operators {
     case .less, .lessEqual, .greater, .greaterEqual:
       guard let order = compare(a, b) else { throw mismatch(op, a, b) }
       switch op {
-      case .less: return .bool(order < 0)
-      case .lessEqual: return .bool(order <= 0)
-      case .greater: return .bool(order > 0)
-      default: return .bool(order >= 0)
+      case .less: return .bool(order == .less)
+      case .lessEqual: return .bool(order == .less || order == .equal)
+      case .greater: return .bool(order == .greater)
+      default: return .bool(order == .greater || order == .equal)
       }
     case .halfOpenRange, .closedRange:
       guard case .int(let lower) = a, case .int(let upper) = b else {
@@ -159,26 +159,33 @@ enum Operators {
     }
   }
 
-  /// Ordering for `<` and `sorted()`: negative, zero or positive; nil when not comparable.
-  static func compare(_ a: Value, _ b: Value) -> Int? {
+  /// How two values order: as Swift's `<` would decide, with `unordered` for NaN (every
+  /// comparison with NaN is false).
+  enum Order {
+    case less, equal, greater, unordered
+  }
+
+  /// Ordering for `<` and `sorted()`; nil when the types cannot be compared.
+  static func compare(_ a: Value, _ b: Value) -> Order? {
     switch (a, b) {
-    case (.int(let x), .int(let y)): return x < y ? -1 : x == y ? 0 : 1
+    case (.int(let x), .int(let y)): return x < y ? .less : x == y ? .equal : .greater
     case (.double(let x), .double(let y)): return order(x, y)
     case (.int(let x), .double(let y)): return order(Double(x), y)
     case (.double(let x), .int(let y)): return order(x, Double(y))
-    case (.string(let x), .string(let y)): return x < y ? -1 : x == y ? 0 : 1
-    case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
+    case (.string(let x), .string(let y)): return x < y ? .less : x == y ? .equal : .greater
+    case (.bool(let x), .bool(let y)): return x == y ? .equal : (!x ? .less : .greater)
     case (.tuple(let x), .tuple(let y)), (.array(let x), .array(let y)):
+      // Like Swift's tuple '<': the first elements that are not equal decide.
       for (p, q) in zip(x, y) {
         guard let c = compare(p, q) else { return nil }
-        if c != 0 { return c }
+        if c != .equal { return c }
       }
-      return x.count < y.count ? -1 : x.count == y.count ? 0 : 1
+      return x.count < y.count ? .less : x.count == y.count ? .equal : .greater
     default: return nil
     }
   }
 
-  private static func order(_ x: Double, _ y: Double) -> Int {
-    x < y ? -1 : x > y ? 1 : 0
+  private static func order(_ x: Double, _ y: Double) -> Order {
+    x < y ? .less : x > y ? .greater : x == y ? .equal : .unordered
   }
 }

@@ -25,11 +25,39 @@ class Place {
   /// literal would be). Subclasses call `checkStored` first.
   func set(_ m: Machine, _ value: Value) throws {
     if value.isContainer { try Limits.checkNesting(value, m.limits) }
+    var value = value
+    if let type = declaredType, !type.holdsUnchanged(value) {
+      guard let converted = type.coerce(value) else {
+        throw RuntimeError(
+          .typeError, "cannot assign value of type '\(value.typeName)' to type '\(type)'", at: range)
+      }
+      value = converted
+    }
     try modify(m) { old in old = Assignment.converted(value, replacing: old) }
   }
 }
 
 enum Assignment {
+  static func checkFirstInitialization(_ current: Value, name: String, at range: SourceRange) throws {
+    var current = current
+    if case .cell(let box) = current { current = box.value }
+    guard case .undefined = current else {
+      throw RuntimeError(
+        .typeError, "immutable value '\(name)' may only be initialized once", at: range,
+        help: "declare '\(name)' with 'var' to change it")
+    }
+  }
+
+  static func constantError(_ name: String, isFunction: Bool, at range: SourceRange) -> RuntimeError {
+    isFunction
+      ? RuntimeError(
+        .typeError, "cannot assign to value: '\(name)' is a function", at: range,
+        help: "declare a variable with another name")
+      : RuntimeError(
+        .typeError, "cannot assign to value: '\(name)' is a 'let' constant", at: range,
+        help: "change 'let' to 'var' where '\(name)' is declared")
+  }
+
   @inline(__always)
   static func converted(_ value: Value, replacing old: Value) -> Value {
     if case .double = old, case .int(let i) = value { return .double(Double(i)) }
@@ -53,10 +81,12 @@ final class LocalPlace: Place {
   let slot: Int
   let name: String
   let type: RuntimeType?
+  let initializesOnce: Bool
   init(_ variable: LocalVariable, range: SourceRange) {
     slot = variable.slot
     name = variable.name
     type = variable.type
+    initializesOnce = variable.initializesOnce
     super.init(range: range)
   }
   override func get(_ m: Machine) throws -> Value {
@@ -86,6 +116,7 @@ final class LocalPlace: Place {
     if value.isContainer { try Limits.checkNesting(value, m.limits) }
     let value = try Assignment.checked(value, type, name: name, at: range)
     let pointer = m.local(slot)
+    if initializesOnce { try Assignment.checkFirstInitialization(pointer.pointee, name: name, at: range) }
     if case .cell(let box) = pointer.pointee {
       box.value = Assignment.converted(value, replacing: box.value)
     } else {
@@ -137,11 +168,15 @@ final class GlobalPlace: Place {
   }
   override func directPointer(_ m: Machine) -> UnsafeMutablePointer<Value>? {
     let pointer = m.globals.storage + slot
-    if case .int = pointer.pointee { return pointer }
+    if case .int = pointer.pointee, !m.globals.info[slot].isConstant { return pointer }
     return nil
   }
   override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
     if case .undefined = m.globals.storage[slot] { throw m.environment.unknownName(name, at: range) }
+    let info = m.globals.info[slot]
+    if info.isConstant, Members.isMutable(m.globals.storage[slot]) || !info.isFunction {
+      throw Assignment.constantError(name, isFunction: info.isFunction, at: range)
+    }
     try body(&m.globals.storage[slot])
   }
   override func set(_ m: Machine, _ value: Value) throws {
@@ -150,7 +185,14 @@ final class GlobalPlace: Place {
     if case .undefined = pointer.pointee, !m.globals.info[slot].isDeclared {
       throw m.environment.unknownName(name, at: range)
     }
-    let value = try Assignment.checked(value, m.globals.info[slot].type, name: name, at: range)
+    let info = m.globals.info[slot]
+    // A later cell may have made the name a constant or a function since this code compiled.
+    if info.initializesOnce {
+      try Assignment.checkFirstInitialization(pointer.pointee, name: name, at: range)
+    } else if info.isConstant {
+      throw Assignment.constantError(name, isFunction: info.isFunction, at: range)
+    }
+    let value = try Assignment.checked(value, info.type, name: name, at: range)
     pointer.pointee = Assignment.converted(value, replacing: pointer.pointee)
   }
 }

@@ -38,6 +38,16 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
     }
   }
 
+  /// Whether a function declared to return this type must end in `return` (Void, Any and
+  /// optionals may fall off the end).
+  var requiresReturn: Bool {
+    switch self {
+    case .any, .optional: return false
+    case .tuple(let elements): return !elements.isEmpty
+    default: return true
+    }
+  }
+
   /// Swift's unsugared spelling, as `type(of:)` prints it: `Array<Int>`.
   public var swiftName: String {
     switch self {

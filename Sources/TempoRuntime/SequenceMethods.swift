@@ -87,6 +87,14 @@ enum SequenceMethods {
         if case .string(let text) = receiver, case .string(let part)? = args[0] {
           return .bool(part.isEmpty || text.contains(part))
         }
+        if case .range(let lower, let upper, let isClosed) = receiver {
+          switch args[0] {
+          case .int(let x)?: return .bool(x >= lower && (isClosed ? x <= upper : x < upper))
+          case .double(let x)?:
+            return .bool(x == x.rounded() && x >= Double(lower) && (isClosed ? x <= Double(upper) : x < Double(upper)))
+          default: return .bool(false)
+          }
+        }
         let wanted = args[0] ?? .nil
         return .bool(try elements(receiver, args).contains { Operators.equal($0, wanted) })
       },
@@ -217,7 +225,7 @@ enum Ordering {
           .typeError, "cannot compare values of type '\(a.typeName)' and '\(b.typeName)'",
           help: "pass an ordering: sorted(by: { $0.0 < $1.0 })")
       }
-      return order < 0
+      return order == .less
     }
   }
 
@@ -227,7 +235,7 @@ enum Ordering {
       guard let order = Operators.compare(value, best) else {
         throw RuntimeError(.typeError, "cannot compare values of type '\(value.typeName)' and '\(best.typeName)'")
       }
-      if smallest ? order < 0 : order > 0 { best = value }
+      if smallest ? order == .less : order == .greater { best = value }
     }
     return best
   }

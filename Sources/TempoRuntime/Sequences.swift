@@ -7,10 +7,14 @@ enum Sequences {
     case .range(let lower, let upper, let isClosed):
       let (span, overflow) = upper.subtractingReportingOverflow(lower)
       let count = overflow ? Int.max : (isClosed ? span &+ 1 : span)
-      if overflow || count < 0 || count > limits.maximumCollectionCount {
-        throw Limits.collectionTooLarge(overflow || count < 0 ? Int.max : count, limits)
+      if overflow || count < 0 {
+        throw RuntimeError(
+          .limitError, "the range \(value) has more elements than a collection can hold",
+          help: "iterate over a smaller range with 'for … in'")
       }
+      if count > limits.maximumCollectionCount { throw Limits.collectionTooLarge(count, limits) }
       guard count > 0 else { return [] }
+      if count > 1 << 16 { try MemoryUse.check(limits, adding: count * MemoryLayout<Value>.stride) }
       var result: [Value] = []
       result.reserveCapacity(count)
       for i in 0..<count { result.append(.int(lower + i)) }
@@ -23,6 +27,32 @@ enum Sequences {
     case .cell(let box): return try elements(of: box.value, limits: limits)
     default: return nil
     }
+  }
+}
+
+extension Sequences {
+  /// The number of elements without building them; nil when unknown or not a sequence.
+  static func count(of value: Value) -> Int? {
+    switch value {
+    case .range(let lower, let upper, let isClosed):
+      let (span, overflow) = upper.subtractingReportingOverflow(lower)
+      if overflow { return Int.max }
+      return isClosed ? (span == Int.max ? Int.max : span + 1) : span
+    case .array(let elements), .tuple(let elements): return elements.count
+    case .dictionary(let map): return map.count
+    default: return nil
+    }
+  }
+
+  /// The first `count` elements (all when `count` is larger); nil when not a sequence.
+  static func prefix(_ value: Value, _ count: Int, _ limits: ExecutionLimits) throws -> [Value]? {
+    if case .range(let lower, _, _) = value, let total = Sequences.count(of: value) {
+      let n = min(count, total)
+      if n > limits.maximumCollectionCount { throw Limits.collectionTooLarge(n, limits) }
+      return (0..<n).map { .int(lower + $0) }
+    }
+    guard let elements = try elements(of: value, limits: limits) else { return nil }
+    return Array(elements.prefix(count))
   }
 }
 

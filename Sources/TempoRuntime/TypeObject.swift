@@ -142,6 +142,7 @@ public final class TypeObject: HostObject {
         guard count <= args.limits.maximumCollectionCount else {
           throw Limits.collectionTooLarge(count, args.limits)
         }
+        try MemoryUse.check(args.limits, adding: count * MemoryLayout<Value>.stride)
         return .array(Array(repeating: element, count: count))
       },
     ]

@@ -123,6 +123,11 @@ final class UserFunction: Callable {
         result = m.returnValue
         m.returnValue = .void
       } else {
+        if let type = t.returnType, type.requiresReturn {
+          throw RuntimeError(
+            .typeError, "missing return in '\(t.name)' expected to return '\(type)'", at: t.range,
+            help: "end every path through '\(t.name)' with 'return'")
+        }
         result = .void
       }
       if let type = t.returnType, !type.holdsUnchanged(result) {

@@ -184,7 +184,10 @@ extension Value {
   public var hashKey: HashKey? {
     switch self {
     case .int(let v): return .int(v)
-    case .double(let v): return .double(v)
+    // 1.0 and 1 are equal, so they are the same key (as `[1.0: x][1]` finds x in Swift).
+    case .double(let v):
+      if let i = Int(exactly: v) { return .int(i) }
+      return .double(v)
     case .bool(let v): return .bool(v)
     case .string(let v): return .string(v)
     case .nil: return .nil

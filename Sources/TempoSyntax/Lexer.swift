@@ -58,7 +58,7 @@ public struct Lexer {
   private mutating func skipTrivia() -> Bool {
     var sawNewline = false
     while let b = peek() {
-      if b == 0x0A {
+      if b == 0x0A || b == 0x0D {
         sawNewline = true
         position += 1
       } else if Lexer.isWhitespace(b) {
@@ -357,7 +357,7 @@ public struct Lexer {
     var pieces: [StringPiece] = []
     var text: [UInt8] = []
     while true {
-      guard let b = peek(), b != 0x0A else {
+      guard let b = peek(), b != 0x0A, b != 0x0D else {
         diagnostics.append(
           Diagnostic(
             "unterminated string literal", at: SourceRange(start, start + 1),

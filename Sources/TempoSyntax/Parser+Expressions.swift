@@ -166,8 +166,7 @@ extension Parser {
   }
 
   func isStatementEnd(_ token: Token) -> Bool {
-    token.startsLine || token.isEnd || token.isPunctuation(.semicolon)
-      || token.isPunctuation(.rightBrace) || token.isPunctuation(.rightParen)
+    token.startsLine || token.isEnd || token.isPunctuation(.semicolon) || token.isPunctuation(.rightBrace)
   }
 
   mutating func parseArguments(closing: Punctuation) throws -> [Argument] {

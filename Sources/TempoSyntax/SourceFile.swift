@@ -17,8 +17,13 @@ public struct SourceFile: Sendable {
     self.text = text
     self.bytes = Array(text.utf8)
     var starts = [0]
-    for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-      starts.append(offset + 1)
+    for (offset, byte) in bytes.enumerated() {
+      // A line ends at LF, at CR LF, and at a lone CR (old Mac files).
+      if byte == UInt8(ascii: "\n")
+        || (byte == UInt8(ascii: "\r") && (offset + 1 == bytes.count || bytes[offset + 1] != UInt8(ascii: "\n")))
+      {
+        starts.append(offset + 1)
+      }
     }
     self.lineStarts = starts
   }
@@ -43,6 +48,9 @@ public struct SourceFile: Sendable {
     let start = lineStarts[number - 1]
     var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
     if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+    if number < lineStarts.count, bytes[lineStarts[number] - 1] == UInt8(ascii: "\r") {
+      end = lineStarts[number] - 1
+    }
     return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
   }
 
@@ -94,6 +102,8 @@ public struct SourceRange: Sendable, Equatable, Hashable {
 public enum SourceDecoding {
   /// The decoded text, or the offset of the first byte that is not valid UTF-8.
   public static func decode(_ bytes: [UInt8]) -> Result<String, InvalidUTF8> {
+    // A byte-order mark is not part of the program (editors on Windows write one).
+    let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
     var iterator = bytes.makeIterator()
     var decoder = UTF8()
     var offset = 0

@@ -53,7 +53,7 @@ struct FixtureExpectations {
   var isEmpty: Bool { output.isEmpty && errors.isEmpty }
 
   init(_ text: String) {
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       if let range = line.range(of: "// expect runtime error: ") {
         errors.append((index + 1, "runtime " + String(line[range.upperBound...])))
       } else if let range = line.range(of: "// expect:") {
@@ -75,7 +75,7 @@ struct FixtureExpectations {
     var cells: [Cell] = []
     var current: [Substring] = []
     var firstLine = 1
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
       if line.hasPrefix("// %%") {
         cells.append(Cell(text: current.joined(separator: "\n"), firstLine: firstLine))
         current = []
