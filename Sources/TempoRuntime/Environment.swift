@@ -17,6 +17,8 @@ public final class Environment {
   public private(set) var documentation: [String: Documentation] = [:]
   /// Types known from globals' initial values, by slot (see `Compiler.staticType`).
   var inferredGlobalTypes: [Int: RuntimeType] = [:]
+  /// The value of the last cell that succeeded (see `execute`).
+  public private(set) var lastResult: Value = .void
   /// How many cells have been executed (the default cell name uses it).
   public private(set) var cellCount = 0
 
@@ -65,7 +67,9 @@ public final class Environment {
   ///   - name: the name diagnostics show (`<cell 3>` by default, counting cells).
   ///   - output: where `print`, `show`, `warn` and `input` go.
   /// - Returns: the value of the cell's last expression (`Value.void` when there is none), or
-  ///   the error that stopped it.
+  ///   the error that stopped it. The session keeps the value too until the next cell, and
+  ///   frees it on the large stack; release your copy before then (a value nested thousands
+  ///   of levels deep would otherwise be freed on the caller's stack).
   public func execute(_ code: String, name: String? = nil, output: OutputSink) -> CellOutcome {
     cellCount += 1
     let file = SourceFile(name: name ?? "<cell \(cellCount)>", text: code)
@@ -76,7 +80,18 @@ public final class Environment {
           rendered: "LimitError: the cell is \(file.bytes.count) bytes; split it into smaller cells"))
     }
     interrupt.clear()
-    return LargeStack.run { stackFloor in run(file, output: output, stackFloor: stackFloor) }
+    return LargeStack.run { stackFloor in
+      let outcome = run(file, output: output, stackFloor: stackFloor)
+      // The session keeps the last result, so that it is freed here, on the large stack, when
+      // the next cell replaces it; the caller's copy only shares it. (A value nested deep by
+      // recursion would otherwise be freed on the caller's small stack.)
+      lastResult = outcome.value ?? .void
+      return outcome
+    }
+  }
+
+  deinit {
+    LargeStack.run { _ in lastResult = .void }
   }
 
   private func run(_ file: SourceFile, output: OutputSink, stackFloor: UInt) -> CellOutcome {

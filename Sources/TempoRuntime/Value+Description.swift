@@ -93,8 +93,18 @@ struct DescriptionWriter {
     output += text
   }
 
+  /// How deep the writer goes before writing `…` (bounding its stack on any thread).
+  static let maximumDepth = 2_000
+  var depth = 0
+
   mutating func write(_ value: Value, quoted: Bool) {
     guard !exceeded else { return }
+    if depth > DescriptionWriter.maximumDepth, value.isContainer {
+      append("…")
+      return
+    }
+    depth += 1
+    defer { depth -= 1 }
     switch value {
     case .int(let v): append(String(v))
     // Interpolation, as print uses it: it keeps the sign of a negative nan, description does not.

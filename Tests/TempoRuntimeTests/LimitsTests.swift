@@ -77,6 +77,30 @@ struct DeepStructureTests {
     #expect(session.run("f()").error?.family == .recursionError)
   }
 
+  @Test("a deeply nested result built by recursion is returned and freed safely")
+  func deepResult() {
+    let session = TestSession()
+    let code = "func nest(_ n: Int) -> Any { n == 0 ? 0 : [[[[[[[[[[nest(n - 1)]]]]]]]]]] }\nnest(9_000)"
+    do {
+      // The caller's copy goes first; the session's goes with the next cell, on its stack.
+      let outcome = session.run(code)
+      #expect(outcome.error == nil)
+      #expect(outcome.value?.description.hasSuffix("…" + String(repeating: "]", count: 2_001)) == true)
+    }
+    #expect(session.run("let next = 1").error == nil, "the previous result is released by the session")
+  }
+
+  @Test("a program that would exhaust memory stops with a LimitError")
+  func memoryLimit() {
+    let session = TestSession()
+    session.environment.limits.maximumMemoryBytes = 64 << 20
+    let error = session.run(
+      "var rows: [[Int]] = []\nfor i in 0..<100 { rows.append(Array(repeating: i, count: 2_000_000)) }"
+    ).error
+    #expect(error?.family == .limitError)
+    #expect(error?.message.hasPrefix("the session would use") == true)
+  }
+
   @Test("deep expressions inside deep recursion run out of stack as a RecursionError")
   func stackExhaustion() {
     let terms = String(repeating: " + 0", count: 1_900)
