@@ -223,7 +223,7 @@ enum Ordering {
       guard let order = Operators.compare(a, b) else {
         throw RuntimeError(
           .typeError, "cannot compare values of type '\(a.typeName)' and '\(b.typeName)'",
-          help: "pass an ordering: sorted(by: { $0.0 < $1.0 })")
+          help: "pass an ordering that compares them: sorted(by: { a, b in … })")
       }
       return order == .less
     }

@@ -114,6 +114,21 @@ enum Subscripts {
   }
 
   static func set(_ container: inout Value, _ key: Value, _ value: Value, _ m: Machine) throws {
+    // `a[1..<3] = [7, 8, 9]` replaces that part of the array.
+    if case .array(var elements) = container, case .range(let lower, let upper, let isClosed) = key {
+      let end = isClosed ? upper + 1 : upper
+      guard lower >= 0, end <= elements.count else {
+        throw RuntimeError(
+          .indexError, "range \(key) is out of bounds for a collection of \(elements.count) elements")
+      }
+      guard let replacement = try Sequences.elements(of: value, limits: m.limits) else {
+        throw RuntimeError(.typeError, "cannot assign value of type '\(value.typeName)' to a range of an array")
+      }
+      container = .undefined
+      defer { container = .array(elements) }
+      elements.replaceSubrange(lower..<end, with: replacement)
+      return
+    }
     switch container {
     case .array(var elements):
       let i = try index(key, count: elements.count, typeName: container.typeName)

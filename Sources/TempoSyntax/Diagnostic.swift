@@ -53,7 +53,8 @@ public enum DiagnosticRenderer {
       let pad = String(repeating: " ", count: gutterWidth - label.count)
       lines.append(text.isEmpty ? "\(pad)\(label) |" : "\(pad)\(label) | \(text)")
     }
-    let indent = String(repeating: " ", count: location.column - 1)
+    // Keep the tabs of the line so the caret stands under the right character.
+    let indent = String(file.line(location.line).prefix(location.column - 1).map { $0 == "\t" ? "\t" : " " })
     let gutter = String(repeating: " ", count: gutterWidth)
     lines.append("\(gutter) | \(indent)`- \(kind): \(diagnostic.message)")
     for note in diagnostic.notes { lines.append("note: \(note)") }

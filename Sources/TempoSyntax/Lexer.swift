@@ -144,6 +144,13 @@ public struct Lexer {
     }
     if Lexer.isDigit(byte) { return lexNumber(start: start) }
     switch byte {
+    case UInt8(ascii: "\"") where peek(1) == UInt8(ascii: "\"") && peek(2) == UInt8(ascii: "\""):
+      position += 3
+      diagnostics.append(
+        Diagnostic(
+          "multi-line string literals are not part of the Tempo language", at: SourceRange(start, position),
+          help: "write one string with '\\n' for line breaks"))
+      return nil
     case UInt8(ascii: "\""): return lexString(start: start)
     case UInt8(ascii: "`"):
       // `in`: a keyword used as a name.
@@ -217,7 +224,25 @@ public struct Lexer {
     isIdentifierStart(b) || isDigit(b) || b == UInt8(ascii: ")") || b == UInt8(ascii: "]")
   }
 
+  /// Swift operators Tempo does not have, with what to write instead.
+  static let unsupportedOperators: [(String, String)] = [
+    ("<<", "shifts are not supported; multiply or divide by a power of 2"),
+    (">>", "shifts are not supported; multiply or divide by a power of 2"),
+    ("++", "write 'x += 1'"), ("--", "write 'x -= 1'"),
+    ("===", "compare values with '=='"), ("!==", "compare values with '!='"),
+  ]
+
   private mutating func lexOperator(start: Int) -> TokenKind? {
+    for (text, help) in Lexer.unsupportedOperators {
+      let utf8 = Array(text.utf8)
+      if position + utf8.count <= end, Array(bytes[position..<(position + utf8.count)]) == utf8 {
+        position += utf8.count
+        diagnostics.append(
+          Diagnostic(
+            "operator '\(text)' is not part of the Tempo language", at: SourceRange(start, position), help: help))
+        return nil
+      }
+    }
     let operators = [
       "->", "...", "..<", "==", "!=", "<=", ">=", "&&", "||", "??", "+=", "-=", "*=", "/=", "%=",
       "+", "-", "*", "/", "%", "<", ">", "=", "!", "?",

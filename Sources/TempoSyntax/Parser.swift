@@ -28,7 +28,14 @@ public struct Parser {
     let lexed = Lexer.tokenize(file)
     var parser = Parser(tokens: lexed.tokens)
     let statements = parser.parseStatements(untilBrace: false)
-    let diagnostics = (lexed.diagnostics + parser.diagnostics).sorted {
+    // A character the lexer rejected leaves a gap that the parser would report again as
+    // "consecutive statements"; the lexer's diagnostic already says what is wrong there.
+    let rejectedLines = Set(lexed.diagnostics.map { file.location(of: $0.range.start).line })
+    let parserDiagnostics = parser.diagnostics.filter {
+      !($0.message.hasPrefix("consecutive statements")
+        && rejectedLines.contains(file.location(of: $0.range.start).line))
+    }
+    let diagnostics = (lexed.diagnostics + parserDiagnostics).sorted {
       $0.range.start < $1.range.start
     }
     return Output(
@@ -134,7 +141,14 @@ public struct Parser {
       do {
         let statement = try parseStatement()
         statements.append(statement)
-        if !(current.startsLine || current.isEnd || current.isPunctuation(.semicolon)
+        if case .identifier(let word) = current.kind, word == "as" || word == "is", !current.startsLine {
+          diagnostics.append(
+            Diagnostic(
+              "'\(word)' is not part of the Tempo language", at: current.range,
+              help: word == "as"
+                ? "convert with a type: Double(x), Int(x), String(x)" : "compare 'type(of: x)' with a type"))
+          skipToStatementBoundary()
+        } else if !(current.startsLine || current.isEnd || current.isPunctuation(.semicolon)
           || current.isPunctuation(.rightBrace))
         {
           diagnostics.append(
