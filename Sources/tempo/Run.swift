@@ -35,9 +35,8 @@ struct Run: ParsableCommand {
     SignalHandling.forwardInterrupts(to: environment.interrupt)
     let displayName = file == "-" ? "<stdin>" : file
     for cell in CellSplitter.split(text) {
-      // Each cell keeps its line numbers from the file by padding with the lines before it.
-      let padded = String(repeating: "\n", count: cell.firstLine - 1) + cell.text
-      let outcome = environment.execute(padded, name: displayName, output: output)
+      // Each cell keeps its line numbers from the file.
+      let outcome = environment.execute(cell.textAtFileLines, name: displayName, output: output)
       // As in a script, a cell's last value is not echoed; 'print' or 'show' it.
       if case .failure(let error) = outcome {
         output.flush()
@@ -46,39 +45,6 @@ struct Run: ParsableCommand {
       }
     }
     output.flush()
-  }
-}
-
-/// Splits a file into cells at `// %%` lines.
-enum CellSplitter {
-  struct Cell {
-    var text: String
-    /// The file line of the cell's first line.
-    var firstLine: Int
-  }
-
-  static func split(_ text: String) -> [Cell] {
-    var cells: [Cell] = []
-    var current: [Substring] = []
-    var firstLine = 1
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    for (index, line) in lines.enumerated() {
-      if line.trimmingPrefix(while: { $0 == " " || $0 == "\t" }).hasPrefix("// %%") {
-        cells.append(Cell(text: current.joined(separator: "\n"), firstLine: firstLine))
-        current = []
-        firstLine = index + 2
-      } else {
-        current.append(line)
-      }
-    }
-    cells.append(Cell(text: current.joined(separator: "\n"), firstLine: firstLine))
-    return cells
-  }
-}
-
-extension Substring {
-  func trimmingPrefix(while predicate: (Character) -> Bool) -> Substring {
-    self.drop(while: predicate)
   }
 }
 

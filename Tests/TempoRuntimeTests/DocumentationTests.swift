@@ -79,7 +79,7 @@ struct DocumentationTests {
     #expect(examples.count >= 20)
     for example in examples {
       let session = TestSession(maximumSteps: 10_000_000, terminal: true)
-      for cell in FixtureExpectations.cells(of: example.code) {
+      for cell in CellSplitter.split(example.code) {
         let outcome = session.run(cell.text, name: "<example line \(example.line)>")
         #expect(outcome.error == nil, "example at line \(example.line): \(outcome.error?.rendered ?? "")")
       }

@@ -29,9 +29,8 @@ struct FixtureCorpusTests {
     #expect(!expectations.isEmpty, "\(name) states no expectation")
     let session = TestSession(maximumSteps: 50_000_000)
     var errors: [(line: Int, text: String)] = []
-    for cell in FixtureExpectations.cells(of: text) {
-      let padded = String(repeating: "\n", count: cell.firstLine - 1) + cell.text
-      if let error = session.run(padded, name: name).error {
+    for cell in CellSplitter.split(text) {
+      if let error = session.run(cell.textAtFileLines, name: name).error {
         errors += FixtureExpectations.errorLines(error)
       }
     }
@@ -64,28 +63,6 @@ struct FixtureExpectations {
         errors.append((index + 1, String(line[range.upperBound...])))
       }
     }
-  }
-
-  struct Cell {
-    var text: String
-    var firstLine: Int
-  }
-
-  static func cells(of text: String) -> [Cell] {
-    var cells: [Cell] = []
-    var current: [Substring] = []
-    var firstLine = 1
-    for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-      if line.hasPrefix("// %%") {
-        cells.append(Cell(text: current.joined(separator: "\n"), firstLine: firstLine))
-        current = []
-        firstLine = index + 2
-      } else {
-        current.append(line)
-      }
-    }
-    cells.append(Cell(text: current.joined(separator: "\n"), firstLine: firstLine))
-    return cells
   }
 
   /// The `line: message` pairs of a rendered cell error: every `FILE:L:C: error: M` line;
