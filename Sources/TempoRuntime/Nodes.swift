@@ -357,7 +357,7 @@ final class CallNode: Node {
     do {
       return try function.invoke(m, argumentBase: argumentBase, labels: labels)
     } catch let error as RuntimeError {
-      throw error.located(at: range)
+      throw error.called(at: range)
     }
   }
 }

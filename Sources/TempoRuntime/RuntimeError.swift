@@ -27,6 +27,12 @@ public struct RuntimeError: Error, CustomStringConvertible {
   public var file: SourceFile?
   public var notes: [String]
   public var help: String?
+  /// The calls the error passed through, innermost first (the traceback); a frame's file is
+  /// filled in when the error leaves the function that made the call.
+  var callSites: [(range: SourceRange, file: SourceFile?, repeats: Int)] = []
+  /// Calls left out of `callSites` (deep recursion), counted but not kept.
+  var omittedCallSites = 0
+  static let maximumCallSites = 8
 
   public init(
     _ family: ErrorFamily, _ message: String, at range: SourceRange? = nil,
@@ -49,20 +55,50 @@ public struct RuntimeError: Error, CustomStringConvertible {
 
   /// The error with its source file attached, unless it already has one.
   func inFile(_ file: SourceFile) -> RuntimeError {
-    guard self.file == nil, range != nil else { return self }
     var copy = self
-    copy.file = file
+    if copy.file == nil, copy.range != nil { copy.file = file }
+    for index in copy.callSites.indices where copy.callSites[index].file == nil {
+      copy.callSites[index].file = file
+    }
     return copy
+  }
+
+  /// The error, raised inside a function, passing out through a call at `range`.
+  func called(at range: SourceRange) -> RuntimeError {
+    // Errors without a file have not left a function yet: they belong to this call itself.
+    guard file != nil else { return located(at: range) }
+    var copy = self
+    if let last = copy.callSites.indices.last, copy.callSites[last].range == range {
+      // Recursion through one call site is one line of the traceback, with a count.
+      copy.callSites[last].repeats += 1
+    } else if copy.callSites.count < RuntimeError.maximumCallSites {
+      copy.callSites.append((range, nil, 1))
+    } else {
+      copy.omittedCallSites += 1
+    }
+    return copy
+  }
+
+  /// The notes with the traceback after them.
+  var notesWithCallSites: [String] {
+    var lines = notes
+    for site in callSites {
+      guard let file = site.file else { continue }
+      let times = site.repeats > 1 ? " (\(site.repeats) times)" : ""
+      lines.append("called from \(file.location(of: site.range.start))\(times)")
+    }
+    if omittedCallSites > 0 { lines.append("… and \(omittedCallSites) more calls") }
+    return lines
   }
 
   /// `Family: message`, then the annotated excerpt when the place is known.
   public var rendered: String {
     var text = "\(family.rawValue): \(message)"
     if let file, let range {
-      let diagnostic = Diagnostic(.error, message, at: range, notes: notes, help: help)
+      let diagnostic = Diagnostic(.error, message, at: range, notes: notesWithCallSites, help: help)
       text += "\n\n" + DiagnosticRenderer.render(diagnostic, in: file)
     } else {
-      for note in notes { text += "\nnote: \(note)" }
+      for note in notesWithCallSites { text += "\nnote: \(note)" }
       if let help { text += "\nhelp: \(help)" }
     }
     return text

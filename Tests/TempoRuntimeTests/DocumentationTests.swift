@@ -88,6 +88,25 @@ struct DocumentationTests {
   }
 }
 
+extension DocumentationTests {
+  /// Each ```swift-error block of docs/language.md must fail with exactly the ```text block
+  /// that follows it, as `tempo run -` prints it.
+  @Test("every error example in docs/language.md shows the error it produces")
+  func languageReferenceErrors() throws {
+    let text = try String(contentsOf: Self.root.appendingPathComponent("docs/language.md"), encoding: .utf8)
+    let examples = MarkdownExamples.pairs(in: text, code: "```swift-error", output: "```text")
+    #expect(examples.count >= 5)
+    for example in examples {
+      let session = TestSession(maximumSteps: 10_000_000, terminal: true)
+      var rendered: String?
+      for cell in CellSplitter.split(example.code) where rendered == nil {
+        rendered = session.run(cell.textAtFileLines, name: "<stdin>").error?.rendered
+      }
+      #expect(rendered.map { $0 + "\n" } == example.output, "error example at line \(example.line)")
+    }
+  }
+}
+
 enum MarkdownExamples {
   struct Example {
     var code: String
@@ -95,7 +114,9 @@ enum MarkdownExamples {
     var line: Int
   }
 
-  static func pairs(in text: String) -> [Example] {
+  static func pairs(in text: String, code opening: String = "```swift", output outputOpening: String = "```output")
+    -> [Example]
+  {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var examples: [Example] = []
     var index = 0
@@ -109,7 +130,7 @@ enum MarkdownExamples {
       return (body, i + 1)
     }
     while index < lines.count {
-      guard lines[index] == "```swift" else {
+      guard lines[index] == opening else {
         index += 1
         continue
       }
@@ -117,7 +138,7 @@ enum MarkdownExamples {
       let (code, next) = block(from: index)
       var outputStart = next
       while outputStart < lines.count, lines[outputStart].isEmpty { outputStart += 1 }
-      if outputStart < lines.count, lines[outputStart] == "```output" {
+      if outputStart < lines.count, lines[outputStart] == outputOpening {
         let (output, after) = block(from: outputStart)
         examples.append(
           Example(

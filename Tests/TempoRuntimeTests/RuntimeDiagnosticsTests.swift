@@ -59,8 +59,22 @@ struct RuntimeDiagnosticsTests {
         1 | func lastLoss(_ history: [Double]) -> Double {
         2 |   history[history.count]
           |   `- error: index 2 is out of range for a collection of 2 elements
+        note: called from <cell 2>:1:9
         help: valid indices are 0...1
         """)
+  }
+
+  @Test("recursion through one call site is one traceback line with a count")
+  func recursionTraceback() {
+    let session = TestSession()
+    let error = session.run("func down(_ n: Int) -> Int { down(n - 1) }\nlet r = down(3)", name: "<cell 1>").error
+    #expect(
+      error?.rendered.hasSuffix(
+        """
+        note: called from <cell 1>:1:30 (9999 times)
+        note: called from <cell 1>:2:9
+        help: check that the recursion has a base case that is reached
+        """) == true)
   }
 
   @Test("assigning to a constant says how to make it a variable")
