@@ -1,3 +1,4 @@
+import Foundation
 import TempoRuntime
 import TempoSyntax
 import TestSupport
@@ -6,6 +7,9 @@ import Testing
 /// Random token sequences and random bytes thrown at the parser and evaluator: every input
 /// ends in a value or a diagnostic, never a crash. Seeded, so a failure reproduces.
 struct FuzzTests {
+  /// Programs per seed; `TEMPO_FUZZ_SCALE=20 swift test --filter Fuzz` runs a longer campaign.
+  static let scale = Int(ProcessInfo.processInfo.environment["TEMPO_FUZZ_SCALE"] ?? "") ?? 1
+
   /// SplitMix64: a small generator whose sequence is fixed by its seed on every machine.
   struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
@@ -30,7 +34,7 @@ struct FuzzTests {
   func randomTokens(seed: UInt64) {
     var generator = SeededGenerator(state: seed)
     let session = TestSession(maximumSteps: 20_000)
-    for _ in 0..<400 {
+    for _ in 0..<(400 * Self.scale) {
       let length = Int.random(in: 1...40, using: &generator)
       let code = (0..<length).map { _ in Self.vocabulary.randomElement(using: &generator) ?? "" }.joined(separator: " ")
       let outcome = session.run(code)
@@ -41,7 +45,7 @@ struct FuzzTests {
   @Test("random bytes, valid UTF-8 or not, never crash the lexer and parser", arguments: 0..<4)
   func randomBytes(seed: UInt64) {
     var generator = SeededGenerator(state: seed &+ 1000)
-    for _ in 0..<300 {
+    for _ in 0..<(300 * Self.scale) {
       let length = Int.random(in: 0...200, using: &generator)
       let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
       switch SourceDecoding.decode(bytes) {
@@ -69,7 +73,7 @@ struct FuzzTests {
       """
     let characters = Array(program)
     let session = TestSession(maximumSteps: 50_000)
-    for _ in 0..<500 {
+    for _ in 0..<(500 * Self.scale) {
       var mutated = characters
       for _ in 0..<Int.random(in: 1...4, using: &generator) {
         let index = Int.random(in: 0..<mutated.count, using: &generator)
