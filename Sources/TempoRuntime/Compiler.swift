@@ -346,6 +346,8 @@ final class Compiler {
         condition: compileExpression(condition), body: compiledBody, range: statement.range)
       loop.label = label
       return loop
+    case .switchStatement(let subject, let cases):
+      return compileSwitch(subject, cases, range: statement.range)
     case .labeled(let label, let loop):
       if scope.loopLabels.contains(label) {
         error(.syntaxError, "label '\(label)' cannot be reused on an inner statement", at: statement.range)
@@ -356,8 +358,11 @@ final class Compiler {
       let isBreak: Bool
       if case .breakStatement = statement.kind { isBreak = true } else { isBreak = false }
       let word = isBreak ? "break" : "continue"
-      if scope.loopLabels.isEmpty {
-        error(.syntaxError, "'\(word)' is only allowed inside a loop", at: statement.range)
+      let loops = scope.loopLabels.filter { $0 != SwitchStatement.breakTarget }
+      if scope.loopLabels.isEmpty || (!isBreak && loops.isEmpty) {
+        error(
+          .syntaxError, "'\(word)' is only allowed inside a loop\(isBreak ? " or a switch" : "")",
+          at: statement.range)
       } else if let label, !scope.loopLabels.contains(label) {
         let known = scope.loopLabels.compactMap { $0 }
         error(
@@ -368,6 +373,54 @@ final class Compiler {
       return isBreak
         ? BreakStatement(label: label, range: statement.range) : ContinueStatement(label: label, range: statement.range)
     }
+  }
+
+  func compileSwitch(_ subject: Expr, _ cases: [SwitchCase], range: SourceRange) -> Statement {
+    let subjectNode = compileExpression(subject)
+    var compiled: [SwitchStatement.Case] = []
+    // `break` inside a case leaves the switch, as in Swift.
+    scope.loopLabels.append(SwitchStatement.breakTarget)
+    defer { scope.loopLabels.removeLast() }
+    for switchCase in cases {
+      scope.blocks.append([:])
+      var patterns: [SwitchStatement.Pattern] = []
+      for pattern in switchCase.patterns {
+        switch pattern {
+        case .value(let expression): patterns.append(.value(compileExpression(expression)))
+        case .wildcard: patterns.append(.any(nil))
+        case .binding(let name, let nameRange):
+          if switchCase.patterns.count > 1 {
+            error(
+              .syntaxError, "'let \(name)' must be the only pattern of its case", at: nameRange,
+              help: "give the binding a case of its own")
+          }
+          patterns.append(.any(scope.declare(name, isConstant: true, type: nil, range: nameRange)))
+        }
+      }
+      let guardNode = switchCase.guardExpression.map(compileExpression)
+      let body = compileBlock(switchCase.body)
+      scope.blocks.removeLast()
+      compiled.append(.init(patterns: patterns, guardNode: guardNode, body: body, isDefault: switchCase.isDefault))
+    }
+    let exhaustive =
+      cases.last.map { last in
+        last.isDefault
+          || (last.guardExpression == nil
+            && last.patterns.contains {
+              if case .value = $0 { return false } else { return true }
+            })
+      } ?? false
+    if !exhaustive {
+      error(
+        .syntaxError, "switch must be exhaustive", at: range,
+        help: "end it with 'default:' (or 'case let x:') for the values no case names")
+    }
+    if let misplaced = cases.dropLast().first(where: \.isDefault) {
+      error(
+        .syntaxError, "additional 'case' blocks cannot appear after the 'default' block of a 'switch'",
+        at: misplaced.range)
+    }
+    return SwitchStatement(subject: subjectNode, cases: compiled, range: range)
   }
 
   /// The label written before the loop being compiled, if any.

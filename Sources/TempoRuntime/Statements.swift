@@ -373,6 +373,75 @@ final class ContinueStatement: Statement {
   }
 }
 
+/// `switch`: the first case whose pattern matches the subject (and whose `where` holds) runs.
+final class SwitchStatement: Statement {
+  /// Stands in `Compiler`'s loop labels for a switch, so that `break` may appear in it.
+  static let breakTarget = "{switch}"
+
+  enum Pattern {
+    /// Equal to the value, or inside it when it is a range.
+    case value(Node)
+    /// Anything, optionally bound to a variable.
+    case any(LocalVariable?)
+  }
+
+  struct Case {
+    var patterns: [Pattern]
+    var guardNode: Node?
+    var body: [Statement]
+    var isDefault: Bool
+  }
+
+  let subject: Node
+  let cases: [Case]
+  init(subject: Node, cases: [Case], range: SourceRange) {
+    self.subject = subject
+    self.cases = cases
+    super.init(range: range)
+  }
+
+  override func exec(_ m: Machine) throws -> Flow {
+    let value = try subject.eval(m)
+    for switchCase in cases where try matches(switchCase, value, m) {
+      let flow = try execute(switchCase.body, m)
+      // An unlabeled `break` ends the switch; anything else goes on outwards.
+      if flow == .breakLoop, m.flowLabel == nil { return .normal }
+      return flow
+    }
+    return .normal
+  }
+
+  private func matches(_ switchCase: Case, _ value: Value, _ m: Machine) throws -> Bool {
+    if switchCase.isDefault { return true }
+    for pattern in switchCase.patterns {
+      switch pattern {
+      case .any(let variable):
+        if let variable { try Binder.local(variable).bind(value, m, at: range) }
+      case .value(let node):
+        let candidate = try node.eval(m)
+        guard SwitchStatement.value(value, matches: candidate) else { continue }
+      }
+      if let guardNode = switchCase.guardNode {
+        guard try Conditions.bool(try guardNode.eval(m), at: guardNode.range) else { continue }
+      }
+      return true
+    }
+    return false
+  }
+
+  /// Swift's `~=`: a range matches the numbers inside it, anything else matches what equals it.
+  static func value(_ value: Value, matches pattern: Value) -> Bool {
+    if case .range(let lower, let upper, let isClosed) = pattern {
+      switch value {
+      case .int(let x): return x >= lower && (isClosed ? x <= upper : x < upper)
+      case .double(let x): return x >= Double(lower) && (isClosed ? x <= Double(upper) : x < Double(upper))
+      default: return false
+      }
+    }
+    return Operators.equal(value, pattern)
+  }
+}
+
 /// What a loop does after its body ended with `flow`.
 enum LoopStep {
   case next

@@ -41,6 +41,13 @@ struct SyntaxWalker {
       walk(condition)
     case .breakStatement, .continueStatement: break
     case .labeled(_, let statement): walk(statement)
+    case .switchStatement(let subject, let cases):
+      walk(subject)
+      for switchCase in cases {
+        for case .value(let e) in switchCase.patterns { walk(e) }
+        if let guardExpression = switchCase.guardExpression { walk(guardExpression) }
+        walk(switchCase.body)
+      }
     }
   }
 

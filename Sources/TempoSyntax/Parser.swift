@@ -54,7 +54,7 @@ public struct Parser {
     "enum": "use strings or implicit members such as '.tanh'",
     "protocol": "Tempo is dynamically typed; no protocols are needed",
     "extension": "write a function that takes the value instead",
-    "switch": "use 'if' / 'else if' chains",
+    "fallthrough": "list the values in one case: 'case 1, 2:'",
     "import": "everything Tempo offers is already in scope",
     "defer": "put the code at the end of the block",
     "throw": "report the problem with 'warn' and 'return'",
@@ -126,12 +126,13 @@ public struct Parser {
   // MARK: - Statements
 
   /// Parses statements up to the end of input or, inside a block, the closing brace.
-  mutating func parseStatements(untilBrace: Bool) -> [Stmt] {
+  mutating func parseStatements(untilBrace: Bool, stopAtCase: Bool = false) -> [Stmt] {
     var statements: [Stmt] = []
     while true {
       while current.isPunctuation(.semicolon) { _ = advance() }
       if current.isEnd { return statements }
       if untilBrace, current.isPunctuation(.rightBrace) { return statements }
+      if stopAtCase, current.isKeyword(.case) || current.isKeyword(.default) { return statements }
       if !untilBrace, current.isPunctuation(.rightBrace) {
         diagnostics.append(Diagnostic("extraneous '}' at top level", at: current.range))
         _ = advance()
@@ -301,6 +302,11 @@ public struct Parser {
       return Stmt(.labeled(label: label, statement: loop), SourceRange(start, loop.range.end))
     case .keyword(.else):
       throw fail("'else' without an 'if'", at: current.range)
+    case .keyword(.switch):
+      return try parseSwitch()
+    case .keyword(.case), .keyword(.default):
+      throw fail(
+        "'\(current.isKeyword(.case) ? "case" : "default")' is only allowed inside a 'switch'", at: current.range)
     case .keyword(.underscore) where peek().isOperator("="):
       // `_ = f()`: evaluate and discard, as a declaration that binds nothing.
       let wildcard = advance()
@@ -332,6 +338,70 @@ public struct Parser {
   }
 
   var previousEnd: Int { index > 0 ? tokens[index - 1].range.end : 0 }
+
+  mutating func parseSwitch() throws -> Stmt {
+    let start = advance().range.start
+    let subject = try parseExpression(allowTrailingClosure: false)
+    guard current.isPunctuation(.leftBrace) else {
+      throw fail("expected '{' after 'switch' subject", at: errorRange())
+    }
+    _ = advance()
+    try nest()
+    defer { depth -= 1 }
+    var cases: [SwitchCase] = []
+    while !current.isPunctuation(.rightBrace) {
+      let caseStart = current.range
+      var patterns: [CasePattern] = []
+      var guardExpression: Expr?
+      let isDefault = current.isKeyword(.default)
+      if isDefault {
+        _ = advance()
+      } else if current.isKeyword(.case) {
+        _ = advance()
+        repeat {
+          if current.isPunctuation(.comma) { _ = advance() }
+          patterns.append(try parseCasePattern())
+        } while current.isPunctuation(.comma)
+        if case .identifier("where") = current.kind {
+          _ = advance()
+          guardExpression = try parseExpression(allowTrailingClosure: false)
+        }
+      } else {
+        throw fail("expected 'case' or 'default' in the 'switch'", at: errorRange())
+      }
+      guard current.isPunctuation(.colon) else {
+        throw fail("expected ':' after the case", at: errorRange())
+      }
+      _ = advance()
+      let body = parseStatements(untilBrace: true, stopAtCase: true)
+      if body.isEmpty {
+        diagnostics.append(
+          Diagnostic(
+            "'\(isDefault ? "default" : "case")' label in a 'switch' must have at least one executable statement",
+            at: caseStart, help: "write 'break' to do nothing"))
+      }
+      cases.append(
+        SwitchCase(
+          patterns: patterns, guardExpression: guardExpression, body: body,
+          range: SourceRange(caseStart.start, previousEnd), isDefault: isDefault))
+      if current.isEnd {
+        reachedEndUnexpectedly = true
+        throw fail("expected '}' to close the 'switch'", at: errorRange())
+      }
+    }
+    _ = advance()
+    return Stmt(.switchStatement(subject: subject, cases: cases), SourceRange(start, previousEnd))
+  }
+
+  mutating func parseCasePattern() throws -> CasePattern {
+    if current.isKeyword(.let) || current.isKeyword(.var) {
+      _ = advance()
+      let (name, range) = try expectIdentifier("a name to bind")
+      return .binding(name: name, range: range)
+    }
+    if current.isKeyword(.underscore) { return .wildcard(advance().range) }
+    return .value(try parseExpression(allowTrailingClosure: false))
+  }
 
   mutating func parseIf() throws -> Stmt {
     let start = current.range.start

@@ -110,8 +110,27 @@ public indirect enum StmtKind: Sendable {
   case repeatWhile(body: [Stmt], condition: Expr)
   case breakStatement(label: String?)
   case continueStatement(label: String?)
+  /// `switch subject { case …: … default: … }`.
+  case switchStatement(subject: Expr, cases: [SwitchCase])
   /// `outer: for …`: a loop that `break outer` and `continue outer` name.
   case labeled(label: String, statement: Stmt)
+}
+
+/// One `case` (or `default`) of a `switch`: patterns tried in order, an optional `where`.
+public struct SwitchCase: Sendable {
+  public var patterns: [CasePattern]
+  public var guardExpression: Expr?
+  public var body: [Stmt]
+  public var range: SourceRange
+  public var isDefault: Bool
+}
+
+/// What a `case` matches: a value or a range (`case 1, 2:`, `case 3...5:`), `let name` (anything,
+/// bound to the name) or `_` (anything).
+public enum CasePattern: Sendable {
+  case value(Expr)
+  case binding(name: String, range: SourceRange)
+  case wildcard(SourceRange)
 }
 
 public struct ConditionalBlock: Sendable {

@@ -34,7 +34,7 @@ public enum StringPiece: Sendable, Equatable {
 
 public enum Keyword: String, Sendable, CaseIterable {
   case `let`, `var`, `func`, `return`, `if`, `else`, `for`, `in`, `while`, `repeat`
-  case `break`, `continue`, `guard`, `true`, `false`, `nil`
+  case `break`, `continue`, `guard`, `true`, `false`, `nil`, `switch`, `case`, `default`
   case underscore = "_"
 }
 
