@@ -109,10 +109,8 @@ final class Compiler {
       }
     }
     var compiled = compileBlockContents(statements)
-    if let last = statements.last, case .expression(let expression) = last.kind,
-      let node = compiled.last as? ExpressionStatement
-    {
-      _ = expression
+    // The cell's value is its last statement's, when that is an expression.
+    if let last = statements.last, case .expression = last.kind, let node = compiled.last as? ExpressionStatement {
       compiled[compiled.count - 1] = ResultStatement(node.expression)
     }
     // Top-level functions exist from the start of the cell (as in a Swift main file), so a

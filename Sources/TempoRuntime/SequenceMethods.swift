@@ -213,10 +213,11 @@ enum SequenceMethods {
 enum Ordering {
   static func sorted(_ values: [Value], by comparator: Value?, _ args: Arguments) throws -> [Value] {
     if let comparator {
-      let f = try args.function(0)
-      _ = comparator
+      guard case .function = comparator else {
+        throw args.typeError(0, expected: "a function or closure", got: comparator)
+      }
       return try values.sorted { a, b in
-        try Conditions.bool(try args.call(f, [a, b]))
+        try Conditions.bool(try args.call(comparator, [a, b]))
       }
     }
     return try values.sorted { a, b in
