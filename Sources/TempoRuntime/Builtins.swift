@@ -30,11 +30,7 @@ enum Builtins {
         ], category: "Output", "Writes the items to standard output.",
         example: "print(\"loss\", 0.25)          // loss 0.25\nprint(1, 2, 3, separator: \", \")  // 1, 2, 3"
       ) { args in
-        let items = try args.sequence(0)
-        let text =
-          try Builtins.joinedText(items, separator: try args.string(1, default: " "), args)
-          + (try args.string(2, default: "\n"))
-        args.output.writeStandardOutput(text)
+        args.output.writeStandardOutput(try printedText(args))
         return .void
       },
       builtin(
@@ -46,11 +42,7 @@ enum Builtins {
         ], category: "Output", "Writes the items to standard error (shown in red in a notebook).",
         example: "warn(\"learning rate is very large\")"
       ) { args in
-        let items = try args.sequence(0)
-        let text =
-          try Builtins.joinedText(items, separator: try args.string(1, default: " "), args)
-          + (try args.string(2, default: "\n"))
-        args.output.writeStandardError(text)
+        args.output.writeStandardError(try printedText(args))
         return .void
       },
       builtin(
@@ -285,6 +277,13 @@ enum Builtins {
         return result
       },
     ]
+  }
+
+  /// What `print` and `warn` write: the items, the separator between them, the terminator.
+  static func printedText(_ args: Arguments) throws -> String {
+    let items = try args.sequence(0)
+    return try joinedText(items, separator: try args.string(1, default: " "), args)
+      + (try args.string(2, default: "\n"))
   }
 
   /// The items' descriptions joined, within the string limit.

@@ -368,8 +368,7 @@ final class Compiler {
           help: Suggestions.closest(to: label, among: known).map { "did you mean '\($0)'?" }
             ?? "label the loop: '\(label): for …'")
       }
-      return isBreak
-        ? BreakStatement(label: label, range: statement.range) : ContinueStatement(label: label, range: statement.range)
+      return JumpStatement(flow: isBreak ? .breakLoop : .continueLoop, label: label, range: statement.range)
     }
   }
 

@@ -349,27 +349,18 @@ final class ForStatement: Statement {
   }
 }
 
-final class BreakStatement: Statement {
+/// `break` or `continue`, optionally naming the loop it acts on.
+final class JumpStatement: Statement {
+  let flow: Flow
   let label: String?
-  init(label: String?, range: SourceRange) {
+  init(flow: Flow, label: String?, range: SourceRange) {
+    self.flow = flow
     self.label = label
     super.init(range: range)
   }
   override func exec(_ m: Machine) throws -> Flow {
     m.flowLabel = label
-    return .breakLoop
-  }
-}
-
-final class ContinueStatement: Statement {
-  let label: String?
-  init(label: String?, range: SourceRange) {
-    self.label = label
-    super.init(range: range)
-  }
-  override func exec(_ m: Machine) throws -> Flow {
-    m.flowLabel = label
-    return .continueLoop
+    return flow
   }
 }
 
