@@ -26,7 +26,7 @@ final class Machine {
   /// The native stack may not grow below this address (see `StackFloor`).
   let stackFloor: UInt
   /// Statements left before the next look at the process's memory.
-  var stepsUntilMemoryCheck = 4096
+  var stepsUntilCheck = -1
   /// Statements left before `limits.maximumSteps` stops the program.
   var remainingSteps: Int
   /// The session, for builtins that need the environment (help, completion of values).
@@ -42,7 +42,7 @@ final class Machine {
     self.interrupt = environment.interrupt
     self.output = output
     self.limits = limits
-    self.remainingSteps = limits.maximumSteps ?? Int.max
+    self.remainingSteps = (limits.maximumSteps ?? Int.max - 1) + 1
     // Fixed for the cell's lifetime: code may hold a pointer into the stack (a variable being
     // changed in place) while a call pushes frames, so the stack must never move. The memory
     // is only reserved; pages are committed as frames reach them.
@@ -63,18 +63,26 @@ final class Machine {
         .keyboardInterrupt, "execution was interrupted",
         help: "variables keep the values they had after the last completed statement")
     }
-    remainingSteps &-= 1
-    stepsUntilMemoryCheck &-= 1
-    if stepsUntilMemoryCheck < 0 {
-      stepsUntilMemoryCheck = 4096
-      try MemoryUse.check(limits)
-    }
-    if remainingSteps < 0 {
+    // One counter on the hot path (each stored-property update costs an exclusivity check);
+    // the rarer checks run when it reaches zero.
+    stepsUntilCheck &-= 1
+    if stepsUntilCheck < 0 { try periodicCheck() }
+  }
+
+  /// Every `Machine.checkInterval` statements: the step limit and the memory limit.
+  func periodicCheck() throws {
+    let interval = min(Machine.checkInterval, remainingSteps)
+    remainingSteps -= interval
+    stepsUntilCheck = interval - 1
+    if remainingSteps < 0 || (interval == 0 && limits.maximumSteps != nil) {
       throw RuntimeError(
         .limitError, "the program ran more than \(limits.maximumSteps ?? 0) steps",
         help: "this session limits how long a cell may run")
     }
+    try MemoryUse.check(limits)
   }
+
+  static let checkInterval = 4096
 
   @inline(__always)
   func push(_ value: Value) throws {
@@ -153,11 +161,15 @@ final class Globals {
   private var capacity: Int
   private(set) var count = 0
   private(set) var info: [Info] = []
+  /// `info[slot].isConstant`, kept apart (and outside Swift's exclusivity checks) so the hot
+  /// path of `x += 1` reads one byte.
+  private(set) var constantSlots: UnsafeMutablePointer<Bool>
   private(set) var slots: [String: Int] = [:]
 
   init() {
     capacity = 256
     storage = .allocate(capacity: capacity)
+    constantSlots = .allocate(capacity: capacity)
   }
 
   deinit {
@@ -168,6 +180,7 @@ final class Globals {
       storage.deinitialize(count: count)
       storage.deallocate()
     }
+    constantSlots.deallocate()
   }
 
   /// The slot for a name, creating an undefined one if the name is new.
@@ -178,10 +191,15 @@ final class Globals {
       bigger.moveInitialize(from: storage, count: count)
       storage.deallocate()
       storage = bigger
+      let biggerFlags = UnsafeMutablePointer<Bool>.allocate(capacity: capacity * 2)
+      biggerFlags.moveInitialize(from: constantSlots, count: count)
+      constantSlots.deallocate()
+      constantSlots = biggerFlags
       capacity *= 2
     }
     (storage + count).initialize(to: .undefined)
     info.append(Info(name: name, isConstant: false, type: nil, isBuiltin: false))
+    (constantSlots + count).initialize(to: false)
     slots[name] = count
     count += 1
     return count - 1
@@ -189,6 +207,7 @@ final class Globals {
 
   func declare(_ slot: Int, isConstant: Bool, type: RuntimeType?, isBuiltin: Bool = false) {
     info[slot].isConstant = isConstant
+    constantSlots[slot] = isConstant
     info[slot].type = type
     info[slot].isBuiltin = isBuiltin
     info[slot].isDeclared = true

@@ -168,7 +168,7 @@ final class GlobalPlace: Place {
   }
   override func directPointer(_ m: Machine) -> UnsafeMutablePointer<Value>? {
     let pointer = m.globals.storage + slot
-    if case .int = pointer.pointee, !m.globals.info[slot].isConstant { return pointer }
+    if case .int = pointer.pointee, !m.globals.constantSlots[slot] { return pointer }
     return nil
   }
   override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
