@@ -21,12 +21,18 @@ let package = Package(
     .target(name: "TempoSyntax", exclude: ["README.md"]),
     .target(name: "TempoRuntime", dependencies: ["TempoSyntax"], exclude: ["README.md"]),
 
+    // MARK: - Jupyter
+
+    .target(name: "JupyterKernel", dependencies: ["CJansson", "COpenSSL"], exclude: ["README.md"]),
+    .target(name: "JupyterZMQ", dependencies: ["JupyterKernel", "CZeroMQ"], exclude: ["README.md"]),
+    .target(name: "TempoKernel", dependencies: ["JupyterKernel", "TempoRuntime"], exclude: ["README.md"]),
+
     // MARK: - Executable
 
     .executableTarget(
       name: "tempo",
       dependencies: [
-        "TempoRuntime",
+        "TempoRuntime", "TempoKernel", "JupyterKernel", "JupyterZMQ",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]
@@ -53,7 +59,7 @@ let package = Package(
     // MARK: - Tests
 
     .target(
-      name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime"], path: "Sources/TestSupport",
+      name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime", "JupyterKernel"], path: "Sources/TestSupport",
       exclude: ["README.md"]),
     .testTarget(name: "TempoSyntaxTests", dependencies: ["TempoSyntax", "TestSupport"]),
     .testTarget(
@@ -61,6 +67,8 @@ let package = Package(
       dependencies: ["TempoRuntime", "TempoSyntax", "TestSupport"],
       exclude: ["Fixtures", "PendingFixtures"]
     ),
+    .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
+    .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "TestSupport"]),
     .testTarget(
       name: "SystemLibrariesTests",
       dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]

@@ -66,11 +66,15 @@ public final class Environment {
   ///   - code: the cell's source.
   ///   - name: the name diagnostics show (`<cell 3>` by default, counting cells).
   ///   - output: where `print`, `show`, `warn` and `input` go.
+  ///   - clearingInterrupt: false leaves the interrupt flag as it is, for a host that clears it
+  ///     itself when a cell may start (a kernel must not lose an interrupt sent just before).
   /// - Returns: the value of the cell's last expression (`Value.void` when there is none), or
   ///   the error that stopped it. The session keeps the value too until the next cell, and
   ///   frees it on the large stack; release your copy before then (a value nested thousands
   ///   of levels deep would otherwise be freed on the caller's stack).
-  public func execute(_ code: String, name: String? = nil, output: OutputSink) -> CellOutcome {
+  public func execute(
+    _ code: String, name: String? = nil, output: OutputSink, clearingInterrupt: Bool = true
+  ) -> CellOutcome {
     cellCount += 1
     let file = SourceFile(name: name ?? "<cell \(cellCount)>", text: code)
     if file.bytes.count > limits.maximumStringBytes {
@@ -79,7 +83,7 @@ public final class Environment {
           family: .limitError, message: "the cell is \(file.bytes.count) bytes, more than the limit",
           rendered: "LimitError: the cell is \(file.bytes.count) bytes; split it into smaller cells"))
     }
-    interrupt.clear()
+    if clearingInterrupt { interrupt.clear() }
     return LargeStack.run { stackFloor in
       let outcome = run(file, output: output, stackFloor: stackFloor)
       // The session keeps the last result, so that it is freed here, on the large stack, when

@@ -1,13 +1,13 @@
 import ArgumentParser
 
-/// The `tempo` command: runs Tempo programs, and (in later issues) the Jupyter kernel.
+/// The `tempo` command: runs Tempo programs and the Jupyter kernel, and installs its kernelspec.
 @main
 struct Tempo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tempo",
     abstract: "Tempo: a Swift-like language for training neural networks, and its Jupyter kernel.",
     version: TempoVersion.current,
-    subcommands: [Run.self, Docs.self]
+    subcommands: [Run.self, Kernel.self, Install.self, Docs.self]
   )
 }
 

@@ -1,0 +1,163 @@
+import Glibc
+import Synchronization
+
+/// Why a received multipart message was dropped. Each is logged once and never answered.
+public enum WireError: Error, Equatable, CustomStringConvertible {
+  case missingDelimiter
+  case truncated(frameCount: Int)
+  case badSignature
+  case replayedSignature
+  case tooLarge(bytes: Int, limit: Int)
+  case invalidJSON(part: String, reason: String)
+  case missingField(part: String, field: String)
+
+  public var description: String {
+    switch self {
+    case .missingDelimiter: return "no '<IDS|MSG>' delimiter frame"
+    case .truncated(let count): return "only \(count) frame(s) after the delimiter; a message needs 5"
+    case .badSignature: return "invalid signature (is the connection file's key right?)"
+    case .replayedSignature: return "a signature seen before (replayed message)"
+    case .tooLarge(let bytes, let limit): return "\(bytes) bytes exceed the \(limit)-byte message limit"
+    case .invalidJSON(let part, let reason): return "\(part) is not valid JSON: \(reason)"
+    case .missingField(let part, let field): return "\(part) has no '\(field)'"
+    }
+  }
+}
+
+/// Frames messages for the wire and reads them back: `[ids…] <IDS|MSG> sig header parent
+/// metadata content [buffers…]`, signing with HMAC-SHA256 and refusing replays.
+public final class WireCodec: Sendable {
+  public static let delimiter = Array("<IDS|MSG>".utf8)
+  /// The protocol version written into every header; ≥ 5.2 keeps validators lenient (KERNEL.md §2.4).
+  public static let protocolVersion = "5.5"
+
+  public let signer: MessageSigner
+  public let session: String
+  public let username: String
+  /// The largest message accepted, in bytes over all frames (ZMQ_MAXMSGSIZE applies per frame
+  /// on the sockets as well).
+  public let maximumMessageBytes: Int
+
+  private let seenSignatures = Mutex(SignatureHistory(capacity: 1 << 16))
+  private let messageCounter = Atomic<Int>(0)
+  private let clock: @Sendable () -> timespec
+
+  public init(
+    key: [UInt8], session: String, username: String = "kernel", maximumMessageBytes: Int = 256 << 20,
+    clock: @escaping @Sendable () -> timespec = WireCodec.systemClock
+  ) {
+    self.signer = MessageSigner(key: key)
+    self.session = session
+    self.username = username
+    self.maximumMessageBytes = maximumMessageBytes
+    self.clock = clock
+  }
+
+  // MARK: Decoding
+
+  /// Reads a received multipart message, verifying its signature over the raw frames.
+  public func decode(_ frames: [[UInt8]]) throws(WireError) -> Message {
+    let total = frames.reduce(0) { $0 + $1.count }
+    guard total <= maximumMessageBytes else { throw .tooLarge(bytes: total, limit: maximumMessageBytes) }
+    guard let split = frames.firstIndex(of: Self.delimiter) else { throw .missingDelimiter }
+    let rest = frames[(split + 1)...]
+    guard rest.count >= 5 else { throw .truncated(frameCount: rest.count) }
+    let signature = rest[rest.startIndex]
+    let parts = Array(rest[(rest.startIndex + 1)..<(rest.startIndex + 5)])
+    guard signer.isValid(signature: signature, of: parts) else { throw .badSignature }
+    if signer.isSigning {
+      let isNew = seenSignatures.withLock { $0.insert(signature) }
+      guard isNew else { throw .replayedSignature }
+    }
+    let header = try Self.parse(parts[0], part: "header")
+    let parent = try Self.parse(parts[1], part: "parent_header")
+    let metadata = try Self.parse(parts[2], part: "metadata")
+    let content = try Self.parse(parts[3], part: "content")
+    guard case .object = header else { throw .invalidJSON(part: "header", reason: "not an object") }
+    guard case .object = content else { throw .invalidJSON(part: "content", reason: "not an object") }
+    guard let msgType = header["msg_type"]?.stringValue, !msgType.isEmpty else {
+      throw .missingField(part: "header", field: "msg_type")
+    }
+    guard let msgID = header["msg_id"]?.stringValue else { throw .missingField(part: "header", field: "msg_id") }
+    return Message(
+      identities: Array(frames[..<split]),
+      header: Message.Header(
+        msgID: msgID, session: header["session"]?.stringValue ?? "",
+        username: header["username"]?.stringValue ?? "", msgType: msgType,
+        version: header["version"]?.stringValue ?? "", date: header["date"]?.stringValue ?? ""),
+      rawHeader: parts[0], parentHeader: parent, metadata: metadata, content: content,
+      buffers: Array(rest.dropFirst(5)))
+  }
+
+  private static func parse(_ bytes: [UInt8], part: String) throws(WireError) -> JSON {
+    do {
+      return try JSON.parse(bytes)
+    } catch {
+      throw .invalidJSON(part: part, reason: error.description)
+    }
+  }
+
+  // MARK: Encoding
+
+  /// Frames, headers and signs a message; IOPub messages carry their topic as the identity.
+  public func encode(_ message: OutgoingMessage) -> [[UInt8]] {
+    let header = makeHeader(type: message.type).json.serialized
+    let parts = [header, message.parentHeader, message.metadata.serialized, message.content.serialized]
+    var frames = message.identities
+    frames.append(Self.delimiter)
+    frames.append(Array(signer.signature(of: parts).utf8))
+    frames.append(contentsOf: parts)
+    return frames
+  }
+
+  /// A fresh header: unique msg_id (session, process and counter), UTC date with microseconds.
+  public func makeHeader(type: MessageType) -> Message.Header {
+    let number = messageCounter.add(1, ordering: .relaxed).newValue
+    return Message.Header(
+      msgID: "\(session)_\(getpid())_\(number)", session: session, username: username, msgType: type.rawValue,
+      version: Self.protocolVersion, date: Self.isoDate(clock()))
+  }
+
+  public static let systemClock: @Sendable () -> timespec = {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return now
+  }
+
+  /// `YYYY-MM-DDTHH:MM:SS.ffffffZ`, with the fraction zero-padded to six digits.
+  public static func isoDate(_ time: timespec) -> String {
+    var seconds = time.tv_sec
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func pad(_ value: Int, _ width: Int) -> String {
+      let digits = String(value)
+      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    let micros = Int(time.tv_nsec) / 1000
+    return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))"
+      + "T\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))"
+      + ".\(pad(micros, 6))Z"
+  }
+}
+
+/// Signatures already accepted, bounded like jupyter_client's digest history: when full, the
+/// oldest tenth is forgotten.
+struct SignatureHistory {
+  let capacity: Int
+  private var members: Set<[UInt8]> = []
+  private var order: [[UInt8]] = []
+
+  init(capacity: Int) { self.capacity = capacity }
+
+  /// Records a signature; false when it was already there.
+  mutating func insert(_ signature: [UInt8]) -> Bool {
+    guard members.insert(signature).inserted else { return false }
+    order.append(signature)
+    if order.count > capacity {
+      let forgotten = max(1, capacity / 10)
+      for old in order.prefix(forgotten) { members.remove(old) }
+      order.removeFirst(forgotten)
+    }
+    return true
+  }
+}
