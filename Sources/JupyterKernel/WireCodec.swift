@@ -110,11 +110,11 @@ public final class WireCodec: Sendable {
     return frames
   }
 
-  /// A fresh header: unique msg_id (session, process and counter), UTC date with microseconds.
+  /// A fresh header: a unique msg_id (the per-process session UUID and a counter) and the UTC date.
   public func makeHeader(type: MessageType) -> Message.Header {
     let number = messageCounter.add(1, ordering: .relaxed).newValue
     return Message.Header(
-      msgID: "\(session)_\(getpid())_\(number)", session: session, username: username, msgType: type.rawValue,
+      msgID: "\(session)_\(number)", session: session, username: username, msgType: type.rawValue,
       version: Self.protocolVersion, date: Self.isoDate(clock()))
   }
 
