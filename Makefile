@@ -5,7 +5,9 @@ VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: setup apt venv build release test test-swift test-python bench docs lab format lint clean
+.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-kernel \
+  docs lab install-kernel logos format lint clean
+BIN_DIR = $$(swift build -c release --show-bin-path)
 
 ## setup: install what is missing (Debian packages, the Python venv)
 setup: apt venv
@@ -34,27 +36,50 @@ build: apt
 release: apt
 	swift build -c release --product tempo
 
-## test: every test there is (Swift tests, then Python-side tests)
+## test: every test there is (Swift tests, the CLI, then the kernel through real Jupyter clients)
 test: setup lint
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build --parallel
 	$(MAKE) --no-print-directory test-python
+	$(MAKE) --no-print-directory test-protocol
 
 test-python: venv release
-	TEMPO_BIN=$$(swift build -c release --show-bin-path)/tempo $(VENV)/bin/pytest -q Tests/python
+	TEMPO_BIN=$(BIN_DIR)/tempo $(VENV)/bin/pytest -q Tests/python
+
+## test-protocol: jupyter_kernel_test, nbclient, papermill, interrupts, restarts, jupyter console
+test-protocol: venv release
+	TEMPO_BIN=$(BIN_DIR)/tempo $(VENV)/bin/pytest -q Tests/protocol
+
+## test-browser: JupyterLab in headless Chromium runs notebooks/00-tour.ipynb
+test-browser: venv release
+	@$(MAKE) --no-print-directory APT_PACKAGES="chromium chromium-driver" apt
+	$(VENV)/bin/pip install -q -r requirements-browser.txt
+	TEMPO_BIN=$(BIN_DIR)/tempo $(VENV)/bin/pytest -q Tests/browser
 
 ## bench: language benchmarks against CPython on this machine
 bench: release
-	bench/language/run.sh $$(swift build -c release --show-bin-path)/tempo
+	bench/language/run.sh $(BIN_DIR)/tempo
+
+## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run
+bench-kernel: venv release
+	$(BIN_DIR)/tempo install --prefix $(VENV)
+	bench/kernel/run.sh $(VENV)
 
 ## docs: regenerate docs/builtins.md from the builtins' own documentation
 docs: release
 	$$(swift build -c release --show-bin-path)/tempo docs builtins > docs/builtins.md
 
-## lab: (completed by the kernel issue) build and open JupyterLab on notebooks/
-lab: setup release
-	@echo "The Jupyter kernel arrives with the next issue; for now run programs with:"
-	@echo "  $$(swift build -c release --show-bin-path)/tempo run FILE.tempo"
+## install-kernel: the Tempo kernelspec (and papermill's translator) into .venv
+install-kernel: venv release
+	$(BIN_DIR)/tempo install --prefix $(VENV)
+
+## lab: install what is missing, build, install the kernel, open JupyterLab on notebooks/
+lab: setup install-kernel
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+
+## logos: embed kernelspec/tempo's logos in the binary (after editing them)
+logos:
+	$(PYTHON) kernelspec/embed_logos.py > Sources/TempoKernel/KernelspecLogos.swift
 
 format:
 	swift format --in-place --recursive Sources Tests Package.swift

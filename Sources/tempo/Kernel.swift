@@ -42,7 +42,8 @@ struct Kernel: ParsableCommand {
     }
     let interpreter = TempoInterpreter()
     let core = KernelCore(
-      interpreter: interpreter, transport: server, codec: codec, history: HistoryStore(file: HistoryStore.defaultFile()),
+      interpreter: interpreter, transport: server, codec: codec,
+      history: HistoryStore(file: HistoryStore.defaultFile()),
       log: log)
     KernelSignals.forwardInterrupts(to: interpreter)
     KernelSignals.onTermination { server.startShutdown(core: core) }

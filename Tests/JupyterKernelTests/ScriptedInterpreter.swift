@@ -38,9 +38,11 @@ final class ScriptedInterpreter: Interpreter, @unchecked Sendable {
       case "spin":
         while !interrupted.load(ordering: .relaxed) { usleep(1000) }
         interrupted.store(false, ordering: .relaxed)
-        return .failure(ExecutionError(name: "KeyboardInterrupt", value: "interrupted", traceback: ["KeyboardInterrupt"]))
+        return .failure(
+          ExecutionError(name: "KeyboardInterrupt", value: "interrupted", traceback: ["KeyboardInterrupt"]))
       default:
-        return .failure(ExecutionError(name: "ValueError", value: "bad", traceback: ["ValueError: bad", "  at line 1"]))
+        return .failure(
+          ExecutionError(name: "ValueError", value: "bad", traceback: ["ValueError: bad", "  at line 1"]))
       }
     }
     return .success(result: result)

@@ -14,7 +14,8 @@ struct WireCodecTests {
   @Test("an IOPub status message is framed, headed and signed exactly as on the wire")
   func encodesFixedFrames() {
     let frames = codec().encode(
-      OutgoingMessage(identities: [Array("kernel.s1.status".utf8)], type: .status, content: ["execution_state": "idle"]))
+      OutgoingMessage(identities: [Array("kernel.s1.status".utf8)], type: .status, content: ["execution_state": "idle"])
+    )
     let text = frames.map { String(decoding: $0, as: UTF8.self) }
     #expect(
       text == [
@@ -102,8 +103,12 @@ enum MalformedMessage: CaseIterable, CustomTestStringConvertible, Sendable {
     case .noDelimiter: return .missingDelimiter
     case .truncated: return .truncated(frameCount: 3)
     case .wrongKey, .flippedByte: return .badSignature
-    case .invalidJSON: return .invalidJSON(part: "parent_header", reason: "invalid JSON at line 1, column 1: string or '}' expected near end of file")
-    case .invalidUTF8: return .invalidJSON(part: "content", reason: "invalid JSON at line 1, column 2: unable to decode byte 0xff near '\"'")
+    case .invalidJSON:
+      return .invalidJSON(
+        part: "parent_header", reason: "invalid JSON at line 1, column 1: string or '}' expected near end of file")
+    case .invalidUTF8:
+      return .invalidJSON(
+        part: "content", reason: "invalid JSON at line 1, column 2: unable to decode byte 0xff near '\"'")
     case .missingType: return .missingField(part: "header", field: "msg_type")
     case .tooLarge: return .tooLarge(bytes: 5222, limit: 4096)
     case .arrayContent: return .invalidJSON(part: "content", reason: "not an object")
