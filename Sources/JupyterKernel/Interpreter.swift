@@ -109,6 +109,9 @@ public struct InputUnavailable: Error, Sendable {
 /// counters, history, aborts); an interpreter only runs code and answers questions about it.
 public protocol Interpreter: AnyObject, Sendable {
   var description: KernelDescription { get }
+  /// Called before `execute_input` is published: from then on an interrupt belongs to this
+  /// cell, so a client that interrupts as soon as it sees the cell start is never ignored.
+  func prepareToExecute()
   /// Runs a cell; output goes through the context while it runs.
   func execute(_ code: String, context: ExecutionContext) -> ExecutionOutcome
   /// Evaluates one `user_expressions` entry after a cell, as a MIME bundle.
@@ -119,4 +122,8 @@ public protocol Interpreter: AnyObject, Sendable {
   func isComplete(_ code: String) -> CodeCompleteness
   /// Stops the running cell soon (called from the control thread).
   func interrupt()
+}
+
+extension Interpreter {
+  public func prepareToExecute() {}
 }

@@ -187,6 +187,7 @@ public final class KernelCore: @unchecked Sendable {
     let stopOnError = content["stop_on_error"]?.boolValue ?? true
     if storeHistory { executionCount += 1 }
     let count = executionCount
+    interpreter.prepareToExecute()
     if !silent {
       publish(.executeInput, ["code": .string(code), "execution_count": .int(count)], parent: request.rawHeader)
     }

@@ -27,10 +27,17 @@ public final class TempoInterpreter: Interpreter, @unchecked Sendable {
         pygmentsLexer: "swift", codemirrorMode: "swift"))
   }
 
-  public func execute(_ code: String, context: ExecutionContext) -> ExecutionOutcome {
-    let output = KernelOutput(context: context, interrupt: environment.interrupt)
+  /// Clears a stale interrupt (one that raced with the end of the previous cell), then accepts
+  /// interrupts for the cell about to run.
+  public func prepareToExecute() {
     environment.interrupt.clear()
     running.store(true, ordering: .sequentiallyConsistent)
+  }
+
+  public func execute(_ code: String, context: ExecutionContext) -> ExecutionOutcome {
+    let output = KernelOutput(context: context, interrupt: environment.interrupt)
+    // Normally `prepareToExecute` did this already; a direct caller gets the same start.
+    if !running.load(ordering: .sequentiallyConsistent) { prepareToExecute() }
     defer {
       running.store(false, ordering: .sequentiallyConsistent)
       environment.interrupt.clear()
