@@ -75,7 +75,8 @@ install-kernel: venv release
 
 ## lab: install what is missing, build, install the kernel, open JupyterLab on notebooks/
 lab: setup install-kernel
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 ## logos: embed kernelspec/tempo's logos in the binary (after editing them)
 logos:
