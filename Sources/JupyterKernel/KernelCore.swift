@@ -24,6 +24,10 @@ public final class KernelCore: @unchecked Sendable {
   private var stopped = false  // guarded by queueCondition
   /// Touched only by the thread that processes shell requests.
   private var executionCount = 0
+  /// After a failed cell: its time, and until when in-flight executes sent before it are aborted.
+  private var abortBefore: (errorTime: Double, until: Double)?
+  /// How long after an error executes sent before it may still arrive (seconds).
+  public var abortWindow = 1.0
   private let input = InputExchange()
 
   // Immutable after initialization; the closures capture nothing.
@@ -170,6 +174,11 @@ public final class KernelCore: @unchecked Sendable {
   // MARK: Handlers
 
   private func handleExecute(_ request: Message, _ channel: Channel) {
+    if wasSentBeforeLastError(request) {
+      log("aborting an execute request sent before the last error")
+      replyAborted(request)
+      return
+    }
     let content = request.content
     guard let code = content["code"]?.stringValue else {
       log("execute_request without 'code'; replying with an error")
@@ -243,17 +252,37 @@ public final class KernelCore: @unchecked Sendable {
   }
 
   /// Answers the executes queued behind a failed one with `aborted`, as ipykernel does, so
-  /// "Run All" stops at the first error. A cell sent after this point runs normally.
+  /// "Run All" stops at the first error.
+  ///
+  /// Requests still in flight count as queued too: for `abortWindow` seconds after the error,
+  /// an execute whose header date is earlier than the error was sent before the client could
+  /// know of it (Run All sends a burst), and is aborted. A cell sent after the error ran has a
+  /// later date and runs normally.
   private func abortQueuedExecutes() {
     let aborted = takeQueuedExecutes()
     if !aborted.isEmpty { log("aborting \(aborted.count) queued execute request(s) after an error") }
     for request in aborted {
       publishStatus("busy", parent: request.rawHeader)
-      reply(
-        to: request, on: .shell, .executeReply,
-        ["status": "aborted", "execution_count": .int(executionCount)])
+      replyAborted(request)
       publishStatus("idle", parent: request.rawHeader)
     }
+    abortBefore = (errorTime: RequestDate.now(), until: RequestDate.monotonicNow() + abortWindow)
+  }
+
+  /// Whether an execute arriving now was sent before the last error (see `abortQueuedExecutes`).
+  private func wasSentBeforeLastError(_ request: Message) -> Bool {
+    guard let (errorTime, until) = abortBefore else { return false }
+    guard RequestDate.monotonicNow() < until else {
+      abortBefore = nil
+      return false
+    }
+    guard let sent = RequestDate.parse(request.header.date) else { return false }
+    return sent < errorTime
+  }
+
+  /// No `execution_count`: the cell did not run, and JupyterLab would show the number on it.
+  private func replyAborted(_ request: Message) {
+    reply(to: request, on: .shell, .executeReply, ["status": "aborted"])
   }
 
   private func handleKernelInfo(_ request: Message, _ channel: Channel) {

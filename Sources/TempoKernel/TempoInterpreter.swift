@@ -21,7 +21,7 @@ public final class TempoInterpreter: Interpreter, @unchecked Sendable {
       implementation: "tempo", implementationVersion: Self.version,
       banner:
         "Tempo \(Self.version) — a Swift-like language for training neural networks. help(x) or x? shows documentation.",
-      helpLinks: [("Tempo language", "https://github.com/tempo-lang/tempo/blob/main/docs/language.md")],
+      helpLinks: [],
       language: LanguageInfo(
         name: "tempo", version: Self.version, mimetype: "text/x-tempo", fileExtension: ".tempo",
         pygmentsLexer: "swift", codemirrorMode: "swift"))

@@ -163,13 +163,28 @@ struct StopOnErrorTests {
     harness.core.processQueuedRequests()
     for frames in [queued, queued2] {
       let id = harness.msgID(frames)
-      #expect(try #require(harness.reply(to: id)).content["status"] == "aborted")
+      #expect(try #require(harness.reply(to: id)).content == ["status": "aborted"])
       #expect(harness.iopub(for: id) == ["status:busy", "status:idle"])
     }
     #expect(harness.reply(to: harness.msgID(info))?.type == "kernel_info_reply")
     // A cell sent after the abort runs.
     let after = harness.execute("print later")
     #expect(try #require(harness.reply(to: after)).content["status"] == "ok")
+  }
+
+  @Test("an execute sent before the error but arriving just after it is aborted too (Run All in flight)")
+  func abortsInFlightExecutes() throws {
+    let harness = Harness()
+    let transport = harness.transport
+    let inFlight = transport.request("execute_request", ["code": "print never"])  // dated now
+    let failing = transport.request("execute_request", ["code": "boom"])
+    harness.core.receive(failing, on: .shell)
+    harness.core.processQueuedRequests()
+    harness.core.receive(inFlight, on: .shell)
+    harness.core.processQueuedRequests()
+    let reply = try #require(harness.reply(to: harness.msgID(inFlight)))
+    #expect(reply.content == ["status": "aborted"])
+    #expect(!harness.iopub(for: harness.msgID(inFlight)).contains("execute_input"))
   }
 
   @Test("with stop_on_error false the queued executes run")
