@@ -42,6 +42,7 @@ test: setup lint
 	swift test --skip-build --parallel
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory test-protocol
+	$(MAKE) --no-print-directory test-browser
 
 test-python: venv release
 	TEMPO_BIN=$(BIN_DIR)/tempo $(VENV)/bin/pytest -q Tests/python
@@ -54,7 +55,8 @@ test-protocol: venv release
 test-browser: venv release
 	@$(MAKE) --no-print-directory APT_PACKAGES="chromium chromium-driver" apt
 	$(VENV)/bin/pip install -q -r requirements-browser.txt
-	TEMPO_BIN=$(BIN_DIR)/tempo $(VENV)/bin/pytest -q Tests/browser
+	TEMPO_BIN=$(BIN_DIR)/tempo TEMPO_BROWSER_ARTIFACTS=$(CURDIR)/.build/browser-test \
+	  $(VENV)/bin/pytest -q Tests/browser
 
 ## bench: language benchmarks against CPython on this machine
 bench: release
