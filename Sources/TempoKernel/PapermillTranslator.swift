@@ -52,6 +52,9 @@ enum PapermillTranslator {
     """
     import math
     import sys
+    import unicodedata
+
+    _ESCAPED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn"}
 
 
     def _string(value):
@@ -68,7 +71,11 @@ enum PapermillTranslator {
                 out.append("\\r")
             elif ch == "\t":
                 out.append("\\t")
-            elif code < 0x20 or code == 0x7F:
+            elif 0xD800 <= code <= 0xDFFF:
+                out.append("\\u{fffd}")  # a lone surrogate is not a Unicode scalar
+            elif unicodedata.category(ch) in _ESCAPED_CATEGORIES:
+                # Controls, format characters and line/paragraph separators would end the line
+                # or hide in the cell; Swift's \u{…} keeps them inside the literal, visibly.
                 out.append("\\u{%x}" % code)
             else:
                 out.append(ch)
@@ -91,7 +98,8 @@ enum PapermillTranslator {
 
             @classmethod
             def translate_escaped_str(cls, str_val):
-                return _string(str_val)
+                # papermill's last resort for other types (a YAML date): their text, quoted.
+                return _string(str(str_val))
 
             @classmethod
             def translate_str(cls, val):
@@ -121,10 +129,6 @@ enum PapermillTranslator {
             @classmethod
             def translate_list(cls, val):
                 return "[" + ", ".join(cls.translate(v) for v in val) + "]"
-
-            @classmethod
-            def translate_tuple(cls, val):
-                return "(" + ", ".join(cls.translate(v) for v in val) + ")"
 
             @classmethod
             def comment(cls, cmt_str):
