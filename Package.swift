@@ -21,6 +21,10 @@ let package = Package(
     .target(name: "TempoSyntax", exclude: ["README.md"]),
     .target(name: "TempoRuntime", dependencies: ["TempoSyntax"], exclude: ["README.md"]),
 
+    // MARK: - Engine
+
+    .target(name: "TensorCore", dependencies: ["CBLAS"], exclude: ["README.md"]),
+
     // MARK: - Jupyter
 
     .target(name: "JupyterKernel", dependencies: ["CJansson", "COpenSSL"], exclude: ["README.md"]),
@@ -67,6 +71,7 @@ let package = Package(
       dependencies: ["TempoRuntime", "TempoSyntax", "TestSupport"],
       exclude: ["Fixtures", "PendingFixtures"]
     ),
+    .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "TestSupport"]),
     .testTarget(

@@ -1,0 +1,117 @@
+import Glibc
+
+extension Tensor {
+  /// The shape two operands broadcast to (NumPy/PyTorch rules: align trailing dimensions; a
+  /// dimension of 1 stretches).
+  public static func broadcastShape(_ lhs: [Int], _ rhs: [Int], operation: String) throws(TensorError) -> [Int] {
+    let rank = Swift.max(lhs.count, rhs.count)
+    var result = [Int](repeating: 1, count: rank)
+    for offset in 0..<rank {
+      let left = offset < lhs.count ? lhs[lhs.count - 1 - offset] : 1
+      let right = offset < rhs.count ? rhs[rhs.count - 1 - offset] : 1
+      guard left == right || left == 1 || right == 1 else {
+        throw .shapes(operation, lhs, rhs, "cannot broadcast shapes")
+      }
+      result[rank - 1 - offset] = left == 1 ? right : left
+    }
+    return result
+  }
+
+  /// Applies `body` to matching elements of two tensors broadcast to a common shape.
+  static func broadcasting(
+    _ operation: String, _ lhs: Tensor, _ rhs: Tensor, _ body: (Float, Float) -> Float
+  ) throws(TensorError) -> Tensor {
+    let shape = try broadcastShape(lhs.shape, rhs.shape, operation: operation)
+    let result = TensorStorage(count: try elementCount(operation, shape))
+    let out = result.base
+    let a = lhs.storage.base
+    let b = rhs.storage.base
+    if lhs.shape == rhs.shape {
+      for index in 0..<result.count { out[index] = body(a[index], b[index]) }
+    } else if rhs.count == 1 {
+      let value = b[0]
+      for index in 0..<result.count { out[index] = body(a[index], value) }
+    } else if lhs.count == 1 {
+      let value = a[0]
+      for index in 0..<result.count { out[index] = body(value, b[index]) }
+    } else {
+      let leftStrides = broadcastStrides(lhs.shape, to: shape)
+      let rightStrides = broadcastStrides(rhs.shape, to: shape)
+      // Walk the output in order with an odometer over its indices; the innermost dimension
+      // runs as a plain loop.
+      let inner = shape.last ?? 1
+      let innerLeft = leftStrides.last ?? 0
+      let innerRight = rightStrides.last ?? 0
+      var index = [Int](repeating: 0, count: shape.count)
+      var position = 0
+      while position < result.count {
+        var left = 0
+        var right = 0
+        for dimension in 0..<(shape.count - 1) {
+          left += index[dimension] * leftStrides[dimension]
+          right += index[dimension] * rightStrides[dimension]
+        }
+        for column in 0..<inner {
+          out[position + column] = body(a[left + column * innerLeft], b[right + column * innerRight])
+        }
+        position += inner
+        var dimension = shape.count - 2
+        while dimension >= 0 {
+          index[dimension] += 1
+          if index[dimension] < shape[dimension] { break }
+          index[dimension] = 0
+          dimension -= 1
+        }
+      }
+    }
+    return Tensor(shape: shape, storage: result)
+  }
+
+  /// Row-major strides of `shape` as seen from a broadcast `target` shape (0 where it stretches).
+  static func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+    var strides = [Int](repeating: 0, count: target.count)
+    var stride = 1
+    for offset in 0..<shape.count {
+      let dimension = shape.count - 1 - offset
+      let targetDimension = target.count - 1 - offset
+      strides[targetDimension] = shape[dimension] == 1 ? 0 : stride
+      stride *= shape[dimension]
+    }
+    return strides
+  }
+
+  /// A new tensor with `body` applied to every element.
+  public func map(_ body: (Float) -> Float) -> Tensor {
+    let result = TensorStorage(count: count)
+    for index in 0..<count { result.base[index] = body(storage.base[index]) }
+    return Tensor(shape: shape, storage: result)
+  }
+
+  public static func + (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor {
+    try broadcasting("+", lhs, rhs, +)
+  }
+  public static func - (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor {
+    try broadcasting("-", lhs, rhs, -)
+  }
+  public static func * (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor {
+    try broadcasting("*", lhs, rhs, *)
+  }
+  public static func / (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor {
+    try broadcasting("/", lhs, rhs, /)
+  }
+  public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
+
+  public func maximum(_ other: Tensor) throws(TensorError) -> Tensor {
+    try Self.broadcasting("maximum", self, other) { Swift.max($0, $1) }
+  }
+
+  public func exp() -> Tensor { map { Glibc.expf($0) } }
+  public func log() -> Tensor { map { Glibc.logf($0) } }
+  public func tanh() -> Tensor { map { Glibc.tanhf($0) } }
+  public func squareRoot() -> Tensor { map { $0.squareRoot() } }
+  public func relu() -> Tensor { map { $0 > 0 ? $0 : 0 } }
+  /// 1 / (1 + e^-x), computed without overflow for large |x|.
+  public func sigmoid() -> Tensor {
+    map { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : Glibc.expf(x) / (1 + Glibc.expf(x)) }
+  }
+}
