@@ -123,7 +123,7 @@ struct PollSet {
   mutating func wait(timeoutMilliseconds: Int = -1) throws(ZMQError) -> [Bool] {
     for index in items.indices { items[index].revents = 0 }
     let count = Int32(items.count)
-    try items.withUnsafeMutableBufferPointer { buffer throws(ZMQError) in
+    _ = try items.withUnsafeMutableBufferPointer { buffer throws(ZMQError) in
       try ZMQ.call("zmq_poll") { zmq_poll(buffer.baseAddress, count, timeoutMilliseconds) }
     }
     return items.map { $0.revents & Int16(ZMQ_POLLIN) != 0 }

@@ -191,3 +191,39 @@ struct MatrixProductTests {
     #expect(t.scalars == [1, 4, 2, 5, 3, 6])
   }
 }
+
+@Suite("Joining, selecting and comparing")
+struct IndexingTests {
+  @Test("concatenate along an inner axis interleaves the runs")
+  func concatenate() throws {
+    let a = try Tensor(shape: [2, 1], values: [1, 2])
+    let b = try Tensor(shape: [2, 2], values: [3, 4, 5, 6])
+    let joined = try Tensor.concatenate([a, b], alongAxis: 1)
+    #expect(joined.shape == [2, 3])
+    #expect(joined.scalars == [1, 3, 4, 2, 5, 6])
+    #expect(throws: TensorError("concatenate", "shapes differ outside axis 0: [2, 1] and [2, 2]")) {
+      try Tensor.concatenate([a, b], alongAxis: 0)
+    }
+  }
+
+  @Test("stack adds a leading axis")
+  func stack() throws {
+    let stacked = try Tensor.stack([Tensor([1, 2]), Tensor([3, 4]), Tensor([5, 6])])
+    #expect(stacked.shape == [3, 2])
+    #expect(stacked.scalars == [1, 2, 3, 4, 5, 6])
+  }
+
+  @Test("selecting rows keeps order and repeats, and names a bad index")
+  func rows() throws {
+    let t = try Tensor(shape: [3, 2], values: [0, 1, 10, 11, 20, 21])
+    #expect(try t.selectingRows([2, 0, 2]).scalars == [20, 21, 0, 1, 20, 21])
+    #expect(throws: TensorError("selectingRows", "index 3 is out of range for 3 rows")) { try t.selectingRows([3]) }
+  }
+
+  @Test("where picks without letting an unchosen infinity leak in")
+  func selecting() throws {
+    let condition = try Tensor([1, 0, 1]).isGreater(than: Tensor(0.5))
+    let picked = try Tensor.selecting(where: condition, Tensor([1, 2, 3]), otherwise: Tensor([.infinity, 9, .nan]))
+    #expect(picked.scalars == [1, 9, 3])
+  }
+}
