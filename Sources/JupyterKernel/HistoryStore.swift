@@ -36,15 +36,10 @@ public final class HistoryStore: @unchecked Sendable {
     session = (entries.map(\.session).max() ?? 0) + 1
   }
 
-  /// Where Jupyter keeps per-user data: `$JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter`,
-  /// else `~/.local/share/jupyter` (jupyter_core's rules on Linux).
+  /// `tempo/history.jsonl` in Jupyter's per-user data directory.
   public static func defaultFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-    let home = environment["HOME"] ?? NSHomeDirectory()
-    let dataDirectory =
-      environment["JUPYTER_DATA_DIR"]
-      ?? environment["XDG_DATA_HOME"].map { $0 + "/jupyter" }
-      ?? home + "/.local/share/jupyter"
-    return URL(fileURLWithPath: dataDirectory).appendingPathComponent("tempo/history.jsonl")
+    URL(fileURLWithPath: JupyterPaths.dataDirectory(environment: environment))
+      .appendingPathComponent("tempo/history.jsonl")
   }
 
   /// Records one executed cell of this session.

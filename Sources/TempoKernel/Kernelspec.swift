@@ -57,7 +57,7 @@ public enum Kernelspec {
       throw InstallError(description: "cannot write the kernelspec to \(directory.path): \(error.localizedDescription)")
     }
     var installation = Installation(kernelDirectory: directory, translator: nil, notes: [])
-    switch PapermillTranslator.install(destination: destination, pythonPrefix: pythonPrefix, environment: environment) {
+    switch PapermillTranslator.install(destination: destination, pythonPrefix: pythonPrefix) {
     case .success(let file): installation.translator = file
     case .failure(let reason): installation.notes.append(reason.description)
     }
@@ -70,11 +70,7 @@ public enum Kernelspec {
   ) {
     switch destination {
     case .user:
-      let home = environment["HOME"] ?? NSHomeDirectory()
-      let data =
-        environment["JUPYTER_DATA_DIR"]
-        ?? environment["XDG_DATA_HOME"].map { $0 + "/jupyter" } ?? home + "/.local/share/jupyter"
-      return (data, nil)
+      return (JupyterPaths.dataDirectory(environment: environment), nil)
     case .sysPrefix:
       guard let prefix = environment["VIRTUAL_ENV"] ?? environment["CONDA_PREFIX"] ?? PythonEnvironment.sysPrefix()
       else {

@@ -15,7 +15,7 @@ enum PapermillTranslator {
   }
 
   static func install(
-    destination: Kernelspec.Destination, pythonPrefix: String?, environment: [String: String]
+    destination: Kernelspec.Destination, pythonPrefix: String?
   ) -> Result<URL, Skipped> {
     let sitePackages: String?
     switch destination {
