@@ -62,6 +62,11 @@ public final class KernelCore: @unchecked Sendable {
     streamParent.core = self
   }
 
+  deinit {
+    // The flusher thread keeps the coalescer alive while it loops; stopping lets both go.
+    streams.stop()
+  }
+
   // MARK: Receiving
 
   /// Takes a received multipart message from a socket's owner thread. Shell requests are

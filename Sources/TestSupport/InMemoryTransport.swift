@@ -74,6 +74,12 @@ public final class InMemoryTransport: KernelTransport, @unchecked Sendable {
       metadata: metadata)
   }
 
+  /// The `msg_id` of a framed request (empty when the frames carry no readable header).
+  public static func msgID(of frames: [[UInt8]]) -> String {
+    guard let delimiter = frames.firstIndex(of: WireCodec.delimiter), delimiter + 2 < frames.count else { return "" }
+    return (try? JSON.parse(frames[delimiter + 2]))?["msg_id"]?.stringValue ?? ""
+  }
+
   static func frame(
     identity: String, header: Message.Header, content: JSON, codec: WireCodec, metadata: JSON = [:]
   ) -> [[UInt8]] {

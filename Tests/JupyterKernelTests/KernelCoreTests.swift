@@ -41,10 +41,7 @@ final class Harness: @unchecked Sendable {
     return shell("execute_request", .object(content))
   }
 
-  func msgID(_ frames: [[UInt8]]) -> String {
-    let header = frames[frames.firstIndex(of: WireCodec.delimiter)! + 2]
-    return (try? JSON.parse(header))?["msg_id"]?.stringValue ?? ""
-  }
+  func msgID(_ frames: [[UInt8]]) -> String { InMemoryTransport.msgID(of: frames) }
 
   /// IOPub messages caused by one request, as `status:busy`, `execute_input`, ….
   func iopub(for id: String) -> [String] {

@@ -29,10 +29,7 @@ final class TempoHarness: @unchecked Sendable {
     return (id, transport.messages(on: .shell).last { $0.parentID == id }?.content)
   }
 
-  func msgID(_ frames: [[UInt8]]) -> String {
-    let header = frames[frames.firstIndex(of: WireCodec.delimiter)! + 2]
-    return (try? JSON.parse(header))?["msg_id"]?.stringValue ?? ""
-  }
+  func msgID(_ frames: [[UInt8]]) -> String { InMemoryTransport.msgID(of: frames) }
 
   func iopub(for id: String) -> [Message] {
     transport.messages(on: .iopub).filter { $0.parentID == id }
