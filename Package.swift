@@ -21,15 +21,19 @@ let package = Package(
     .target(name: "TempoSyntax", exclude: ["README.md"]),
     .target(name: "TempoRuntime", dependencies: ["TempoSyntax"], exclude: ["README.md"]),
 
+    // MARK: - Shared
+
+    .target(name: "JSONValue", dependencies: ["CJansson"], exclude: ["README.md"]),
+
     // MARK: - Engine
 
     .target(name: "TensorCore", dependencies: ["CBLAS"], exclude: ["README.md"]),
 
     // MARK: - Jupyter
 
-    .target(name: "JupyterKernel", dependencies: ["CJansson", "COpenSSL"], exclude: ["README.md"]),
+    .target(name: "JupyterKernel", dependencies: ["JSONValue", "COpenSSL"], exclude: ["README.md"]),
     .target(name: "JupyterZMQ", dependencies: ["JupyterKernel", "CZeroMQ"], exclude: ["README.md"]),
-    .target(name: "TempoKernel", dependencies: ["JupyterKernel", "TempoRuntime"], exclude: ["README.md"]),
+    .target(name: "TempoKernel", dependencies: ["JupyterKernel", "JSONValue", "TempoRuntime"], exclude: ["README.md"]),
 
     // MARK: - Executable
 
@@ -63,7 +67,8 @@ let package = Package(
     // MARK: - Tests
 
     .target(
-      name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime", "JupyterKernel"], path: "Sources/TestSupport",
+      name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime", "JupyterKernel", "JSONValue"],
+      path: "Sources/TestSupport",
       exclude: ["README.md"]),
     .testTarget(name: "TempoSyntaxTests", dependencies: ["TempoSyntax", "TestSupport"]),
     .testTarget(
@@ -72,8 +77,8 @@ let package = Package(
       exclude: ["Fixtures", "PendingFixtures"]
     ),
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-    .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "TestSupport"]),
-    .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "TestSupport"]),
+    .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
+    .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(
       name: "SystemLibrariesTests",
       dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]

@@ -1,3 +1,5 @@
+import JSONValue
+
 /// What one running `execute_request` may do: every message it sends has the request as
 /// parent, and a silent request sends nothing.
 final class CellContext: ExecutionContext, @unchecked Sendable {

@@ -1,3 +1,5 @@
+import JSONValue
+
 /// A kernel connection file: where to bind the five sockets and the signing key.
 ///
 /// Unknown fields are ignored, so files written by newer clients (CurveZMQ keys, kernel names)

@@ -1,4 +1,5 @@
 import Foundation
+import JSONValue
 
 /// The inputs (and plain-text outputs) of executed cells, kept across kernel restarts in a
 /// bounded JSON-lines file, answering `history_request` (tail, range, search).

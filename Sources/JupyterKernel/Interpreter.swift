@@ -1,3 +1,5 @@
+import JSONValue
+
 /// MIME type → data, as in `display_data` and `execute_result` (`text/plain` always present).
 public typealias MimeBundle = [String: JSON]
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONValue
 
 /// The protocol bookkeeping of a kernel, independent of sockets and of the language.
 ///

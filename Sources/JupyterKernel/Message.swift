@@ -1,3 +1,5 @@
+import JSONValue
+
 /// A Jupyter message as received: its routing prefix, its four JSON parts (each with the exact
 /// bytes it arrived as) and its buffers.
 public struct Message: Sendable {

@@ -1,4 +1,5 @@
 import COpenSSL
+import JSONValue
 
 /// HMAC-SHA256 signatures of Jupyter messages, with the system libcrypto.
 ///

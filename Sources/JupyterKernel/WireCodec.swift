@@ -1,4 +1,5 @@
 import Glibc
+import JSONValue
 import Synchronization
 
 /// Why a received multipart message was dropped. Each is logged once and never answered.

@@ -1,4 +1,5 @@
 import Foundation
+import JSONValue
 import JupyterKernel
 
 /// The Jupyter kernelspec for Tempo (`kernel.json` and logos) and where to install it.

@@ -1,4 +1,5 @@
 import Foundation
+import JSONValue
 import JupyterKernel
 
 /// A kernel transport without sockets: records every frame the core sends, and lets a test

@@ -1,4 +1,5 @@
 import Glibc
+import JSONValue
 import JupyterKernel
 import TestSupport
 import Testing
