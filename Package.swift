@@ -28,6 +28,7 @@ let package = Package(
     // MARK: - Engine
 
     .target(name: "TensorCore", dependencies: ["CBLAS"], exclude: ["README.md"]),
+    .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
 
     // MARK: - Jupyter
 
@@ -77,6 +78,7 @@ let package = Package(
       exclude: ["Fixtures", "PendingFixtures"]
     ),
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+    .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore"]),
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(

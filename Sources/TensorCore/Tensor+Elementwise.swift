@@ -34,6 +34,12 @@ extension Tensor {
     } else if lhs.count == 1 {
       let value = a[0]
       for index in 0..<result.count { out[index] = body(value, b[index]) }
+    } else if lhs.count == result.count, rhs.count > 0, lhs.shape.suffix(rhs.rank) == rhs.shape[...] {
+      // A row (or trailing block) repeated over the leading dimensions: a bias added to a batch.
+      let block = rhs.count
+      for start in stride(from: 0, to: result.count, by: block) {
+        for column in 0..<block { out[start + column] = body(a[start + column], b[column]) }
+      }
     } else {
       let leftStrides = broadcastStrides(lhs.shape, to: shape)
       let rightStrides = broadcastStrides(rhs.shape, to: shape)
@@ -85,6 +91,19 @@ extension Tensor {
     let result = TensorStorage(count: count)
     for index in 0..<count { result.base[index] = body(storage.base[index]) }
     return Tensor(shape: shape, storage: result)
+  }
+
+  /// `body` applied to matching elements of two tensors of the same shape (no broadcasting:
+  /// gradient rules combine a saved value with an incoming gradient this way).
+  public static func zip(
+    _ operation: String, _ lhs: Tensor, _ rhs: Tensor, _ body: (Float, Float) -> Float
+  ) throws(TensorError) -> Tensor {
+    guard lhs.shape == rhs.shape else { throw .shapes(operation, lhs.shape, rhs.shape, "shapes differ") }
+    let result = TensorStorage(count: lhs.count)
+    let a = lhs.storage.base
+    let b = rhs.storage.base
+    for index in 0..<lhs.count { result.base[index] = body(a[index], b[index]) }
+    return Tensor(shape: lhs.shape, storage: result)
   }
 
   public static func + (lhs: Tensor, rhs: Tensor) throws(TensorError) -> Tensor {

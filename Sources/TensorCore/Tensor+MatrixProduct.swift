@@ -2,15 +2,20 @@ import CBLAS
 
 extension Tensor {
   /// The matrix product: `[m, k] × [k, n] → [m, n]`, or batched `[b, m, k] × [b, k, n]`
-  /// (a rank-2 right operand is shared by every batch), all on `cblas_sgemm`.
-  public func matmul(_ other: Tensor) throws(TensorError) -> Tensor {
+  /// (a rank-2 right operand is shared by every batch), all on `cblas_sgemm`. A transposed
+  /// operand is read through BLAS's transpose flag, never copied, which is how gradients of
+  /// products stay as fast as the forward product.
+  public func matmul(
+    _ other: Tensor, transposingSelf: Bool = false, transposingOther: Bool = false
+  ) throws(TensorError) -> Tensor {
     guard rank == 2 || rank == 3, other.rank == 2 || other.rank == 3 else {
       throw .shapes("matmul", shape, other.shape, "needs matrices or batches of matrices")
     }
-    let m = shape[rank - 2]
-    let k = shape[rank - 1]
-    let n = other.shape[other.rank - 1]
-    guard other.shape[other.rank - 2] == k else {
+    let m = shape[rank - (transposingSelf ? 1 : 2)]
+    let k = shape[rank - (transposingSelf ? 2 : 1)]
+    let otherK = other.shape[other.rank - (transposingOther ? 1 : 2)]
+    let n = other.shape[other.rank - (transposingOther ? 2 : 1)]
+    guard otherK == k else {
       throw .shapes("matmul", shape, other.shape, "inner dimensions differ")
     }
     let batch = rank == 3 ? shape[0] : 1
@@ -22,13 +27,19 @@ extension Tensor {
     let resultShape = rank == 3 ? [batch, m, n] : [m, n]
     let result = TensorStorage(count: batch * m * n)
     if m * n == 0 { return Tensor(shape: resultShape, storage: result) }
+    if k == 0 {
+      result.base.initialize(repeating: 0, count: batch * m * n)
+      return Tensor(shape: resultShape, storage: result)
+    }
+    let leadingA = Int32(shape[rank - 1])
+    let leadingB = Int32(other.shape[other.rank - 1])
     for index in 0..<batch {
       let a = storage.base + index * m * k
       let b = other.storage.base + (other.rank == 3 ? index * k * n : 0)
       let c = result.base + index * m * n
       cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(Swift.max(k, 1)), b,
-        Int32(Swift.max(n, 1)), 0, c, Int32(n))
+        CblasRowMajor, transposingSelf ? CblasTrans : CblasNoTrans, transposingOther ? CblasTrans : CblasNoTrans,
+        Int32(m), Int32(n), Int32(k), 1, a, leadingA, b, leadingB, 0, c, Int32(n))
     }
     return Tensor(shape: resultShape, storage: result)
   }

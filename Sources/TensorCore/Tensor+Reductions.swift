@@ -25,7 +25,7 @@ extension Tensor {
 
   /// The index of the largest element along one axis (the first, on ties), as Floats.
   public func argmax(alongAxis axis: Int) throws(TensorError) -> Tensor {
-    let (outer, size, inner, resolved) = try split("argmax", axis: axis)
+    let (outer, size, inner, resolved) = try axisSplit("argmax", axis: axis)
     var shape = self.shape
     shape.remove(at: resolved)
     let result = TensorStorage(count: outer * inner)
@@ -49,7 +49,7 @@ extension Tensor {
   /// log(softmax(x)) along an axis, computed as (x - max) - log(sum(exp(x - max))) so large
   /// logits neither overflow nor lose precision.
   public func logSoftmax(alongAxis axis: Int) throws(TensorError) -> Tensor {
-    let (outer, size, inner, _) = try split("logSoftmax", axis: axis)
+    let (outer, size, inner, _) = try axisSplit("logSoftmax", axis: axis)
     let result = TensorStorage(count: count)
     for o in 0..<outer {
       for i in 0..<inner {
@@ -75,7 +75,7 @@ extension Tensor {
   private func reduce(
     _ operation: String, axis: Int, keepingDimension: Bool, initial: Float, _ combine: (Float, Float) -> Float
   ) throws(TensorError) -> Tensor {
-    let (outer, size, inner, resolved) = try split(operation, axis: axis)
+    let (outer, size, inner, resolved) = try axisSplit(operation, axis: axis)
     var shape = self.shape
     if keepingDimension { shape[resolved] = 1 } else { shape.remove(at: resolved) }
     let result = TensorStorage(repeating: initial, count: outer * inner)
@@ -87,16 +87,5 @@ extension Tensor {
       }
     }
     return Tensor(shape: shape, storage: result)
-  }
-
-  /// The sizes before, along and after an axis, and the axis counted from the front.
-  private func split(_ operation: String, axis: Int) throws(TensorError) -> (Int, Int, Int, Int) {
-    let resolved = axis < 0 ? axis + rank : axis
-    guard resolved >= 0, resolved < rank else {
-      throw TensorError(operation, "has no axis \(axis) for shape \(Self.describe(shape))")
-    }
-    let outer = shape[..<resolved].reduce(1, *)
-    let inner = shape[(resolved + 1)...].reduce(1, *)
-    return (outer, shape[resolved], inner, resolved)
   }
 }

@@ -1,0 +1,215 @@
+import Glibc
+
+/// What a normalisation's forward pass keeps for its backward pass and for running statistics.
+public struct NormalizationStatistics: Sendable {
+  /// Per-group mean and biased variance of the input (per channel for batch norm, per row for
+  /// layer norm).
+  public var mean: [Float]
+  public var variance: [Float]
+  /// The normalised input, (x - mean) / sqrt(variance + epsilon).
+  public var normalized: Tensor
+  public var inverseDeviation: [Float]
+}
+
+extension Tensor {
+  /// Batch normalisation in training mode over `[N, C]` or `[N, C, H, W]`: every channel is
+  /// normalised with the mean and biased variance of the batch, then scaled by `scale` and
+  /// shifted by `shift` (both `[C]`).
+  public func batchNormalized(
+    scale: Tensor, shift: Tensor, epsilon: Float
+  ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
+    let (batch, channels, spatial) = try batchNormGeometry(scale: scale, shift: shift)
+    var mean = [Float](repeating: 0, count: channels)
+    var variance = [Float](repeating: 0, count: channels)
+    let groupSize = Double(batch * spatial)
+    let x = storage.base
+    for channel in 0..<channels {
+      var total = 0.0
+      for n in 0..<batch {
+        let row = x + (n * channels + channel) * spatial
+        for i in 0..<spatial { total += Double(row[i]) }
+      }
+      let channelMean = total / groupSize
+      var squares = 0.0
+      for n in 0..<batch {
+        let row = x + (n * channels + channel) * spatial
+        for i in 0..<spatial {
+          let centered = Double(row[i]) - channelMean
+          squares += centered * centered
+        }
+      }
+      mean[channel] = Float(channelMean)
+      variance[channel] = Float(squares / groupSize)
+    }
+    let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
+    return try normalize(
+      mean: mean, variance: variance, inverse: inverse, scale: scale, shift: shift, batch: batch,
+      channels: channels, spatial: spatial)
+  }
+
+  /// Batch normalisation with given statistics (evaluation mode, running statistics).
+  public func batchNormalized(
+    mean: Tensor, variance: Tensor, scale: Tensor, shift: Tensor, epsilon: Float
+  ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
+    let (batch, channels, spatial) = try batchNormGeometry(scale: scale, shift: shift)
+    guard mean.shape == [channels], variance.shape == [channels] else {
+      throw .shapes("batchNorm", mean.shape, variance.shape, "running statistics must be [\(channels)]")
+    }
+    let inverse = variance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
+    return try normalize(
+      mean: mean.scalars, variance: variance.scalars, inverse: inverse, scale: scale, shift: shift, batch: batch,
+      channels: channels, spatial: spatial)
+  }
+
+  private func batchNormGeometry(scale: Tensor, shift: Tensor) throws(TensorError) -> (Int, Int, Int) {
+    guard rank == 2 || rank == 4 else {
+      throw TensorError("batchNorm", "needs [N, C] or [N, C, H, W] but got \(Self.describe(shape))")
+    }
+    let channels = shape[1]
+    guard scale.shape == [channels], shift.shape == [channels] else {
+      throw .shapes("batchNorm", shape, scale.shape, "scale and shift need one value per channel")
+    }
+    return (shape[0], channels, rank == 4 ? shape[2] * shape[3] : 1)
+  }
+
+  private func normalize(
+    mean: [Float], variance: [Float], inverse: [Float], scale: Tensor, shift: Tensor, batch: Int, channels: Int,
+    spatial: Int
+  ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
+    let output = TensorStorage(count: count)
+    let normalized = TensorStorage(count: count)
+    let x = storage.base
+    for n in 0..<batch {
+      for channel in 0..<channels {
+        let offset = (n * channels + channel) * spatial
+        let (m, d) = (mean[channel], inverse[channel])
+        let (gamma, beta) = (scale.storage.base[channel], shift.storage.base[channel])
+        for i in 0..<spatial {
+          let value = (x[offset + i] - m) * d
+          normalized.base[offset + i] = value
+          output.base[offset + i] = value * gamma + beta
+        }
+      }
+    }
+    let statistics = NormalizationStatistics(
+      mean: mean, variance: variance, normalized: Tensor(shape: shape, storage: normalized),
+      inverseDeviation: inverse)
+    return (Tensor(shape: shape, storage: output), statistics)
+  }
+
+  /// Gradients of training-mode batch normalisation: input, scale and shift.
+  public static func batchNormGradients(
+    _ outputGradient: Tensor, statistics: NormalizationStatistics, scale: Tensor, usingBatchStatistics: Bool
+  ) throws(TensorError) -> (input: Tensor, scale: Tensor, shift: Tensor) {
+    let shape = outputGradient.shape
+    let (batch, channels) = (shape[0], shape[1])
+    let spatial = shape.count == 4 ? shape[2] * shape[3] : 1
+    let groupSize = Float(batch * spatial)
+    let g = outputGradient.storage.base
+    let xhat = statistics.normalized.storage.base
+    let input = TensorStorage(count: outputGradient.count)
+    let scaleGradient = TensorStorage(repeating: 0, count: channels)
+    let shiftGradient = TensorStorage(repeating: 0, count: channels)
+    for channel in 0..<channels {
+      var sumG: Float = 0
+      var sumGX: Float = 0
+      for n in 0..<batch {
+        let offset = (n * channels + channel) * spatial
+        for i in 0..<spatial {
+          sumG += g[offset + i]
+          sumGX += g[offset + i] * xhat[offset + i]
+        }
+      }
+      scaleGradient.base[channel] = sumGX
+      shiftGradient.base[channel] = sumG
+      let gamma = scale.storage.base[channel]
+      let factor = gamma * statistics.inverseDeviation[channel]
+      for n in 0..<batch {
+        let offset = (n * channels + channel) * spatial
+        for i in 0..<spatial {
+          input.base[offset + i] =
+            usingBatchStatistics
+            ? factor * (g[offset + i] - sumG / groupSize - xhat[offset + i] * sumGX / groupSize)
+            : factor * g[offset + i]
+        }
+      }
+    }
+    return (
+      Tensor(shape: shape, storage: input), Tensor(shape: [channels], storage: scaleGradient),
+      Tensor(shape: [channels], storage: shiftGradient)
+    )
+  }
+
+  /// Layer normalisation over the last dimension, scaled and shifted per feature.
+  public func layerNormalized(
+    scale: Tensor, shift: Tensor, epsilon: Float
+  ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
+    guard let features = shape.last, scale.shape == [features], shift.shape == [features] else {
+      throw .shapes("layerNorm", shape, scale.shape, "scale and shift need one value per feature of the last axis")
+    }
+    let rows = features == 0 ? 0 : count / features
+    let output = TensorStorage(count: count)
+    let normalized = TensorStorage(count: count)
+    var means = [Float](repeating: 0, count: rows)
+    var variances = [Float](repeating: 0, count: rows)
+    var inverses = [Float](repeating: 0, count: rows)
+    let gamma = scale.storage.base
+    let beta = shift.storage.base
+    for row in 0..<rows {
+      let x = storage.base + row * features
+      var total: Float = 0
+      for i in 0..<features { total += x[i] }
+      let mean = total / Float(features)
+      var squares: Float = 0
+      for i in 0..<features { squares += (x[i] - mean) * (x[i] - mean) }
+      let variance = squares / Float(features)
+      let inverse = 1 / (variance + epsilon).squareRoot()
+      (means[row], variances[row], inverses[row]) = (mean, variance, inverse)
+      for i in 0..<features {
+        let value = (x[i] - mean) * inverse
+        normalized.base[row * features + i] = value
+        output.base[row * features + i] = value * gamma[i] + beta[i]
+      }
+    }
+    let statistics = NormalizationStatistics(
+      mean: means, variance: variances, normalized: Tensor(shape: shape, storage: normalized),
+      inverseDeviation: inverses)
+    return (Tensor(shape: shape, storage: output), statistics)
+  }
+
+  /// Gradients of layer normalisation: input, scale and shift.
+  public static func layerNormGradients(
+    _ outputGradient: Tensor, statistics: NormalizationStatistics, scale: Tensor
+  ) -> (input: Tensor, scale: Tensor, shift: Tensor) {
+    let features = scale.count
+    let rows = features == 0 ? 0 : outputGradient.count / features
+    let g = outputGradient.storage.base
+    let xhat = statistics.normalized.storage.base
+    let gamma = scale.storage.base
+    let input = TensorStorage(count: outputGradient.count)
+    let scaleGradient = TensorStorage(repeating: 0, count: features)
+    let shiftGradient = TensorStorage(repeating: 0, count: features)
+    for row in 0..<rows {
+      let offset = row * features
+      var sumDX: Float = 0
+      var sumDXX: Float = 0
+      for i in 0..<features {
+        let dxhat = g[offset + i] * gamma[i]
+        sumDX += dxhat
+        sumDXX += dxhat * xhat[offset + i]
+        scaleGradient.base[i] += g[offset + i] * xhat[offset + i]
+        shiftGradient.base[i] += g[offset + i]
+      }
+      let inverse = statistics.inverseDeviation[row]
+      let n = Float(features)
+      for i in 0..<features {
+        let dxhat = g[offset + i] * gamma[i]
+        input.base[offset + i] = inverse * (dxhat - sumDX / n - xhat[offset + i] * sumDXX / n)
+      }
+    }
+    return (
+      Tensor(shape: outputGradient.shape, storage: input), Tensor(shape: [features], storage: scaleGradient),
+      Tensor(shape: [features], storage: shiftGradient)
+    )
+  }
+}
