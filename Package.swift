@@ -29,6 +29,8 @@ let package = Package(
 
     .target(name: "TensorCore", dependencies: ["CBLAS"], exclude: ["README.md"]),
     .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
+    .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
+    .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
 
     // MARK: - Jupyter
 
@@ -79,6 +81,8 @@ let package = Package(
     ),
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore"]),
+    .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["Goldens"]),
+    .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore"]),
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(

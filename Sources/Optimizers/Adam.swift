@@ -1,0 +1,79 @@
+import Autodiff
+import Glibc
+import NN
+import TensorCore
+
+/// Adam, and AdamW when `decoupledWeightDecay` (PyTorch's semantics for both):
+///
+///     Adam:  g = g + weightDecay·θ;   AdamW: θ = θ − lr·weightDecay·θ
+///     m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²
+///     θ = θ − lr·scale ⊙ (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε)
+public final class Adam: Optimizer {
+  public let parameters: [OptimizedParameter]
+  public var learningRate: Float
+  public let beta1: Float
+  public let beta2: Float
+  public let epsilon: Float
+  public let weightDecay: Float
+  public let decoupledWeightDecay: Bool
+  public private(set) var stepCount = 0
+  private var moments: [ObjectIdentifier: (first: Tensor, second: Tensor, steps: Int)] = [:]
+
+  public init(
+    _ parameters: [OptimizedParameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+    epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
+  ) throws {
+    guard learningRate >= 0, (0..<1).contains(beta1), (0..<1).contains(beta2), epsilon >= 0, weightDecay >= 0 else {
+      throw ModuleError("Adam needs lr ≥ 0, betas in [0, 1), ε ≥ 0 and weight decay ≥ 0")
+    }
+    self.parameters = try validated(parameters)
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.weightDecay = weightDecay
+    self.decoupledWeightDecay = decoupledWeightDecay
+  }
+
+  /// AdamW (decoupled weight decay, PyTorch's default decay 0.01).
+  public static func adamW(
+    _ parameters: [OptimizedParameter], learningRate: Float = 1e-3, weightDecay: Float = 0.01
+  ) throws -> Adam {
+    try Adam(parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
+  }
+
+  public func step() throws {
+    stepCount += 1
+    for parameter in parameters {
+      guard let grad = parameter.variable.grad else { continue }
+      let key = ObjectIdentifier(parameter.variable)
+      var state = try moments.removeValue(forKey: key) ?? (Tensor.zeros(grad.shape), Tensor.zeros(grad.shape), 0)
+      state.steps += 1
+      let t = Float(state.steps)
+      let (rate, b1, b2, eps, decay, decoupled) = (
+        learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay
+      )
+      let firstCorrection = 1 - powf(b1, t)
+      let secondCorrection = (1 - powf(b2, t)).squareRoot()
+      grad.withUnsafeBufferPointer { g in
+        parameter.variable.value.withUnsafeMutableBufferPointer { theta in
+          state.first.withUnsafeMutableBufferPointer { m in
+            state.second.withUnsafeMutableBufferPointer { v in
+              withOptionalScale(parameter.rateScale) { scale in
+                for i in theta.indices {
+                  let elementRate = rate * (scale?[i] ?? 1)
+                  var gradient = g[i]
+                  if decoupled { theta[i] -= elementRate * decay * theta[i] } else { gradient += decay * theta[i] }
+                  m[i] = b1 * m[i] + (1 - b1) * gradient
+                  v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
+                  theta[i] -= elementRate * (m[i] / firstCorrection) / (v[i].squareRoot() / secondCorrection + eps)
+                }
+              }
+            }
+          }
+        }
+      }
+      moments[key] = state
+    }
+  }
+}
