@@ -58,6 +58,18 @@ extension ParameterSelection {
     case all
     case some(Tensor)
 
+    /// A mask as membership, whole where it is all ones or all zeros.
+    init(_ mask: Tensor) {
+      let values = mask.scalars
+      if values.allSatisfy({ $0 == 0 }) {
+        self = .none
+      } else if values.allSatisfy({ $0 == 1 }) {
+        self = .all
+      } else {
+        self = .some(mask)
+      }
+    }
+
     func tensor(_ shape: [Int]) throws -> Tensor {
       switch self {
       case .none: try Tensor.zeros(shape)
@@ -116,18 +128,18 @@ extension ParameterSelection {
             for offset in 0..<perFeature { values[feature * perFeature + offset] = 1 }
           }
         }
-        return .some(mask)
+        return Membership(mask)
       }
     case .union(let parts):
       return try combine(parts, parameters: parameters, model: model) { Swift.max($0, $1) }
     case .intersection(let parts):
       return try combine(parts, parameters: parameters, model: model) { Swift.min($0, $1) }
     case .complement(let inner):
-      return try inner.elementMasks(parameters: parameters, model: model).enumerated().map { index, membership in
+      return try inner.elementMasks(parameters: parameters, model: model).map { membership in
         switch membership {
         case .none: .all
         case .all: .none
-        case .some(let mask): .some(mask.map { 1 - $0 })
+        case .some(let mask): Membership(mask.map { 1 - $0 })
         }
       }
     }
@@ -149,7 +161,7 @@ extension ParameterSelection {
         default:
           let combined = try Tensor.zip(
             "selection", try result[index].tensor(shape), try next[index].tensor(shape), body)
-          result[index] = .some(combined)
+          result[index] = Membership(combined)
         }
       }
     }
