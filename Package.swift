@@ -31,6 +31,9 @@ let package = Package(
     .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
     .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
+    .target(
+      name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "CBLAS"],
+      exclude: ["README.md"]),
 
     // MARK: - Jupyter
 
@@ -43,7 +46,7 @@ let package = Package(
     .executableTarget(
       name: "tempo",
       dependencies: [
-        "TempoRuntime", "TempoKernel", "JupyterKernel", "JupyterZMQ",
+        "TempoRuntime", "TempoKernel", "JupyterKernel", "JupyterZMQ", "EngineBenchmarks", "TensorCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]

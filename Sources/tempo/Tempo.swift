@@ -7,7 +7,7 @@ struct Tempo: ParsableCommand {
     commandName: "tempo",
     abstract: "Tempo: a Swift-like language for training neural networks, and its Jupyter kernel.",
     version: TempoVersion.current,
-    subcommands: [Run.self, Kernel.self, Install.self, Docs.self]
+    subcommands: [Run.self, Kernel.self, Install.self, Docs.self, Bench.self]
   )
 }
 

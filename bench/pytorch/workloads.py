@@ -25,8 +25,8 @@ import torch
 from torch import nn
 
 SEED = 0
-TIMED_BLOCKS = 5
-QUICK_STEPS = 2
+TIMED_BLOCKS = 7
+QUICK_STEPS = 3
 
 
 # MARK: - FLOP counting (the formula in bench/README.md; the Swift side computes the same numbers)
@@ -246,7 +246,7 @@ def run_workload(name: str, threads: int, quick: bool, steps: int | None) -> Non
     torch.set_num_threads(threads)
     workload = build(name)
     if quick:
-        ms = milliseconds_per_step(workload, steps or QUICK_STEPS, warmup_steps=1, blocks=1)
+        ms = milliseconds_per_step(workload, steps or QUICK_STEPS, warmup_steps=QUICK_STEPS, blocks=1)
     else:
         per_block = steps or workload.steps_per_block
         ms = milliseconds_per_step(workload, per_block, warmup_steps=max(3, per_block // 2), blocks=TIMED_BLOCKS)

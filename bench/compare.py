@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Tempo's engine against PyTorch on the same training workloads, as one Markdown table.
+
+For each workload it runs `TEMPO bench engine --workload W --threads N` and
+`PYTHON bench/pytorch/workloads.py --workload W --threads N` one after the other, several rounds,
+swapping which goes first each round so both see the same machine noise, and keeps the median.
+A workload that Tempo lacks or fails shows as "—"; the run goes on.
+
+Usage:
+    python bench/compare.py --tempo PATH_TO_TEMPO --python PATH_TO_BENCH_VENV_PYTHON
+        [--threads 2] [--quick] [--rounds R] [--workload NAME ...]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+WORKLOADS_SCRIPT = Path(__file__).resolve().parent / "pytorch" / "workloads.py"
+# Tempo's time per step over PyTorch's, at most.
+GOALS = {"mlp": 0.95, "spiral": 0.15, "cnn": 1.1, "resnet": 1.2, "transformer": 1.1, "lstm": 1.0}
+# mlp's GFLOP/s over raw cblas_sgemm's at the mlp shapes, at least.
+SGEMM_SHARE_GOAL = 0.85
+RUN_TIMEOUT_SECONDS = 1200
+MISSING = "—"
+
+
+def parse_result_lines(stdout: str) -> dict[str, dict[str, str]]:
+    """`workload=W key=value …` lines, keyed by W; any other line is ignored."""
+    results = {}
+    for line in stdout.splitlines():
+        fields = dict(part.split("=", 1) for part in line.split() if "=" in part)
+        if "workload" in fields:
+            results[fields["workload"]] = fields
+    return results
+
+
+def run(label: str, command: list[str]) -> dict[str, dict[str, str]] | None:
+    """The result lines a command printed; None (logged) if it could not start, failed or timed out."""
+    try:
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        print(f"{label}: {error}", file=sys.stderr)
+        return None
+    if completed.returncode != 0:
+        last_lines = " | ".join(completed.stderr.strip().splitlines()[-3:])
+        print(f"{label}: exit status {completed.returncode}: {last_lines}", file=sys.stderr)
+        return None
+    return parse_result_lines(completed.stdout)
+
+
+class Side:
+    """One contestant: how to run a workload, and every measurement it gave."""
+
+    def __init__(self, label: str, command_for):
+        self.label = label
+        self.command_for = command_for
+        self.results: dict[str, list[dict[str, str]]] = {}
+        self.extra_lines: dict[str, dict[str, str]] = {}
+
+    def measure(self, workload: str) -> None:
+        lines = run(f"{self.label} {workload}", self.command_for(workload))
+        if lines is None:
+            return
+        if workload in lines:
+            self.results.setdefault(workload, []).append(lines.pop(workload))
+        else:
+            print(f"{self.label} {workload}: no line starting 'workload={workload}'", file=sys.stderr)
+        self.extra_lines.update(lines)
+
+    def median(self, workload: str, key: str) -> float | None:
+        values = [float(r[key]) for r in self.results.get(workload, []) if key in r]
+        return statistics.median(values) if values else None
+
+    def peak(self, workload: str, key: str) -> float | None:
+        values = [float(r[key]) for r in self.results.get(workload, []) if key in r]
+        return max(values) if values else None
+
+
+def formatted(value: float | None, digits: int) -> str:
+    return MISSING if value is None else f"{value:.{digits}f}"
+
+
+def table(workloads: list[str], tempo: Side, pytorch: Side) -> list[str]:
+    rows = ["| workload | Tempo ms/step | PyTorch ms/step | ratio (Tempo/PyTorch) | goal | met? "
+            "| Tempo peak RSS MB | PyTorch peak RSS MB | Tempo GFLOP/s |",
+            "|---|---:|---:|---:|---:|:---:|---:|---:|---:|"]
+    for workload in workloads:
+        tempo_ms, pytorch_ms = tempo.median(workload, "ms_per_step"), pytorch.median(workload, "ms_per_step")
+        ratio = tempo_ms / pytorch_ms if tempo_ms is not None and pytorch_ms else None
+        met = MISSING if ratio is None else ("yes" if ratio <= GOALS[workload] else "no")
+        rows.append(f"| {workload} | {formatted(tempo_ms, 3)} | {formatted(pytorch_ms, 3)} | {formatted(ratio, 3)} "
+                    f"| ≤ {GOALS[workload]} | {met} | {formatted(tempo.peak(workload, 'peak_rss_mb'), 1)} "
+                    f"| {formatted(pytorch.peak(workload, 'peak_rss_mb'), 1)} "
+                    f"| {formatted(tempo.median(workload, 'gflops'), 2)} |")
+    return rows
+
+
+def sgemm_share(tempo: Side, threads: int, tempo_path: str) -> str | None:
+    """mlp's GFLOP/s as a share of raw sgemm's, when Tempo reports the latter."""
+    if "sgemm" not in tempo.extra_lines:
+        tempo.extra_lines.update(run("Tempo sgemm", [tempo_path, "bench", "engine", "--workload", "sgemm",
+                                                     "--threads", str(threads)]) or {})
+    sgemm = tempo.extra_lines.get("sgemm", {}).get("gflops")
+    mlp = tempo.median("mlp", "gflops")
+    if sgemm is None or mlp is None or float(sgemm) <= 0:
+        return None
+    share = mlp / float(sgemm)
+    met = "met" if share >= SGEMM_SHARE_GOAL else "not met"
+    return (f"mlp reaches {mlp:.2f} GFLOP/s = {100 * share:.1f} % of raw cblas_sgemm at the mlp shapes "
+            f"({float(sgemm):.2f} GFLOP/s); goal ≥ {100 * SGEMM_SHARE_GOAL:.0f} %: {met}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tempo", required=True, help="the tempo executable")
+    parser.add_argument("--python", required=True, help="a Python with PyTorch (the bench venv's)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="few steps and one round, for smoke runs")
+    parser.add_argument("--rounds", type=int, help="alternating runs per workload (default 3, 1 with --quick)")
+    parser.add_argument("--workload", action="append", choices=list(GOALS), help="repeatable; default all")
+    arguments = parser.parse_args()
+
+    quick_flag = ["--quick"] if arguments.quick else []
+    common = ["--threads", str(arguments.threads), *quick_flag]
+    tempo = Side("Tempo", lambda w: [arguments.tempo, "bench", "engine", "--workload", w, *common])
+    pytorch = Side("PyTorch", lambda w: [arguments.python, str(WORKLOADS_SCRIPT), "--workload", w, *common])
+    workloads = arguments.workload or list(GOALS)
+    rounds = arguments.rounds or (1 if arguments.quick else 3)
+
+    for round_index in range(rounds):
+        for workload in workloads:
+            print(f"round {round_index + 1}/{rounds}: {workload}", file=sys.stderr)
+            first, second = (tempo, pytorch) if round_index % 2 == 0 else (pytorch, tempo)
+            first.measure(workload)
+            second.measure(workload)
+
+    print("\n".join(table(workloads, tempo, pytorch)))
+    share = sgemm_share(tempo, arguments.threads, arguments.tempo)
+    if share:
+        print(f"\n{share}")
+    print(f"\n{arguments.threads} threads; median of {rounds} alternating round(s) per side; "
+          f"ratio below the goal is better.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
