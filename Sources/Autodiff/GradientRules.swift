@@ -74,19 +74,23 @@ extension Variable {
 
   /// An elementwise function whose derivative is computed from the input and the output.
   private func elementwise(
-    _ operation: String, _ function: (Float) -> Float, derivative: @escaping (Float, Float) -> Float
+    _ operation: String, _ output: Tensor, derivative: @escaping (Float, Float) -> Float
   ) -> Variable {
     let input = value
-    let output = value.map(function)
     return Self.result(operation, output, [self]) { gradient throws(TensorError) in
-      let slope = try Tensor.zip(operation, input, output, derivative)
-      return [try Tensor.zip(operation, gradient, slope, *)]
+      [try Tensor.combine(operation, gradient, input, output) { g, x, y in g * derivative(x, y) }]
     }
+  }
+
+  private func elementwise(
+    _ operation: String, _ function: (Float) -> Float, derivative: @escaping (Float, Float) -> Float
+  ) -> Variable {
+    elementwise(operation, value.map(function), derivative: derivative)
   }
 
   public func exp() -> Variable { elementwise("exp", { expf($0) }, derivative: { _, y in y }) }
   public func log() -> Variable { elementwise("log", { logf($0) }, derivative: { x, _ in 1 / x }) }
-  public func tanh() -> Variable { elementwise("tanh", { tanhf($0) }, derivative: { _, y in 1 - y * y }) }
+  public func tanh() -> Variable { elementwise("tanh", value.fastTanh(), derivative: { _, y in 1 - y * y }) }
   public func squareRoot() -> Variable {
     elementwise("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y })
   }

@@ -44,28 +44,66 @@ public final class SGD: Optimizer {
       var buffer = buffers.removeValue(forKey: key)
       let isFirst = buffer == nil
       if momentum != 0, buffer == nil { buffer = try Tensor.zeros(grad.shape) }
-      let (rate, momentum, dampening, decay, nesterov) = (learningRate, momentum, dampening, weightDecay, nesterov)
+      let scale = parameter.rateScale
       grad.withUnsafeBufferPointer { g in
         parameter.variable.value.withUnsafeMutableBufferPointer { theta in
-          withOptionalScale(parameter.rateScale) { scale in
-            if momentum == 0 {
-              for i in theta.indices {
-                theta[i] -= rate * (scale?[i] ?? 1) * (g[i] + decay * theta[i])
-              }
-              return
-            }
-            buffer!.withUnsafeMutableBufferPointer { b in
-              for i in theta.indices {
-                let d = g[i] + decay * theta[i]
-                b[i] = isFirst ? d : momentum * b[i] + (1 - dampening) * d
-                let direction = nesterov ? d + momentum * b[i] : b[i]
-                theta[i] -= rate * (scale?[i] ?? 1) * direction
-              }
-            }
+          guard momentum != 0 else {
+            Self.plainStep(theta, g, scale, rate: learningRate, decay: weightDecay)
+            return
+          }
+          buffer!.withUnsafeMutableBufferPointer { b in
+            Self.momentumStep(
+              theta, g, b, scale, rate: learningRate, momentum: momentum,
+              gradientWeight: isFirst ? 1 : 1 - dampening, bufferWeight: isFirst ? 0 : momentum, decay: weightDecay,
+              nesterov: nesterov)
           }
         }
       }
       if let buffer { buffers[key] = buffer }
+    }
+  }
+}
+
+extension SGD {
+  // The update loops are written once per case with no optional or branch inside, so they
+  // vectorise: a small model's step is mostly these loops.
+
+  static func plainStep(
+    _ theta: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ scale: Tensor?, rate: Float,
+    decay: Float
+  ) {
+    withOptionalScale(scale) { scale in
+      if let scale {
+        for i in theta.indices { theta[i] -= rate * scale[i] * (g[i] + decay * theta[i]) }
+      } else {
+        for i in theta.indices { theta[i] -= rate * (g[i] + decay * theta[i]) }
+      }
+    }
+  }
+
+  /// b = bufferWeight·b + gradientWeight·d, then θ −= lr·scale·(d + μ·b or b), with
+  /// d = g + decay·θ. On the first step bufferWeight is 0 and gradientWeight 1 (b = d).
+  static func momentumStep(
+    _ theta: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ b: UnsafeMutableBufferPointer<Float>,
+    _ scale: Tensor?, rate: Float, momentum: Float, gradientWeight: Float, bufferWeight: Float, decay: Float,
+    nesterov: Bool
+  ) {
+    let lookahead: Float = nesterov ? 1 : 0
+    let bufferShare: Float = nesterov ? momentum : 1
+    withOptionalScale(scale) { scale in
+      if let scale {
+        for i in theta.indices {
+          let d = g[i] + decay * theta[i]
+          b[i] = bufferWeight * b[i] + gradientWeight * d
+          theta[i] -= rate * scale[i] * (lookahead * d + bufferShare * b[i])
+        }
+      } else {
+        for i in theta.indices {
+          let d = g[i] + decay * theta[i]
+          b[i] = bufferWeight * b[i] + gradientWeight * d
+          theta[i] -= rate * (lookahead * d + bufferShare * b[i])
+        }
+      }
     }
   }
 }

@@ -126,7 +126,7 @@ extension Tensor {
 
   public func exp() -> Tensor { map { Glibc.expf($0) } }
   public func log() -> Tensor { map { Glibc.logf($0) } }
-  public func tanh() -> Tensor { map { Glibc.tanhf($0) } }
+  public func tanh() -> Tensor { fastTanh() }
   public func squareRoot() -> Tensor { map { $0.squareRoot() } }
   public func relu() -> Tensor { map { $0 > 0 ? $0 : 0 } }
   /// 1 / (1 + e^-x), computed without overflow for large |x|.

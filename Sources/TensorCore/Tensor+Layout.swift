@@ -95,6 +95,15 @@ extension Tensor {
       throw .shapes("reduce to shape", shape, target, "cannot reduce")
     }
     if target.reduce(1, *) == 1 { return try sum().reshaped(target) }
+    if shape.suffix(target.count).elementsEqual(target), let block = Optional(target.reduce(1, *)), block > 0 {
+      // A bias's gradient: the rows of a batch summed into one row.
+      let result = TensorStorage(repeating: 0, count: block)
+      let source = storage.base
+      for start in stride(from: 0, to: count, by: block) {
+        for column in 0..<block { result.base[column] += source[start + column] }
+      }
+      return Tensor(shape: target, storage: result)
+    }
     let result = TensorStorage(repeating: 0, count: padded.reduce(1, *))
     let strides = Self.broadcastStrides(padded, to: shape)
     let source = storage.base

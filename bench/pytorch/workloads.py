@@ -214,8 +214,8 @@ def build(name: str) -> Workload:
     return WORKLOADS[name](torch.Generator().manual_seed(SEED))
 
 
-def milliseconds_per_step(workload: Workload, steps: int, warmup_steps: int, blocks: int) -> float:
-    """Median over timed blocks of the mean step time, after warm-up steps that are not timed."""
+def block_milliseconds_per_step(workload: Workload, steps: int, warmup_steps: int, blocks: int) -> list[float]:
+    """The mean step time of each timed block of `steps` steps, after warm-up steps that are not timed."""
     model = workload.model.train()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
@@ -232,9 +232,7 @@ def milliseconds_per_step(workload: Workload, steps: int, warmup_steps: int, blo
         for _ in range(steps):
             step()
         block_times.append((time.perf_counter() - start) * 1000 / steps)
-    print(f"{workload.model.__class__.__name__}: blocks {[round(t, 3) for t in block_times]} ms/step",
-          file=sys.stderr)
-    return statistics.median(block_times)
+    return block_times
 
 
 def peak_rss_mb() -> float:
@@ -246,10 +244,13 @@ def run_workload(name: str, threads: int, quick: bool, steps: int | None) -> Non
     torch.set_num_threads(threads)
     workload = build(name)
     if quick:
-        ms = milliseconds_per_step(workload, steps or QUICK_STEPS, warmup_steps=QUICK_STEPS, blocks=1)
+        block_times = block_milliseconds_per_step(workload, steps or QUICK_STEPS, QUICK_STEPS, blocks=1)
     else:
         per_block = steps or workload.steps_per_block
-        ms = milliseconds_per_step(workload, per_block, warmup_steps=max(3, per_block // 2), blocks=TIMED_BLOCKS)
+        block_times = block_milliseconds_per_step(workload, per_block, max(3, per_block // 2), TIMED_BLOCKS)
+    print(f"{name}: ms/step per block {[round(t, 3) for t in block_times]}", file=sys.stderr)
+    # The median, because on a shared machine a block now and then runs several times slower.
+    ms = statistics.median(block_times)
     gflops = workload.flops_per_step / (ms / 1000) / 1e9
     print(f"workload={name} threads={threads} ms_per_step={ms:.3f} gflops={gflops:.2f} "
           f"peak_rss_mb={peak_rss_mb():.1f}", flush=True)
