@@ -30,9 +30,12 @@ extension Variable {
       throw TensorError("backward", "seed shape \(Tensor.describe(seed.shape)) differs from \(Tensor.describe(shape))")
     }
     let order = topologicalOrder()
-    var gradients: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+    // On an error half-way, leave no gradient behind to leak into the next pass.
+    defer { for variable in order { variable.pendingGradient = nil } }
+    pendingGradient = seed
     for variable in order.reversed() {
-      guard let gradient = gradients.removeValue(forKey: ObjectIdentifier(variable)) else { continue }
+      guard let gradient = variable.pendingGradient else { continue }
+      variable.pendingGradient = nil
       guard let recording = variable.recording else {
         if variable.requiresGrad { variable.grad = try variable.grad.map { try $0 + gradient } ?? gradient }
         continue
@@ -42,12 +45,7 @@ extension Variable {
       let inputGradients = try recording.backward(gradient)
       for (input, inputGradient) in zip(recording.inputs, inputGradients) {
         guard input.requiresGrad, let inputGradient else { continue }
-        let key = ObjectIdentifier(input)
-        if let existing = gradients[key] {
-          gradients[key] = try existing + inputGradient
-        } else {
-          gradients[key] = inputGradient
-        }
+        input.pendingGradient = try input.pendingGradient.map { try $0 + inputGradient } ?? inputGradient
       }
     }
   }

@@ -90,15 +90,27 @@ extension Variable {
 
   public func exp() -> Variable { elementwise("exp", { expf($0) }, derivative: { _, y in y }) }
   public func log() -> Variable { elementwise("log", { logf($0) }, derivative: { x, _ in 1 / x }) }
-  public func tanh() -> Variable { elementwise("tanh", value.fastTanh(), derivative: { _, y in 1 - y * y }) }
+  public func tanh() -> Variable {
+    let output = value.fastTanh()
+    return Self.result("tanh", output, [self]) { gradient throws(TensorError) in
+      [try Tensor.tanhGradient(gradient, output: output)]
+    }
+  }
   public func squareRoot() -> Variable {
     elementwise("sqrt", { $0.squareRoot() }, derivative: { _, y in 0.5 / y })
   }
   public func squared() -> Variable { elementwise("square", { $0 * $0 }, derivative: { x, _ in 2 * x }) }
-  public func relu() -> Variable { elementwise("relu", { $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+  public func relu() -> Variable {
+    let input = value
+    return Self.result("relu", value.relu(), [self]) { gradient throws(TensorError) in
+      [try Tensor.reluGradient(gradient, input: input)]
+    }
+  }
   public func sigmoid() -> Variable {
-    elementwise(
-      "sigmoid", { x in x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x)) }, derivative: { _, y in y * (1 - y) })
+    let output = value.sigmoid()
+    return Self.result("sigmoid", output, [self]) { gradient throws(TensorError) in
+      [try Tensor.sigmoidGradient(gradient, output: output)]
+    }
   }
   /// GELU with the exact error function, as PyTorch's default `approximate='none'`.
   public func gelu() -> Variable {

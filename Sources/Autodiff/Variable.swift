@@ -17,6 +17,9 @@ public final class Variable {
   /// How this variable was computed, when the op was recorded; nil for leaves. Backward drops it,
   /// so the saved activations are freed as soon as they have been used.
   var recording: Recording?
+  /// The gradient gathered so far during a backward pass (kept on the variable rather than in
+  /// a dictionary: hashing was a visible share of a small model's step).
+  var pendingGradient: Tensor?
   /// Set once backward has passed through and dropped the recording, to refuse a second pass.
   var consumedByBackward = false
 

@@ -48,4 +48,22 @@ extension Tensor {
     for index in 0..<input.count { result.base[index] = body(g[index], x[index], y[index]) }
     return Tensor(shape: input.shape, storage: result)
   }
+
+  // Gradient kernels for the common activations: one vectorised pass each, from the saved
+  // output (tanh, sigmoid) or input (relu).
+
+  /// g · (1 − y²) for y = tanh(x).
+  public static func tanhGradient(_ gradient: Tensor, output: Tensor) throws(TensorError) -> Tensor {
+    try zip("tanh", gradient, output) { g, y in g * (1 - y * y) }
+  }
+
+  /// g · y · (1 − y) for y = sigmoid(x).
+  public static func sigmoidGradient(_ gradient: Tensor, output: Tensor) throws(TensorError) -> Tensor {
+    try zip("sigmoid", gradient, output) { g, y in g * y * (1 - y) }
+  }
+
+  /// g where x > 0, else 0.
+  public static func reluGradient(_ gradient: Tensor, input: Tensor) throws(TensorError) -> Tensor {
+    try zip("relu", gradient, input) { g, x in x > 0 ? g : 0 }
+  }
 }
