@@ -58,8 +58,9 @@ test-browser: venv release
 	TEMPO_BIN=$(BIN_DIR)/tempo TEMPO_BROWSER_ARTIFACTS=$(CURDIR)/.build/browser-test \
 	  $(VENV)/bin/pytest -q Tests/browser
 
-## bench: language benchmarks against CPython on this machine
+## bench: engine training steps (ms, GFLOP/s, peak RSS per workload), then the language against CPython
 bench: release
+	$(BIN_DIR)/tempo bench engine
 	bench/language/run.sh $(BIN_DIR)/tempo
 
 ## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run
