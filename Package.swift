@@ -84,8 +84,8 @@ let package = Package(
     ),
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore"]),
-    .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["Goldens"]),
-    .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore"]),
+    .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "JSONValue"], exclude: ["Goldens"]),
+    .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "JSONValue"]),
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(

@@ -22,6 +22,17 @@ from torch import nn
 REPOSITORY = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPOSITORY / "Tests/NNTests/Goldens/pytorch-goldens.json"
 OPTIMIZER_STEPS = 5
+# Written into the file, so that its reader needs nothing else to interpret it.
+CONVENTIONS = {
+    "tensors": "{shape, values}: values flattened row-major (C order), float32 printed with 9 significant digits",
+    "modules": "parameters are taken before the forward pass; backward is output.backward(upstream); "
+               "input_gradients follow inputs; integer_inputs (Embedding indices) get no gradient",
+    "losses": "output is the scalar loss; input_gradient is its gradient (backward from 1)",
+    "optimizers": "trajectory[i] holds the parameters after step i + 1, the loss computed before that step "
+                  "and the lr that step used; every step: zero_grad, loss, backward, [clip], step, [scheduler step]",
+    "initializers": "moments over all values of one default-initialised parameter; std is the population "
+                    "standard deviation (divides by count)",
+}
 
 
 # MARK: - Encoding
@@ -168,7 +179,7 @@ def embedding_entry() -> dict:
     seed_for(name)
     module = nn.Embedding(7, 3)
     indices = torch.randint(0, 7, (2, 5))
-    # Repeated indices make the weight gradient accumulate; the draw above has some, this ensures it.
+    # A repeated index makes the weight gradient accumulate into one row, whatever the draw gave.
     indices[1, 4] = indices[0, 0]
     return module_entry(name, module, {"num_embeddings": 7, "embedding_dim": 3}, [],
                         integer_inputs=[indices])
@@ -365,48 +376,43 @@ def optimizer_entries() -> list[dict]:
 # MARK: - Initializers
 
 
-def initializer_entry(module_name, config, build, parameter, distribution) -> dict:
-    seed_for(f"init {module_name} {parameter}")
-    values = dict(build().named_parameters())[parameter].detach().double()
-    return {"module": module_name, "config": config, "parameter": parameter,
-            "distribution": distribution, "count": values.numel(),
-            "mean": values.mean().item(), "std": values.std(correction=0).item(),
-            "min": values.min().item(), "max": values.max().item()}
-
-
 def uniform(bound: float) -> str:
     return f"uniform(-{bound:.9g}, {bound:.9g})"
 
 
 def initializer_entries() -> list[dict]:
-    linear = {"in_features": 1000, "out_features": 500}
-    conv = {"in_channels": 64, "out_channels": 128, "kernel_size": 3}
-    lstm = {"input_size": 100, "hidden_size": 200}
-    attention = {"embed_dim": 128, "num_heads": 2}
-    xavier = math.sqrt(6 / (128 + 3 * 128))
-    return [
-        # kaiming_uniform_(a=sqrt(5)) reduces to uniform(±1/sqrt(fan_in)), like the bias.
-        initializer_entry("Linear", linear, lambda: nn.Linear(1000, 500), "weight", uniform(1 / math.sqrt(1000))),
-        initializer_entry("Linear", linear, lambda: nn.Linear(1000, 500), "bias", uniform(1 / math.sqrt(1000))),
-        initializer_entry("Conv2d", conv, lambda: nn.Conv2d(64, 128, 3), "weight", uniform(1 / math.sqrt(576))),
-        initializer_entry("Conv2d", conv, lambda: nn.Conv2d(64, 128, 3), "bias", uniform(1 / math.sqrt(576))),
-        initializer_entry("Embedding", {"num_embeddings": 1000, "embedding_dim": 64},
-                          lambda: nn.Embedding(1000, 64), "weight", "normal(0, 1)"),
-        initializer_entry("LSTM", lstm, lambda: nn.LSTM(100, 200), "weight_ih_l0", uniform(1 / math.sqrt(200))),
-        initializer_entry("LSTM", lstm, lambda: nn.LSTM(100, 200), "bias_hh_l0", uniform(1 / math.sqrt(200))),
-        initializer_entry("MultiheadAttention", attention, lambda: nn.MultiheadAttention(128, 2),
-                          "in_proj_weight", f"xavier {uniform(xavier)}"),
-        initializer_entry("MultiheadAttention", attention, lambda: nn.MultiheadAttention(128, 2),
-                          "in_proj_bias", "constant 0"),
-        initializer_entry("MultiheadAttention", attention, lambda: nn.MultiheadAttention(128, 2),
-                          "out_proj.weight", uniform(1 / math.sqrt(128))),
-        initializer_entry("MultiheadAttention", attention, lambda: nn.MultiheadAttention(128, 2),
-                          "out_proj.bias", "constant 0"),
-        initializer_entry("LayerNorm", {"normalized_shape": [64]}, lambda: nn.LayerNorm(64), "weight", "constant 1"),
-        initializer_entry("LayerNorm", {"normalized_shape": [64]}, lambda: nn.LayerNorm(64), "bias", "constant 0"),
-        initializer_entry("BatchNorm2d", {"num_features": 64}, lambda: nn.BatchNorm2d(64), "weight", "constant 1"),
-        initializer_entry("BatchNorm2d", {"num_features": 64}, lambda: nn.BatchNorm2d(64), "bias", "constant 0"),
+    """Moments of large default-initialised parameters, for statistical tests of Tempo's initialisers."""
+    # kaiming_uniform_(a=sqrt(5)), PyTorch's default for Linear and Conv2d weights, reduces to
+    # uniform(±1/sqrt(fan_in)), the same bound as their biases.
+    xavier_bound = math.sqrt(6 / (128 + 3 * 128))
+    cases = [
+        ("Linear", {"in_features": 1000, "out_features": 500}, lambda: nn.Linear(1000, 500),
+         {"weight": uniform(1 / math.sqrt(1000)), "bias": uniform(1 / math.sqrt(1000))}),
+        ("Conv2d", {"in_channels": 64, "out_channels": 128, "kernel_size": 3}, lambda: nn.Conv2d(64, 128, 3),
+         {"weight": uniform(1 / math.sqrt(64 * 9)), "bias": uniform(1 / math.sqrt(64 * 9))}),
+        ("Embedding", {"num_embeddings": 1000, "embedding_dim": 64}, lambda: nn.Embedding(1000, 64),
+         {"weight": "normal(0, 1)"}),
+        ("LSTM", {"input_size": 100, "hidden_size": 200}, lambda: nn.LSTM(100, 200),
+         {"weight_ih_l0": uniform(1 / math.sqrt(200)), "bias_hh_l0": uniform(1 / math.sqrt(200))}),
+        ("MultiheadAttention", {"embed_dim": 128, "num_heads": 2}, lambda: nn.MultiheadAttention(128, 2),
+         {"in_proj_weight": f"xavier {uniform(xavier_bound)}", "in_proj_bias": "constant 0",
+          "out_proj.weight": uniform(1 / math.sqrt(128)), "out_proj.bias": "constant 0"}),
+        ("LayerNorm", {"normalized_shape": [64]}, lambda: nn.LayerNorm(64),
+         {"weight": "constant 1", "bias": "constant 0"}),
+        ("BatchNorm2d", {"num_features": 64}, lambda: nn.BatchNorm2d(64),
+         {"weight": "constant 1", "bias": "constant 0"}),
     ]
+    entries = []
+    for module_name, config, build, distributions in cases:
+        seed_for(f"init {module_name}")
+        parameters = dict(build().named_parameters())
+        for name, distribution in distributions.items():
+            values = parameters[name].detach().double()
+            entries.append({"module": module_name, "config": config, "parameter": name,
+                            "distribution": distribution, "count": values.numel(),
+                            "mean": values.mean().item(), "std": values.std(correction=0).item(),
+                            "min": values.min().item(), "max": values.max().item()})
+    return entries
 
 
 # MARK: - Output
@@ -438,7 +444,7 @@ def main() -> None:
     torch.use_deterministic_algorithms(True)
     torch.set_default_dtype(torch.float32)
     document = {"torch_version": torch.__version__, "generated_by": "scripts/record-goldens.py",
-                "modules": module_entries(), "losses": loss_entries(),
+                "conventions": CONVENTIONS, "modules": module_entries(), "losses": loss_entries(),
                 "optimizers": optimizer_entries(), "initializers": initializer_entries()}
     write_one_entry_per_line(document, arguments.output)
     json.loads(arguments.output.read_text())
