@@ -2,8 +2,10 @@ import Glibc
 import TensorCore
 
 // Every differentiable primitive, each with its forward computation and the rule that sends the
-// gradient of its output back to its inputs. One file, so a reviewer can check each rule
-// against its derivation (and `GradientCheckTests` checks each against finite differences).
+// gradient of its output back to its inputs, so a reviewer can check each rule against its
+// derivation (and `GradientRuleTests` checks each against finite differences). The spatial ops
+// (convolution, pooling) are in `ConvolutionRules.swift` and the fused recurrent layer in
+// `RecurrentRules.swift`, beside the kernels they route.
 
 extension Variable {
   /// The result of an op: recorded with its backward rule when recording is on and an input
@@ -23,15 +25,17 @@ extension Variable {
 
   public static func + (lhs: Variable, rhs: Variable) throws(TensorError) -> Variable {
     let (a, b) = (lhs.shape, rhs.shape)
+    let (needsLeft, needsRight) = (lhs.requiresGrad, rhs.requiresGrad)
     return result("+", try lhs.value + rhs.value, [lhs, rhs]) { gradient throws(TensorError) in
-      [try gradient.reduced(toShape: a), try gradient.reduced(toShape: b)]
+      [needsLeft ? try gradient.reduced(toShape: a) : nil, needsRight ? try gradient.reduced(toShape: b) : nil]
     }
   }
 
   public static func - (lhs: Variable, rhs: Variable) throws(TensorError) -> Variable {
     let (a, b) = (lhs.shape, rhs.shape)
+    let (needsLeft, needsRight) = (lhs.requiresGrad, rhs.requiresGrad)
     return result("-", try lhs.value - rhs.value, [lhs, rhs]) { gradient throws(TensorError) in
-      [try gradient.reduced(toShape: a), try (-gradient).reduced(toShape: b)]
+      [needsLeft ? try gradient.reduced(toShape: a) : nil, needsRight ? try (-gradient).reduced(toShape: b) : nil]
     }
   }
 

@@ -13,7 +13,8 @@ import TensorCore
 ///
 /// `[B, T, inputSize]` maps to the top layer's hidden states `[B, T, hiddenSize]`; the final
 /// states h_n and c_n are not returned. Each layer projects the whole input sequence in one
-/// product before its time loop, so only the `[B, H] × [H, 4H]` recurrent product runs per step.
+/// product before its time loop, so only the `[B, H] × [H, 4H]` recurrent product runs per step,
+/// inside one fused op with a hand-written backward pass through time.
 /// Every parameter starts from U(−1/√H, 1/√H), as in PyTorch.
 public final class LSTM: Module {
   /// The parameters of one layer, named `weight_ih_l<k>`, `weight_hh_l<k>`, `bias_ih_l<k>` and
@@ -76,30 +77,12 @@ public final class LSTM: Module {
     return sequence
   }
 
-  /// One layer over the whole sequence: `[B, T, in]` → `[B, T, H]`.
+  /// One layer over the whole sequence: `[B, T, in]` → `[B, T, H]`. The input product and both
+  /// biases cover the whole sequence at once; the time loop is one fused op
+  /// (`Variable.lstmSequence`).
   private func run(_ layer: Layer, over sequence: Variable, batch: Int, steps: Int) throws -> Variable {
-    let size = hiddenSize
-    // Both biases are added once to the whole projected sequence rather than at every step.
     let projected = try sequence.linear(weight: layer.inputWeight, bias: layer.inputBias) + layer.hiddenBias
-    var hidden: Variable?
-    var cell: Variable?
-    var outputs: [Variable] = []
-    outputs.reserveCapacity(steps)
-    for step in 0..<steps {
-      var gates = try projected.sliced(alongAxis: 1, step..<(step + 1)).reshaped([batch, 4 * size])
-      // The initial state is zero, so the first step has no recurrent product and no f ⊙ c.
-      if let hidden { gates = try gates + hidden.matmul(layer.hiddenWeight, transposingOther: true) }
-      let inputGate = try gates.sliced(alongAxis: 1, 0..<size).sigmoid()
-      let forgetGate = try gates.sliced(alongAxis: 1, size..<(2 * size)).sigmoid()
-      let candidate = try gates.sliced(alongAxis: 1, (2 * size)..<(3 * size)).tanh()
-      let outputGate = try gates.sliced(alongAxis: 1, (3 * size)..<(4 * size)).sigmoid()
-      let written = try inputGate * candidate
-      let nextCell = try cell.map { previous throws in try forgetGate * previous + written } ?? written
-      let nextHidden = try outputGate * nextCell.tanh()
-      outputs.append(try nextHidden.reshaped([batch, 1, size]))
-      (hidden, cell) = (nextHidden, nextCell)
-    }
-    return try Variable.concatenate(outputs, alongAxis: 1)
+    return try projected.lstmSequence(hiddenWeight: layer.hiddenWeight)
   }
 
   public override var ownParameters: [(name: String, variable: Variable)] {

@@ -139,4 +139,11 @@ struct GradientRuleTests {
     try checkGradients([logits]) { try $0[0].binaryCrossEntropyWithLogits(targets: targets) }
     try checkGradients([logits]) { try $0[0].meanSquaredError(targets: targets) }
   }
+
+  @Test("the fused LSTM sequence: projected gates and the recurrent weight")
+  func lstmSequence() throws {
+    let projected = try random([2, 4, 12], -1.5...1.5, seed: 30)
+    let weight = try random([12, 3], seed: 31)
+    try checkGradients([projected, weight]) { try $0[0].lstmSequence(hiddenWeight: $0[1]) }
+  }
 }

@@ -1,0 +1,135 @@
+import CBLAS
+import Glibc
+
+/// What an LSTM layer's forward pass keeps for its backward pass.
+public struct LSTMSequenceCache: Sendable {
+  /// Gate activations per step, `[B, T, 4H]`: σ(i), σ(f), tanh(g), σ(o).
+  let gates: Tensor
+  /// Cell states `[B, T, H]` and their tanh.
+  let cells: Tensor
+  let cellTanh: Tensor
+}
+
+extension Tensor {
+  /// One LSTM layer over a whole sequence, from a zero state: `projected` `[B, T, 4H]` holds
+  /// x_t·W_ihᵀ + b_ih + b_hh for every step (one GEMM before the loop), `hiddenWeight` is W_hh
+  /// `[4H, H]`; the result is every hidden state `[B, T, H]`.
+  ///
+  /// A fused kernel, because the same layer composed of ops records a dozen ops per step and
+  /// slices full-size gradients out of the sequence at every step. Gates are in PyTorch's
+  /// order i, f, g, o.
+  public static func lstmSequence(
+    projected: Tensor, hiddenWeight: Tensor
+  ) throws(TensorError) -> (output: Tensor, cache: LSTMSequenceCache) {
+    guard projected.rank == 3, hiddenWeight.rank == 2, hiddenWeight.shape[0] == 4 * hiddenWeight.shape[1],
+      projected.shape[2] == hiddenWeight.shape[0]
+    else {
+      throw .shapes("lstm", projected.shape, hiddenWeight.shape, "needs [B, T, 4H] gates and a [4H, H] weight")
+    }
+    let (batch, steps, size) = (projected.shape[0], projected.shape[1], hiddenWeight.shape[1])
+    let width = 4 * size
+    let gates = TensorStorage(count: batch * steps * width)
+    let cells = TensorStorage(count: batch * steps * size)
+    let cellTanh = TensorStorage(count: batch * steps * size)
+    let output = TensorStorage(repeating: 0, count: batch * steps * size)
+    let p = projected.storage.base
+    for step in 0..<steps {
+      // gates_t = P_t (+ h_{t−1}·W_hhᵀ): rows of step t sit T·4H apart in the sequence layout.
+      for row in 0..<batch {
+        (gates.base + (row * steps + step) * width).update(from: p + (row * steps + step) * width, count: width)
+      }
+      if step > 0, batch > 0, size > 0 {
+        cblas_sgemm(
+          CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(width), Int32(size), 1,
+          output.base + (step - 1) * size, Int32(steps * size), hiddenWeight.storage.base, Int32(size), 1,
+          gates.base + step * width, Int32(steps * width))
+      }
+      for row in 0..<batch {
+        let a = gates.base + (row * steps + step) * width
+        let c = cells.base + (row * steps + step) * size
+        let tc = cellTanh.base + (row * steps + step) * size
+        let h = output.base + (row * steps + step) * size
+        let previous: UnsafeMutablePointer<Float>? = step > 0 ? cells.base + (row * steps + step - 1) * size : nil
+        for unit in 0..<size {
+          let i = sigmoid(a[unit])
+          let f = sigmoid(a[size + unit])
+          let g = tanhApproximation(a[2 * size + unit])
+          let o = sigmoid(a[3 * size + unit])
+          (a[unit], a[size + unit], a[2 * size + unit], a[3 * size + unit]) = (i, f, g, o)
+          let cell = f * (previous?[unit] ?? 0) + i * g
+          c[unit] = cell
+          tc[unit] = tanhApproximation(cell)
+          h[unit] = o * tc[unit]
+        }
+      }
+    }
+    let cache = LSTMSequenceCache(
+      gates: Tensor(shape: [batch, steps, width], storage: gates),
+      cells: Tensor(shape: [batch, steps, size], storage: cells),
+      cellTanh: Tensor(shape: [batch, steps, size], storage: cellTanh))
+    return (Tensor(shape: [batch, steps, size], storage: output), cache)
+  }
+
+  /// Backpropagation through time for `lstmSequence`: gradients of the projected gates
+  /// `[B, T, 4H]` and of W_hh `[4H, H]`, given the gradient of every hidden state.
+  public static func lstmSequenceGradients(
+    _ outputGradient: Tensor, output: Tensor, hiddenWeight: Tensor, cache: LSTMSequenceCache
+  ) throws(TensorError) -> (projected: Tensor, hiddenWeight: Tensor) {
+    guard outputGradient.shape == output.shape else {
+      throw .shapes("lstm", outputGradient.shape, output.shape, "gradient and output differ")
+    }
+    let (batch, steps, size) = (output.shape[0], output.shape[1], output.shape[2])
+    let width = 4 * size
+    let gateGradients = TensorStorage(repeating: 0, count: batch * steps * width)
+    let hiddenGradient = TensorStorage(repeating: 0, count: batch * size)
+    let cellGradient = TensorStorage(repeating: 0, count: batch * size)
+    let (a, c, tc, dy) = (
+      cache.gates.storage.base, cache.cells.storage.base, cache.cellTanh.storage.base, outputGradient.storage.base
+    )
+    for step in stride(from: steps - 1, through: 0, by: -1) {
+      for row in 0..<batch {
+        let at = (row * steps + step)
+        let gate = a + at * width
+        let d = gateGradients.base + at * width
+        let dh = hiddenGradient.base + row * size
+        let dcNext = cellGradient.base + row * size
+        for unit in 0..<size {
+          let (i, f, g, o) = (gate[unit], gate[size + unit], gate[2 * size + unit], gate[3 * size + unit])
+          let h = dy[at * size + unit] + dh[unit]
+          let cellTanh = tc[at * size + unit]
+          let dc = h * o * (1 - cellTanh * cellTanh) + dcNext[unit]
+          let previousCell = step > 0 ? c[(at - 1) * size + unit] : 0
+          d[unit] = dc * g * i * (1 - i)
+          d[size + unit] = dc * previousCell * f * (1 - f)
+          d[2 * size + unit] = dc * i * (1 - g * g)
+          d[3 * size + unit] = h * cellTanh * o * (1 - o)
+          dcNext[unit] = dc * f
+        }
+      }
+      // dh_{t−1} = dgates_t · W_hh (the recurrent product's input gradient).
+      if step > 0, batch > 0, size > 0 {
+        cblas_sgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), Int32(size), Int32(width), 1,
+          gateGradients.base + step * width, Int32(steps * width), hiddenWeight.storage.base, Int32(size), 0,
+          hiddenGradient.base, Int32(size))
+      }
+    }
+    // dW_hh = Σ_t dgates_tᵀ · h_{t−1}: one product over every (row, step ≥ 1) pair.
+    let weightGradient = TensorStorage(repeating: 0, count: width * size)
+    if steps > 1, batch > 0, size > 0 {
+      for row in 0..<batch {
+        cblas_sgemm(
+          CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(size), Int32(steps - 1), 1,
+          gateGradients.base + (row * steps + 1) * width, Int32(width), output.storage.base + row * steps * size,
+          Int32(size), 1, weightGradient.base, Int32(size))
+      }
+    }
+    return (
+      Tensor(shape: [batch, steps, width], storage: gateGradients),
+      Tensor(shape: [width, size], storage: weightGradient)
+    )
+  }
+
+  @inline(__always)
+  static func sigmoid(_ x: Float) -> Float { 0.5 * tanhApproximation(0.5 * x) + 0.5 }
+}
