@@ -27,7 +27,7 @@ let package = Package(
 
     // MARK: - Engine
 
-    .target(name: "TensorCore", dependencies: ["CBLAS"], exclude: ["README.md"]),
+    .target(name: "TensorCore", dependencies: ["CBLAS", "JSONValue"], exclude: ["README.md"]),
     .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
     .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
@@ -82,7 +82,7 @@ let package = Package(
       dependencies: ["TempoRuntime", "TempoSyntax", "TestSupport"],
       exclude: ["Fixtures", "PendingFixtures"]
     ),
-    .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+    .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"]),
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "JSONValue"], exclude: ["Goldens"]),
     .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "JSONValue"]),

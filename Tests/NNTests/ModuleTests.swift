@@ -1,4 +1,5 @@
 import Autodiff
+import Foundation
 import NN
 import TensorCore
 import Testing
@@ -128,5 +129,29 @@ struct ModuleTests {
     #expect(Array(output.value.scalars[0..<3]) == Array(embedding.weight.value.scalars[12..<15]))
     let error = #expect(throws: ModuleError.self) { try embedding(Variable(Tensor([5]))) }
     #expect(error?.description == "Embedding index 5.0 is not a whole number in 0..<5")
+  }
+}
+
+@Suite("Checkpoints")
+struct CheckpointTests {
+  @Test("a model saved to safetensors loads into a fresh model with identical tensors and metadata")
+  func roundTrip() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-checkpoint-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("model.safetensors").path
+    let source = Sequential([try mlp([3, 5, 2], seed: 1), try BatchNorm(2, spatial: false)])
+    _ = try source(Variable(try Tensor.ones([4, 3])))
+    try source.save(to: path, metadata: ["epoch": "3"])
+    let target = Sequential([try mlp([3, 5, 2], seed: 2), try BatchNorm(2, spatial: false)])
+    #expect(try target.load(from: path) == ["epoch": "3"])
+    #expect(target.stateDictionary().map(\.tensor) == source.stateDictionary().map(\.tensor))
+    #expect(target.stateDictionary().map(\.path) == source.stateDictionary().map(\.path))
+
+    let other = try mlp([3, 4, 2], seed: 3)
+    let before = other.stateDictionary().map(\.tensor)
+    #expect(throws: ModuleError.self) { try other.load(from: path) }
+    #expect(other.stateDictionary().map(\.tensor) == before)
+    #expect(throws: SafeTensorsError.self) { try other.load(from: directory.appendingPathComponent("missing").path) }
   }
 }
