@@ -5,7 +5,7 @@ import TensorCore
 
 /// The workloads of issue 4's table, by name.
 public enum Workloads {
-  public static let names = ["sgemm", "mlp", "spiral"]
+  public static let names = ["sgemm", "mlp", "spiral", "cnn", "resnet", "transformer", "lstm"]
 
   public static func make(_ name: String, seed: UInt64 = 0) throws -> Workload? {
     var generator = RandomGenerator(seed: seed)
@@ -13,6 +13,10 @@ public enum Workloads {
     case "sgemm": return try rawProducts(generator: &generator)
     case "mlp": return try mlp(generator: &generator)
     case "spiral": return try spiral(generator: &generator)
+    case "cnn": return try cnn(generator: &generator)
+    case "resnet": return try resnet(generator: &generator)
+    case "transformer": return try transformer(generator: &generator)
+    case "lstm": return try lstm(generator: &generator)
     default: return nil
     }
   }
@@ -58,5 +62,97 @@ public enum Workloads {
         _ = try activations[index + 1].matmul(activations[index], transposingSelf: true)
       }
     }
+  }
+
+  /// Four 3×3 convolutions with two max-pools, then two linear layers; batch 64 of 32×32×3.
+  static func cnn(generator: inout RandomGenerator) throws -> Workload {
+    let model = Sequential([
+      try Conv2d(3, 32, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu),
+      try Conv2d(32, 32, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu),
+      try MaxPool2d(kernelSize: 2),
+      try Conv2d(32, 64, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu),
+      try Conv2d(64, 64, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu),
+      try MaxPool2d(kernelSize: 2), Flatten(),
+      try Linear(4096, 256, generator: &generator), Activation(.relu),
+      try Linear(256, 10, generator: &generator),
+    ])
+    let convolutions =
+      convolutionFlops(batch: 64, size: 32, input: 3, output: 32)
+      + convolutionFlops(batch: 64, size: 32, input: 32, output: 32)
+      + convolutionFlops(batch: 64, size: 16, input: 32, output: 64)
+      + convolutionFlops(batch: 64, size: 16, input: 64, output: 64)
+    let flops = 3 * (convolutions + Workload.linearFlops([4096, 256, 10], batch: 64))
+    return try .classifier(
+      name: "cnn", flopsPerStep: flops, model: model, input: try Tensor.normal([64, 3, 32, 32], generator: &generator),
+      targets: Workload.randomTargets(64, classes: 10, generator: &generator))
+  }
+
+  /// ResNet-20 for CIFAR (3 stages of 3 basic blocks, widths 16/32/64, batch norm), batch 64.
+  static func resnet(generator: inout RandomGenerator) throws -> Workload {
+    let model = try ResNet.cifar(depth: 20, classes: 10, generator: &generator)
+    var flops = convolutionFlops(batch: 64, size: 32, input: 3, output: 16)
+    flops += 6 * convolutionFlops(batch: 64, size: 32, input: 16, output: 16)
+    for (size, width) in [(16, 32), (8, 64)] {
+      flops += convolutionFlops(batch: 64, size: size, input: width / 2, output: width)
+      flops += 5 * convolutionFlops(batch: 64, size: size, input: width, output: width)
+      flops += convolutionFlops(batch: 64, size: size, input: width / 2, output: width, kernel: 1)
+    }
+    flops += Workload.linearFlops([64, 10], batch: 64)
+    return try .classifier(
+      name: "resnet", flopsPerStep: 3 * flops, model: model,
+      input: try Tensor.normal([64, 3, 32, 32], generator: &generator),
+      targets: Workload.randomTargets(64, classes: 10, generator: &generator))
+  }
+
+  /// A two-layer causal transformer language model: vocabulary 10,000, width 128, 2 heads,
+  /// feed-forward 200, sequence 35, batch 32, loss over every position.
+  static func transformer(generator: inout RandomGenerator) throws -> Workload {
+    let (vocabulary, width, batch, length) = (10_000, 128, 32, 35)
+    let model = Sequential([
+      try Embedding(vocabulary, width, generator: &generator),
+      try TransformerEncoderLayer(
+        modelDimension: width, heads: 2, feedforwardDimension: 200, causal: true, generator: &generator),
+      try TransformerEncoderLayer(
+        modelDimension: width, heads: 2, feedforwardDimension: 200, causal: true, generator: &generator),
+      try Linear(width, vocabulary, generator: &generator),
+    ])
+    let rows = batch * length
+    let perLayer =
+      Workload.linearFlops([width, 3 * width], batch: rows) + Workload.linearFlops([width, width], batch: rows)
+      + Workload.linearFlops([width, 200, width], batch: rows)
+      + 2 * (2 * Double(batch) * 2 * Double(length * length) * Double(width / 2))
+    let flops = 3 * (2 * perLayer + Workload.linearFlops([width, vocabulary], batch: rows))
+    return try .classifier(
+      name: "transformer", flopsPerStep: flops, model: model,
+      input: tokens([batch, length], vocabulary: vocabulary, generator: &generator),
+      targets: Workload.randomTargets(rows, classes: vocabulary, generator: &generator), lossOverPositions: true)
+  }
+
+  /// A two-layer LSTM language model: vocabulary 50, embedding and hidden 100, sequence 70,
+  /// batch 20, loss over every position.
+  static func lstm(generator: inout RandomGenerator) throws -> Workload {
+    let (vocabulary, width, batch, length) = (50, 100, 20, 70)
+    let model = Sequential([
+      try Embedding(vocabulary, width, generator: &generator),
+      try LSTM(inputSize: width, hiddenSize: width, layers: 2, generator: &generator),
+      try Linear(width, vocabulary, generator: &generator),
+    ])
+    let perLayer = Double(length) * (2 * Double(batch * width * 4 * width) * 2)
+    let flops = 3 * (2 * perLayer + Workload.linearFlops([width, vocabulary], batch: batch * length))
+    return try .classifier(
+      name: "lstm", flopsPerStep: flops, model: model,
+      input: tokens([batch, length], vocabulary: vocabulary, generator: &generator),
+      targets: Workload.randomTargets(batch * length, classes: vocabulary, generator: &generator),
+      lossOverPositions: true)
+  }
+
+  static func tokens(_ shape: [Int], vocabulary: Int, generator: inout RandomGenerator) throws -> Tensor {
+    let count = shape.reduce(1, *)
+    return try Tensor(shape: shape, values: (0..<count).map { _ in Float(generator.next() % UInt64(vocabulary)) })
+  }
+
+  /// 2·N·HO·WO·O·C·KH·KW for a same-padded convolution on size×size inputs.
+  static func convolutionFlops(batch: Int, size: Int, input: Int, output: Int, kernel: Int = 3) -> Double {
+    2 * Double(batch) * Double(size * size) * Double(output) * Double(input) * Double(kernel * kernel)
   }
 }
