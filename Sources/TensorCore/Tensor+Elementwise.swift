@@ -129,13 +129,20 @@ extension Tensor {
     try Self.broadcasting("maximum", self, other) { Swift.max($0, $1) }
   }
 
-  public func exp() -> Tensor { map { Glibc.expf($0) } }
+  public func exp() -> Tensor {
+    let result = TensorStorage(count: count)
+    VectorMath.exp(storage.base, result.base, count)
+    return Tensor(shape: shape, storage: result)
+  }
   public func log() -> Tensor { map { Glibc.logf($0) } }
   public func tanh() -> Tensor { fastTanh() }
   public func squareRoot() -> Tensor { map { $0.squareRoot() } }
   public func relu() -> Tensor { map { $0 > 0 ? $0 : 0 } }
   /// 1 / (1 + e^-x), computed without overflow for large |x|.
   public func sigmoid() -> Tensor {
-    map { x in x >= 0 ? 1 / (1 + Glibc.expf(-x)) : Glibc.expf(x) / (1 + Glibc.expf(x)) }
+    map { x in
+      let e = VectorMath.exp(-Swift.abs(x))
+      return x >= 0 ? 1 / (1 + e) : e / (1 + e)
+    }
   }
 }

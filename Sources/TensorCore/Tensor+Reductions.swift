@@ -51,12 +51,24 @@ extension Tensor {
   public func logSoftmax(alongAxis axis: Int) throws(TensorError) -> Tensor {
     let (outer, size, inner, _) = try axisSplit("logSoftmax", axis: axis)
     let result = TensorStorage(count: count)
+    if inner == 1 {
+      // Rows along the last axis: contiguous, so every pass is a SIMD loop.
+      for o in 0..<outer {
+        let x = storage.base + o * size
+        let out = result.base + o * size
+        let largest = VectorMath.maximum(x, size)
+        for k in 0..<size { out[k] = VectorMath.exp(x[k] - largest) }
+        let logTotal = logf(VectorMath.sum(out, size))
+        for k in 0..<size { out[k] = (x[k] - largest) - logTotal }
+      }
+      return Tensor(shape: shape, storage: result)
+    }
     for o in 0..<outer {
       for i in 0..<inner {
         var largest = -Float.infinity
         for k in 0..<size { largest = Swift.max(largest, storage.base[(o * size + k) * inner + i]) }
         var total: Float = 0
-        for k in 0..<size { total += expf(storage.base[(o * size + k) * inner + i] - largest) }
+        for k in 0..<size { total += VectorMath.exp(storage.base[(o * size + k) * inner + i] - largest) }
         // (x - max) - log Σ: subtracting max first keeps the result exact for large logits.
         let logTotal = logf(total)
         for k in 0..<size {

@@ -28,3 +28,31 @@ struct ActivationTests {
     #expect(throws: TensorError.self) { try Tensor.combine("test", a, Tensor([1]), a) { $0 + $1 + $2 } }
   }
 }
+
+@Suite("Vector math")
+struct VectorMathTests {
+  @Test("the polynomial exp is within 2 ulp of expf, 0 for −∞ and far below, ∞ far above")
+  func exponential() throws {
+    var worst: Float = 0
+    for x in stride(from: Float(-87), through: 88, by: 0.0013) {
+      worst = max(worst, abs(VectorMath.exp(x) - expf(x)) / expf(x))
+    }
+    #expect(worst < 2.5e-7)
+    #expect(VectorMath.exp(-.infinity) == 0)
+    #expect(VectorMath.exp(-100) == 0)
+    #expect(VectorMath.exp(100) == .infinity)
+    #expect(VectorMath.exp(0) == 1)
+  }
+
+  @Test("lane-wise sums and maxima equal the plain ones on lengths that are not multiples of 8")
+  func reductions() throws {
+    for count in [0, 1, 7, 8, 9, 100, 1001] {
+      let values = (0..<count).map { Float(($0 * 37) % 101) - 50 }
+      values.withUnsafeBufferPointer { buffer in
+        let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 16)!
+        #expect(VectorMath.sum(base, count) == values.reduce(0, +))
+        #expect(VectorMath.maximum(base, count) == (values.max() ?? -.infinity))
+      }
+    }
+  }
+}

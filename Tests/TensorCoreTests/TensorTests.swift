@@ -227,3 +227,35 @@ struct IndexingTests {
     #expect(picked.scalars == [1, 9, 3])
   }
 }
+
+@Suite("Buffer pool")
+struct BufferPoolTests {
+  @Test("large freed buffers are reused for the next tensor of that size; small ones and overflow are not kept")
+  func reuse() throws {
+    let pool = BufferPool(minimumBytes: 1024, capacityBytes: 8192)
+    let small = UnsafeMutablePointer<Float>.allocate(capacity: 16)
+    #expect(!pool.give(small, 16))
+    small.deallocate()
+    let large = UnsafeMutablePointer<Float>.allocate(capacity: 1024)
+    #expect(pool.give(large, 1024))
+    #expect(pool.heldBytes == 4096)
+    #expect(pool.take(512) == nil)
+    #expect(pool.take(1024) == large)
+    #expect(pool.heldBytes == 0)
+    let first = UnsafeMutablePointer<Float>.allocate(capacity: 2048)
+    let second = UnsafeMutablePointer<Float>.allocate(capacity: 2048)
+    #expect(pool.give(first, 2048))
+    #expect(!pool.give(second, 2048))
+    second.deallocate()
+    large.deallocate()
+    pool.take(2048)?.deallocate()
+  }
+
+  @Test("tensors built from reused buffers hold exactly their own values")
+  func reusedBuffersAreInitialised() throws {
+    let size = 1 << 17
+    do { _ = try Tensor.full([size], 7) }
+    let zeros = try Tensor.zeros([size])
+    #expect(zeros.scalars.allSatisfy { $0 == 0 })
+  }
+}
