@@ -3,8 +3,8 @@
 
 For each workload it runs `TEMPO bench engine --workload W --threads N` and
 `PYTHON bench/pytorch/workloads.py --workload W --threads N` one after the other, several rounds,
-swapping which goes first each round so both see the same machine noise, and keeps the median.
-A workload that Tempo lacks or fails shows as "—"; the run goes on.
+swapping which goes first each round so both see the same machine noise, and keeps each side's fastest
+round. A workload that Tempo lacks or fails shows as "—"; the run goes on.
 
 Usage:
     python bench/compare.py --tempo PATH_TO_TEMPO --python PATH_TO_BENCH_VENV_PYTHON
@@ -13,7 +13,6 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -57,26 +56,27 @@ class Side:
     def __init__(self, label: str, command_for):
         self.label = label
         self.command_for = command_for
+        # Every result line seen, by its workload, including lines for workloads not asked for.
         self.results: dict[str, list[dict[str, str]]] = {}
-        self.extra_lines: dict[str, dict[str, str]] = {}
 
     def measure(self, workload: str) -> None:
         lines = run(f"{self.label} {workload}", self.command_for(workload))
         if lines is None:
             return
-        if workload in lines:
-            self.results.setdefault(workload, []).append(lines.pop(workload))
-        else:
+        if workload not in lines:
             print(f"{self.label} {workload}: no line starting 'workload={workload}'", file=sys.stderr)
-        self.extra_lines.update(lines)
+        for name, fields in lines.items():
+            self.results.setdefault(name, []).append(fields)
 
-    def median(self, workload: str, key: str) -> float | None:
-        values = [float(r[key]) for r in self.results.get(workload, []) if key in r]
-        return statistics.median(values) if values else None
+    def values(self, workload: str, key: str) -> list[float]:
+        return [float(r[key]) for r in self.results.get(workload, []) if key in r]
 
-    def peak(self, workload: str, key: str) -> float | None:
-        values = [float(r[key]) for r in self.results.get(workload, []) if key in r]
-        return max(values) if values else None
+    def fastest(self, workload: str) -> float | None:
+        # Other work on the machine only ever adds time, so the best round is the least disturbed.
+        return min(self.values(workload, "ms_per_step"), default=None)
+
+    def highest(self, workload: str, key: str) -> float | None:
+        return max(self.values(workload, key), default=None)
 
 
 def formatted(value: float | None, digits: int) -> str:
@@ -88,29 +88,25 @@ def table(workloads: list[str], tempo: Side, pytorch: Side) -> list[str]:
             "| Tempo peak RSS MB | PyTorch peak RSS MB | Tempo GFLOP/s |",
             "|---|---:|---:|---:|---:|:---:|---:|---:|---:|"]
     for workload in workloads:
-        tempo_ms, pytorch_ms = tempo.median(workload, "ms_per_step"), pytorch.median(workload, "ms_per_step")
+        tempo_ms, pytorch_ms = tempo.fastest(workload), pytorch.fastest(workload)
         ratio = tempo_ms / pytorch_ms if tempo_ms is not None and pytorch_ms else None
         met = MISSING if ratio is None else ("yes" if ratio <= GOALS[workload] else "no")
         rows.append(f"| {workload} | {formatted(tempo_ms, 3)} | {formatted(pytorch_ms, 3)} | {formatted(ratio, 3)} "
-                    f"| ≤ {GOALS[workload]} | {met} | {formatted(tempo.peak(workload, 'peak_rss_mb'), 1)} "
-                    f"| {formatted(pytorch.peak(workload, 'peak_rss_mb'), 1)} "
-                    f"| {formatted(tempo.median(workload, 'gflops'), 2)} |")
+                    f"| ≤ {GOALS[workload]} | {met} | {formatted(tempo.highest(workload, 'peak_rss_mb'), 1)} "
+                    f"| {formatted(pytorch.highest(workload, 'peak_rss_mb'), 1)} "
+                    f"| {formatted(tempo.highest(workload, 'gflops'), 2)} |")
     return rows
 
 
-def sgemm_share(tempo: Side, threads: int, tempo_path: str) -> str | None:
-    """mlp's GFLOP/s as a share of raw sgemm's, when Tempo reports the latter."""
-    if "sgemm" not in tempo.extra_lines:
-        tempo.extra_lines.update(run("Tempo sgemm", [tempo_path, "bench", "engine", "--workload", "sgemm",
-                                                     "--threads", str(threads)]) or {})
-    sgemm = tempo.extra_lines.get("sgemm", {}).get("gflops")
-    mlp = tempo.median("mlp", "gflops")
-    if sgemm is None or mlp is None or float(sgemm) <= 0:
+def sgemm_share(tempo: Side) -> str | None:
+    """mlp's GFLOP/s as a share of raw sgemm's at the mlp shapes, when Tempo reports the latter."""
+    sgemm, mlp = tempo.highest("sgemm", "gflops"), tempo.highest("mlp", "gflops")
+    if sgemm is None or mlp is None or sgemm <= 0:
         return None
-    share = mlp / float(sgemm)
+    share = mlp / sgemm
     met = "met" if share >= SGEMM_SHARE_GOAL else "not met"
     return (f"mlp reaches {mlp:.2f} GFLOP/s = {100 * share:.1f} % of raw cblas_sgemm at the mlp shapes "
-            f"({float(sgemm):.2f} GFLOP/s); goal ≥ {100 * SGEMM_SHARE_GOAL:.0f} %: {met}")
+            f"({sgemm:.2f} GFLOP/s); goal ≥ {100 * SGEMM_SHARE_GOAL:.0f} %: {met}")
 
 
 def main() -> int:
@@ -136,13 +132,16 @@ def main() -> int:
             first, second = (tempo, pytorch) if round_index % 2 == 0 else (pytorch, tempo)
             first.measure(workload)
             second.measure(workload)
+            if workload == "mlp":
+                # Raw sgemm at the mlp shapes: the ceiling mlp's GFLOP/s is held to, best round kept too.
+                tempo.measure("sgemm")
 
     print("\n".join(table(workloads, tempo, pytorch)))
-    share = sgemm_share(tempo, arguments.threads, arguments.tempo)
+    share = sgemm_share(tempo)
     if share:
         print(f"\n{share}")
-    print(f"\n{arguments.threads} threads; median of {rounds} alternating round(s) per side; "
-          f"ratio below the goal is better.")
+    print(f"\n{arguments.threads} threads; per side the fastest of {rounds} alternating round(s), each the median "
+          f"of its timed blocks; peak RSS is the highest seen; a ratio at or below the goal meets it.")
     return 0
 
 

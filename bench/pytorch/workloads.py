@@ -47,7 +47,8 @@ def attention_flops(batch: int, heads: int, length: int, head_dim: int) -> int:
 
 def lstm_flops(batch: int, steps: int, input_size: int, hidden_size: int) -> int:
     # The four gates: x W_ih^T and h W_hh^T at every time step.
-    return steps * (linear_flops(batch, input_size, 4 * hidden_size) + linear_flops(batch, hidden_size, 4 * hidden_size))
+    gates = 4 * hidden_size
+    return steps * (linear_flops(batch, input_size, gates) + linear_flops(batch, hidden_size, gates))
 
 
 def training_flops(forward_flops: int) -> int:
