@@ -36,6 +36,13 @@ def parse_result_lines(stdout: str) -> dict[str, dict[str, str]]:
     return results
 
 
+def number(text: str | None) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def run(label: str, command: list[str]) -> dict[str, dict[str, str]] | None:
     """The result lines a command printed; None (logged) if it could not start, failed or timed out."""
     try:
@@ -69,7 +76,8 @@ class Side:
             self.results.setdefault(name, []).append(fields)
 
     def values(self, workload: str, key: str) -> list[float]:
-        return [float(r[key]) for r in self.results.get(workload, []) if key in r]
+        numbers = (number(fields.get(key)) for fields in self.results.get(workload, []))
+        return [n for n in numbers if n is not None]
 
     def fastest(self, workload: str) -> float | None:
         # Other work on the machine only ever adds time, so the best round is the least disturbed.

@@ -13,20 +13,16 @@ enum ImageParallel {
     Swift.max(1, Swift.min(batch, Int(openblas_get_num_threads())))
   }
 
-  /// The index of a share, from its range (shares are the ranges `forEachShare` makes).
-  static func shareIndex(of images: Range<Int>, batch: Int) -> Int {
-    let shares = shareCount(for: batch)
-    return (0..<shares).first { shareRange($0, of: batch, shares: shares) == images } ?? 0
-  }
-
   static func shareRange(_ share: Int, of batch: Int, shares: Int) -> Range<Int> {
     (share * batch / shares)..<((share + 1) * batch / shares)
   }
 
-  static func forEachShare(of batch: Int, _ body: (Range<Int>) -> Void) {
+  /// Runs `body(share, images)` for every share at once; `share` counts from 0 to
+  /// `shareCount(for: batch)`.
+  static func forEachShare(of batch: Int, _ body: (Int, Range<Int>) -> Void) {
     let shares = shareCount(for: batch)
     guard shares > 1 else {
-      body(0..<batch)
+      body(0, 0..<batch)
       return
     }
     let threads = openblas_get_num_threads()
@@ -35,13 +31,13 @@ enum ImageParallel {
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedBody(body: body)
       DispatchQueue.concurrentPerform(iterations: shares) { share in
-        shared.body(shareRange(share, of: batch, shares: shares))
+        shared.body(share, shareRange(share, of: batch, shares: shares))
       }
     }
   }
 
   /// The per-share work: each share writes only its own images (and its own partial sums).
   private struct UncheckedBody: @unchecked Sendable {
-    let body: (Range<Int>) -> Void
+    let body: (Int, Range<Int>) -> Void
   }
 }

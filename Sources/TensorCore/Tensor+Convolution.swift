@@ -252,7 +252,7 @@ struct ConvolutionLayout {
       return
     }
     let rowsPerTile = tileRows(within: tileBudget)
-    ImageParallel.forEachShare(of: batch) { images in
+    ImageParallel.forEachShare(of: batch) { _, images in
       let columns =
         isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: patchSize * rowsPerTile * outputWidth)
       defer { columns?.deallocate() }
@@ -304,8 +304,8 @@ struct ConvolutionLayout {
     let shares = ImageParallel.shareCount(for: batch)
     let partials = UnsafeMutablePointer<Float>.allocate(capacity: weightCount * shares)
     defer { partials.deallocate() }
-    ImageParallel.forEachShare(of: batch) { images in
-      let transposed = partials + ImageParallel.shareIndex(of: images, batch: batch) * weightCount
+    ImageParallel.forEachShare(of: batch) { share, images in
+      let transposed = partials + share * weightCount
       transposed.update(repeating: 0, count: weightCount)
       let columns =
         isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: patchSize * rowsPerTile * outputWidth)
@@ -343,7 +343,7 @@ struct ConvolutionLayout {
       return
     }
     let rowsPerTile = tileRows(within: tileBudget)
-    ImageParallel.forEachShare(of: batch) { images in
+    ImageParallel.forEachShare(of: batch) { _, images in
       let columns =
         isPointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: patchSize * rowsPerTile * outputWidth)
       defer { columns?.deallocate() }
