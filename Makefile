@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-kernel \
+.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare goldens bench-kernel \
   docs lab install-kernel logos format lint clean
 BIN_DIR = $$(swift build -c release --show-bin-path)
 
@@ -63,14 +63,19 @@ bench: release
 	$(BIN_DIR)/tempo bench engine
 	bench/language/run.sh $(BIN_DIR)/tempo
 
-## bench-compare: the engine against PyTorch (CPU) on the same workloads, as a Markdown table;
+## bench-compare: the engine against PyTorch (CPU) on six training workloads, as one Markdown table;
 ## PyTorch goes into its own .venv-bench, never into CI
-bench-compare: release .venv-bench/.installed
+bench-compare: release .venv-bench/.ready
 	.venv-bench/bin/python bench/compare.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python --threads 2
 
-.venv-bench/.installed: bench/pytorch/requirements.txt
+## goldens: re-record Tests/NNTests/Goldens/pytorch-goldens.json from PyTorch
+goldens: .venv-bench/.ready
+	.venv-bench/bin/python scripts/record-goldens.py
+
+.venv-bench/.ready: bench/pytorch/requirements.txt
 	python3 -m venv .venv-bench
-	.venv-bench/bin/pip install --quiet --extra-index-url https://download.pytorch.org/whl/cpu -r bench/pytorch/requirements.txt
+	.venv-bench/bin/pip install -q --upgrade pip
+	.venv-bench/bin/pip install -q -r bench/pytorch/requirements.txt
 	touch $@
 
 ## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run
