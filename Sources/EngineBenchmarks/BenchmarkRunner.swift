@@ -82,5 +82,5 @@ public struct BenchmarkRunner {
 private func format(_ value: Double, _ digits: Int) -> String {
   var buffer = [CChar](repeating: 0, count: 64)
   _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.\(digits)f", $0) }
-  return String(cString: buffer)
+  return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -43,8 +43,8 @@ public enum Workloads {
       targets: targets)
   }
 
-  /// The GEMMs of one mlp step called directly on `cblas_sgemm`, with no engine around them:
-  /// the ceiling mlp's GFLOP/s is measured against.
+  /// The GEMMs of one mlp step called directly on `cblas_sgemm` with OpenBLAS's own threading,
+  /// with no engine around them: the ceiling the mlp's GFLOP/s is measured against.
   static func rawProducts(generator: inout RandomGenerator) throws -> Workload {
     let sizes = [784, 1024, 1024, 10]
     let batch = 256
@@ -54,12 +54,36 @@ public enum Workloads {
     let activations = try sizes.map { (size: Int) throws -> Tensor in
       try Tensor.normal([batch, size], generator: &generator)
     }
+    var products = try sizes.dropFirst().map { try Tensor.zeros([batch, $0]) }
+    var inputGradients = try sizes.dropLast().map { try Tensor.zeros([batch, $0]) }
+    var weightGradients = weights
     return Workload(name: "sgemm", flopsPerStep: 3 * Workload.linearFlops(sizes, batch: batch)) {
-      for (index, weight) in weights.enumerated() {
-        // forward x·Wᵀ, input gradient G·W, weight gradient Gᵀ·x: the three products per layer.
-        _ = try activations[index].matmul(weight, transposingOther: true)
-        _ = try activations[index + 1].matmul(weight)
-        _ = try activations[index + 1].matmul(activations[index], transposingSelf: true)
+      openblas_set_num_threads(Int32(BLASThreads.current))
+      defer { openblas_set_num_threads(1) }
+      for layer in weights.indices {
+        let (inputs, outputs) = (Int32(sizes[layer]), Int32(sizes[layer + 1]))
+        activations[layer].withUnsafeBufferPointer { x in
+          activations[layer + 1].withUnsafeBufferPointer { g in
+            weights[layer].withUnsafeBufferPointer { w in
+              // forward x·Wᵀ, input gradient G·W, weight gradient Gᵀ·x: the three products per layer.
+              products[layer].withUnsafeMutableBufferPointer { y in
+                cblas_sgemm(
+                  CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), outputs, inputs, 1, x.baseAddress, inputs,
+                  w.baseAddress, inputs, 0, y.baseAddress, outputs)
+              }
+              inputGradients[layer].withUnsafeMutableBufferPointer { dx in
+                cblas_sgemm(
+                  CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), inputs, outputs, 1, g.baseAddress, outputs,
+                  w.baseAddress, inputs, 0, dx.baseAddress, inputs)
+              }
+              weightGradients[layer].withUnsafeMutableBufferPointer { dw in
+                cblas_sgemm(
+                  CblasRowMajor, CblasTrans, CblasNoTrans, outputs, inputs, Int32(batch), 1, g.baseAddress, outputs,
+                  x.baseAddress, inputs, 0, dw.baseAddress, inputs)
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -1,8 +1,7 @@
-import CBLAS
 import Dispatch
 
-/// Splits a batch of images into one contiguous share per BLAS thread and runs the shares
-/// at once, with OpenBLAS single-threaded meanwhile.
+/// Splits a batch of images into one contiguous share per engine thread and runs the shares
+/// at once (OpenBLAS itself is single-threaded, see `BLASThreads`).
 ///
 /// A convolution is one small GEMM per image; threading inside each GEMM made the threads spin
 /// and yield at every call (a third of a ResNet-20 step went to the scheduler). Threading over
@@ -10,7 +9,7 @@ import Dispatch
 enum ImageParallel {
   /// How many shares `batch` images are split into.
   static func shareCount(for batch: Int) -> Int {
-    Swift.max(1, Swift.min(batch, Int(openblas_get_num_threads())))
+    Swift.max(1, Swift.min(batch, BLASThreads.current))
   }
 
   static func shareRange(_ share: Int, of batch: Int, shares: Int) -> Range<Int> {
@@ -25,9 +24,6 @@ enum ImageParallel {
       body(0, 0..<batch)
       return
     }
-    let threads = openblas_get_num_threads()
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(threads) }
     withoutActuallyEscaping(body) { body in
       let shared = UncheckedBody(body: body)
       DispatchQueue.concurrentPerform(iterations: shares) { share in

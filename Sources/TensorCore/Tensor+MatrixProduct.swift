@@ -1,4 +1,7 @@
 import CBLAS
+import Dispatch
+import Glibc
+import Synchronization
 
 extension Tensor {
   /// The matrix product: `[m, k] × [k, n] → [m, n]`, or batched `[b, m, k] × [b, k, n]`
@@ -31,15 +34,14 @@ extension Tensor {
       result.base.initialize(repeating: 0, count: batch * m * n)
       return Tensor(shape: resultShape, storage: result)
     }
-    let leadingA = Int32(shape[rank - 1])
-    let leadingB = Int32(other.shape[other.rank - 1])
+    let leadingA = shape[rank - 1]
+    let leadingB = other.shape[other.rank - 1]
     for index in 0..<batch {
       let a = storage.base + index * m * k
       let b = other.storage.base + (other.rank == 3 ? index * k * n : 0)
       let c = result.base + index * m * n
-      cblas_sgemm(
-        CblasRowMajor, transposingSelf ? CblasTrans : CblasNoTrans, transposingOther ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k), 1, a, leadingA, b, leadingB, 0, c, Int32(n))
+      ParallelProduct.multiply(
+        transposingA: transposingSelf, transposingB: transposingOther, m: m, n: n, k: k, a, leadingA, b, leadingB, c)
     }
     return Tensor(shape: resultShape, storage: result)
   }
@@ -57,8 +59,77 @@ extension Tensor {
   }
 }
 
-/// The OpenBLAS thread count the engine uses (default: all cores).
+/// The number of threads the engine's kernels use (default: all cores).
+///
+/// OpenBLAS itself always runs single-threaded: the engine splits large products and batches
+/// of images over its own threads instead. Letting OpenBLAS thread each call made its idle
+/// workers spin and yield between the many small products of a step, and a convolution
+/// threaded over images competed with them for the same cores.
 public enum BLASThreads {
-  public static func set(_ count: Int) { openblas_set_num_threads(Int32(Swift.max(1, count))) }
-  public static var current: Int { Int(openblas_get_num_threads()) }
+  private static let configured = Atomic<Int>(0)
+
+  public static func set(_ count: Int) {
+    openblas_set_num_threads(1)
+    configured.store(Swift.max(1, count), ordering: .relaxed)
+  }
+
+  public static var current: Int {
+    let count = configured.load(ordering: .relaxed)
+    if count > 0 { return count }
+    set(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    return configured.load(ordering: .relaxed)
+  }
+}
+
+/// One product `C = op(A)·op(B)` split into row (or column) blocks over the engine's threads
+/// when it is large enough to pay for the hand-off.
+enum ParallelProduct {
+  /// Below this many multiply-adds a product runs on the calling thread.
+  static let minimumWork = 1 << 21
+
+  static func multiply(
+    transposingA: Bool, transposingB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
+    _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>
+  ) {
+    let product = Product(
+      transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c)
+    let shares = m * n * k >= minimumWork ? Swift.min(BLASThreads.current, Swift.max(m, n) / 16) : 1
+    guard shares > 1 else {
+      product.run(rows: 0..<m, columns: 0..<n)
+      return
+    }
+    let splitRows = m >= n
+    DispatchQueue.concurrentPerform(iterations: shares) { share in
+      let size = splitRows ? m : n
+      let range = (share * size / shares)..<((share + 1) * size / shares)
+      if splitRows { product.run(rows: range, columns: 0..<n) } else { product.run(rows: 0..<m, columns: range) }
+    }
+  }
+
+  /// The operands of one product; shares write disjoint blocks of C, so handing it to several
+  /// threads is safe.
+  private struct Product: @unchecked Sendable {
+    let transposingA: Bool
+    let transposingB: Bool
+    let m: Int
+    let n: Int
+    let k: Int
+    let a: UnsafePointer<Float>
+    let lda: Int
+    let b: UnsafePointer<Float>
+    let ldb: Int
+    let c: UnsafeMutablePointer<Float>
+
+    func run(rows: Range<Int>, columns: Range<Int>) {
+      guard !rows.isEmpty, !columns.isEmpty else { return }
+      // Row i of op(A) starts at a + i·lda, or at column i when A is read transposed; likewise
+      // column j of op(B).
+      let aStart = a + (transposingA ? rows.lowerBound : rows.lowerBound * lda)
+      let bStart = b + (transposingB ? columns.lowerBound * ldb : columns.lowerBound)
+      cblas_sgemm(
+        CblasRowMajor, transposingA ? CblasTrans : CblasNoTrans, transposingB ? CblasTrans : CblasNoTrans,
+        Int32(rows.count), Int32(columns.count), Int32(k), 1, aStart, Int32(Swift.max(lda, 1)), bStart,
+        Int32(Swift.max(ldb, 1)), 0, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
+    }
+  }
 }

@@ -259,3 +259,25 @@ struct BufferPoolTests {
     #expect(zeros.scalars.allSatisfy { $0 == 0 })
   }
 }
+
+@Suite("Products split over threads")
+struct ParallelProductTests {
+  @Test(
+    "large products split by rows or columns equal the naive product, for every transpose flag",
+    arguments: [(130, 128, 129), (20, 400, 300)])
+  func largeProducts(sizes: (Int, Int, Int)) throws {
+    let (m, k, n) = sizes
+    var generator = RandomGenerator(seed: 11)
+    let a = try Tensor.uniform([m, k], low: -1, high: 1, generator: &generator)
+    let b = try Tensor.uniform([k, n], low: -1, high: 1, generator: &generator)
+    let expected = naiveProduct(a.scalars, b.scalars, m: m, k: k, n: n)
+    BLASThreads.set(2)
+    #expect(close(try a.matmul(b).scalars, expected, tolerance: 1e-4))
+    #expect(close(try a.transposed().matmul(b, transposingSelf: true).scalars, expected, tolerance: 1e-4))
+    #expect(close(try a.matmul(b.transposed(), transposingOther: true).scalars, expected, tolerance: 1e-4))
+    #expect(
+      close(
+        try a.transposed().matmul(b.transposed(), transposingSelf: true, transposingOther: true).scalars, expected,
+        tolerance: 1e-4))
+  }
+}
