@@ -73,7 +73,8 @@ let package = Package(
     // MARK: - Tests
 
     .target(
-      name: "TestSupport", dependencies: ["TempoSyntax", "TempoRuntime", "JupyterKernel", "JSONValue"],
+      name: "TestSupport",
+      dependencies: ["TempoSyntax", "TempoRuntime", "JupyterKernel", "JSONValue", "Autodiff", "NN", "TensorCore"],
       path: "Sources/TestSupport",
       exclude: ["README.md"]),
     .testTarget(name: "TempoSyntaxTests", dependencies: ["TempoSyntax", "TestSupport"]),
@@ -83,8 +84,9 @@ let package = Package(
       exclude: ["Fixtures", "PendingFixtures"]
     ),
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"], exclude: ["Fixtures"]),
-    .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore"]),
-    .testTarget(name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "JSONValue"], exclude: ["Goldens"]),
+    .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore", "TestSupport"]),
+    .testTarget(
+      name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "JSONValue", "TestSupport"], exclude: ["Goldens"]),
     .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "JSONValue"]),
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),

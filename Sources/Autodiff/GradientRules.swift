@@ -148,8 +148,11 @@ extension Variable {
   public func sum(alongAxis axis: Int, keepingDimension: Bool = false) throws(TensorError) -> Variable {
     let shape = self.shape
     let kept = try value.sum(alongAxis: axis, keepingDimension: true)
-    let output = keepingDimension ? kept : try kept.reshaped(try value.sum(alongAxis: axis).shape)
     let keptShape = kept.shape
+    // The kept axis has size 1, so dropping it is a free reshape, not a second reduction.
+    var droppedShape = keptShape
+    droppedShape.remove(at: axis < 0 ? axis + shape.count : axis)
+    let output = keepingDimension ? kept : try kept.reshaped(droppedShape)
     return Self.result("sum", output, [self]) { gradient throws(TensorError) in
       [try gradient.reshaped(keptShape).broadcast(to: shape)]
     }

@@ -40,18 +40,22 @@ public final class SGD: Optimizer {
     stepCount += 1
     for parameter in parameters {
       guard let grad = parameter.variable.grad else { continue }
-      let key = ObjectIdentifier(parameter.variable)
-      var buffer = buffers.removeValue(forKey: key)
-      let isFirst = buffer == nil
-      if momentum != 0, buffer == nil { buffer = try Tensor.zeros(grad.shape) }
       let scale = parameter.rateScale
+      guard momentum != 0 else {
+        grad.withUnsafeBufferPointer { g in
+          parameter.variable.value.withUnsafeMutableBufferPointer { theta in
+            Self.plainStep(theta, g, scale, rate: learningRate, decay: weightDecay)
+          }
+        }
+        continue
+      }
+      let key = ObjectIdentifier(parameter.variable)
+      let stored = buffers.removeValue(forKey: key)
+      let isFirst = stored == nil
+      var buffer = try stored ?? Tensor.zeros(grad.shape)
       grad.withUnsafeBufferPointer { g in
         parameter.variable.value.withUnsafeMutableBufferPointer { theta in
-          guard momentum != 0 else {
-            Self.plainStep(theta, g, scale, rate: learningRate, decay: weightDecay)
-            return
-          }
-          buffer!.withUnsafeMutableBufferPointer { b in
+          buffer.withUnsafeMutableBufferPointer { b in
             Self.momentumStep(
               theta, g, b, scale, rate: learningRate, momentum: momentum,
               gradientWeight: isFirst ? 1 : 1 - dampening, bufferWeight: isFirst ? 0 : momentum, decay: weightDecay,
@@ -59,7 +63,7 @@ public final class SGD: Optimizer {
           }
         }
       }
-      if let buffer { buffers[key] = buffer }
+      buffers[key] = buffer
     }
   }
 }

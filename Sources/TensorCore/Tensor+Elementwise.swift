@@ -64,13 +64,7 @@ extension Tensor {
           out[position + column] = body(a[left + column * innerLeft], b[right + column * innerRight])
         }
         position += inner
-        var dimension = shape.count - 2
-        while dimension >= 0 {
-          index[dimension] += 1
-          if index[dimension] < shape[dimension] { break }
-          index[dimension] = 0
-          dimension -= 1
-        }
+        advanceOuterIndex(&index, within: shape)
       }
     }
     return Tensor(shape: shape, storage: result)

@@ -26,13 +26,7 @@ extension Tensor {
       for dimension in 0..<(rank - 1) { offset += index[dimension] * strides[dimension] }
       for column in 0..<inner { out[position + column] = source[offset + column * innerStride] }
       position += inner
-      var dimension = rank - 2
-      while dimension >= 0 {
-        index[dimension] += 1
-        if index[dimension] < newShape[dimension] { break }
-        index[dimension] = 0
-        dimension -= 1
-      }
+      Self.advanceOuterIndex(&index, within: newShape)
     }
     return Tensor(shape: newShape, storage: result)
   }
@@ -123,13 +117,7 @@ extension Tensor {
         for column in 0..<inner { out[offset + column] += source[position + column] }
       }
       position += inner
-      var dimension = rank - 2
-      while dimension >= 0 {
-        index[dimension] += 1
-        if index[dimension] < shape[dimension] { break }
-        index[dimension] = 0
-        dimension -= 1
-      }
+      Self.advanceOuterIndex(&index, within: shape)
     }
     return Tensor(shape: target, storage: result)
   }
@@ -138,6 +126,19 @@ extension Tensor {
   public func broadcast(to target: [Int]) throws(TensorError) -> Tensor {
     if shape == target { return self }
     return try Self.broadcasting("broadcast", self, Tensor.zeros(target)) { value, _ in value }
+  }
+
+  /// Steps an odometer over every dimension but the last (which the callers walk as a plain
+  /// inner loop) to the next position in row-major order.
+  @inline(__always)
+  static func advanceOuterIndex(_ index: inout [Int], within shape: [Int]) {
+    var dimension = shape.count - 2
+    while dimension >= 0 {
+      index[dimension] += 1
+      if index[dimension] < shape[dimension] { return }
+      index[dimension] = 0
+      dimension -= 1
+    }
   }
 
   /// The sizes before, along and after an axis, and the axis counted from the front.

@@ -54,10 +54,10 @@ struct Bench: ParsableCommand {
 
     private func runInChild(_ name: String, threads: Int) throws {
       let process = Process()
-      process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-      if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-      }
+      let invoked = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+      process.executableURL =
+        FileManager.default.isExecutableFile(atPath: invoked.path)
+        ? invoked : URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
       var arguments = ["bench", "engine", "--workload", name, "--threads", String(threads)]
       if quick { arguments.append("--quick") }
       if let memorySteps { arguments += ["--memory-steps", String(memorySteps)] }

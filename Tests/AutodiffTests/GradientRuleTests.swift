@@ -1,5 +1,6 @@
 import Autodiff
 import TensorCore
+import TestSupport
 import Testing
 
 /// Every gradient rule against finite differences, over shapes that exercise broadcasting.

@@ -1,5 +1,6 @@
 import Autodiff
 import TensorCore
+import TestSupport
 import Testing
 
 @Suite("Recording and the backward pass")

@@ -1,6 +1,7 @@
 import Autodiff
 import NN
 import TensorCore
+import TestSupport
 import Testing
 
 /// Values 0, 0.1, 0.2, … in a seeded shuffled order: distinct and at least 0.1 apart, so a

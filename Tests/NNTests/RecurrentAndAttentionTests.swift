@@ -2,6 +2,7 @@ import Autodiff
 import Glibc
 import NN
 import TensorCore
+import TestSupport
 import Testing
 
 /// The LSTM equations written out with scalar loops in Double, to check the layer's gate order,

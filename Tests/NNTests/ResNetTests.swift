@@ -1,6 +1,7 @@
 import Autodiff
 import NN
 import TensorCore
+import TestSupport
 import Testing
 
 @Suite("Residual networks")

@@ -3,12 +3,10 @@ import NN
 import TensorCore
 import Testing
 
-// A copy of AutodiffTests' finite-difference checker (test targets cannot share helpers without
-// TestSupport depending on the engine), plus a variant that checks a module's input and every
-// one of its parameters.
+// Finite-difference gradient checks shared by the engine's test targets.
 
 /// Draws `shape` uniformly from `range` (seeded, so failures reproduce).
-func random(_ shape: [Int], _ range: ClosedRange<Float> = -1...1, seed: UInt64) throws -> Tensor {
+public func random(_ shape: [Int], _ range: ClosedRange<Float> = -1...1, seed: UInt64) throws -> Tensor {
   var generator = RandomGenerator(seed: seed)
   return try Tensor.uniform(shape, low: range.lowerBound, high: range.upperBound, generator: &generator)
 }
@@ -18,7 +16,7 @@ func random(_ shape: [Int], _ range: ClosedRange<Float> = -1...1, seed: UInt64) 
 /// The scalar checked is Σ output ⊙ R for a fixed random R, so every output element
 /// contributes with its own weight. Float32 rounding limits the agreement: with a step of 1e-2
 /// the difference quotient carries about 1e-5 relative noise, hence the tolerance.
-func checkGradients(
+public func checkGradients(
   _ inputs: [Tensor], step: Float = 1e-2, tolerance: Float = 1e-2, seed: UInt64 = 99,
   sourceLocation: SourceLocation = #_sourceLocation,
   _ function: ([Variable]) throws -> Variable
@@ -54,7 +52,7 @@ func checkGradients(
 /// The same check for a module: the gradient of its input and of every named parameter, each
 /// element perturbed in place and restored. The step is smaller than `checkGradients`' because
 /// layers with ReLUs have kinks a wide step could straddle.
-func checkModuleGradients(
+public func checkModuleGradients(
   _ module: Module, input: Tensor, step: Float = 1e-3, tolerance: Float = 1e-2, seed: UInt64 = 99,
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
@@ -91,6 +89,6 @@ func checkModuleGradients(
 }
 
 /// The parameter paths and shapes of a module, for comparing with PyTorch's `named_parameters()`.
-func parameterList(_ module: Module) -> [String] {
+public func parameterList(_ module: Module) -> [String] {
   module.namedParameters().map { "\($0.path) \(Tensor.describe($0.variable.shape))" }
 }
