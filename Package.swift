@@ -21,6 +21,10 @@ let package = Package(
     .target(name: "TempoSyntax", exclude: ["README.md"]),
     .target(name: "TempoRuntime", dependencies: ["TempoSyntax"], exclude: ["README.md"]),
 
+    // MARK: - Display
+
+    .target(name: "Plotting", exclude: ["README.md"]),
+
     // MARK: - Shared
 
     .target(name: "JSONValue", dependencies: ["CJansson"], exclude: ["README.md"]),
@@ -90,6 +94,7 @@ let package = Package(
     .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "JSONValue"]),
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
     .testTarget(
       name: "SystemLibrariesTests",
       dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]
