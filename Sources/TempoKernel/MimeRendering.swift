@@ -20,9 +20,12 @@ enum MimeRendering {
     return bundle
   }
 
-  /// The `execute_result` of a cell, or nil when its last statement has no value.
+  /// The `execute_result` of a cell, or nil when its last statement has no value, or when it
+  /// is a display handle: `display(x)` as the last line has shown x already, and echoing
+  /// `DisplayHandle(tempo-…)` under it would only be noise.
   static func bundle(forResult value: Value) -> MimeBundle? {
     if case .tuple(let elements) = value, elements.isEmpty { return nil }
+    if case .host(let object) = value, object is DisplayHandle { return nil }
     return bundle(for: value)
   }
 }

@@ -105,8 +105,12 @@ final class KernelOutput: OutputSink {
   func writeStandardOutput(_ text: String) { context.stream(.stdout, text) }
   func writeStandardError(_ text: String) { context.stream(.stderr, text) }
 
-  func display(_ value: Value) {
-    context.display(MimeRendering.bundle(for: value), metadata: [:], displayID: nil, update: false)
+  func display(_ value: Value, displayID: String?) {
+    context.display(MimeRendering.bundle(for: value), metadata: [:], displayID: displayID, update: false)
+  }
+
+  func updateDisplay(_ value: Value, displayID: String) {
+    context.display(MimeRendering.bundle(for: value), metadata: [:], displayID: displayID, update: true)
   }
 
   func clearOutput(wait: Bool) { context.clearOutput(wait: wait) }

@@ -10,6 +10,8 @@ public final class Environment {
   /// Set it (from any thread) to stop the running cell with `KeyboardInterrupt`.
   public let interrupt = InterruptFlag()
   public var limits = ExecutionLimits()
+  /// The displays `display(x)` made, and their held-back updates (see `LiveDisplays`).
+  public let liveDisplays = LiveDisplays()
   let globals = Globals()
   /// Host types that annotations may name (`Model`, `Figure`).
   public private(set) var hostTypeNames: Set<String> = []
@@ -29,6 +31,7 @@ public final class Environment {
     for type in TypeObject.standardTypes {
       define(type.name, value: .host(type), documentation: type.documentation)
     }
+    registerType("DisplayHandle")
   }
 
   /// Adds a builtin or host value under a name; a cell may later redeclare the name.
@@ -65,7 +68,7 @@ public final class Environment {
   /// - Parameters:
   ///   - code: the cell's source.
   ///   - name: the name diagnostics show (`<cell 3>` by default, counting cells).
-  ///   - output: where `print`, `show`, `warn` and `input` go.
+  ///   - output: where `print`, `show`, `display`, `warn` and `input` go.
   ///   - clearingInterrupt: false leaves the interrupt flag as it is, for a host that clears it
   ///     itself when a cell may start (a kernel must not lose an interrupt sent just before).
   /// - Returns: the value of the cell's last expression (`Value.void` when there is none), or
@@ -125,6 +128,10 @@ public final class Environment {
     }
     let machine = Machine(environment: self, output: output, limits: limits, stackFloor: stackFloor)
     machine.returnValue = .void
+    // However the cell ends (a value, an error, an interrupt), the updates the throttle held
+    // back go out now, before the kernel reports the cell finished, so every display ends up
+    // showing its last value.
+    defer { liveDisplays.flushPendingUpdates(to: output) }
     do {
       try machine.reserve(program.slotCount)
       _ = try TempoRuntime.execute(program.statements, machine)

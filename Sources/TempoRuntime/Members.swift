@@ -162,6 +162,7 @@ enum Members {
         "Dictionary members",
         DictionaryMethods.all.values.map(\.documentation) + MutatingMethods.dictionary.values.map(\.documentation)
       ),
+      ("DisplayHandle members", DisplayHandle.memberDocumentation),
     ].map { ($0.0, $0.1.sorted { $0.name < $1.name }) }
   }
 }

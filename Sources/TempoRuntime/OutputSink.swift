@@ -5,8 +5,11 @@ public protocol OutputSink: AnyObject {
   func writeStandardOutput(_ text: String)
   /// Text for standard error (`warn`).
   func writeStandardError(_ text: String)
-  /// Shows a value in full (`show`, rich MIME types where the value has them).
-  func display(_ value: Value)
+  /// Shows a value in full (`show`, `display`, rich MIME types where the value has them);
+  /// with a `displayID`, `updateDisplay` can later replace it in place.
+  func display(_ value: Value, displayID: String?)
+  /// Replaces the value shown under `displayID` (`DisplayHandle.update`), wherever it is.
+  func updateDisplay(_ value: Value, displayID: String)
   /// Clears the cell's output (`clear()`); `wait` defers it until new output arrives.
   func clearOutput(wait: Bool)
   /// Shows documentation (`help(x)`, `x?`): a pager in a notebook, plain text in a terminal.
@@ -16,16 +19,41 @@ public protocol OutputSink: AnyObject {
   func readLine(prompt: String, isPassword: Bool) throws -> String
 }
 
+extension OutputSink {
+  /// Shows a value that is never updated (`show`).
+  public func display(_ value: Value) { display(value, displayID: nil) }
+}
+
+/// One display or display update, as `CollectingOutput` records it.
+public struct DisplayEvent {
+  public enum Kind: Equatable, Sendable {
+    case display
+    case update
+  }
+
+  public var kind: Kind
+  public var value: Value
+  public var displayID: String?
+
+  /// `display tempo-3f9a2c1e-1: 0.5` (or `display: …` without an id), for tests to compare.
+  public var summary: String {
+    "\(kind)\(displayID.map { " \($0)" } ?? ""): \(value.description)"
+  }
+}
+
 /// Output collected in memory, with no standard input: the default, and what tests use.
 public final class CollectingOutput: OutputSink {
   public private(set) var standardOutput = ""
   public private(set) var standardError = ""
-  public private(set) var displayed: [Value] = []
+  /// Displays and updates in the order they came.
+  public private(set) var displayEvents: [DisplayEvent] = []
+  /// The values displayed (not updates).
+  public var displayed: [Value] { displayEvents.filter { $0.kind == .display }.map(\.value) }
   public private(set) var helpTexts: [String] = []
   public private(set) var clearCount = 0
   /// Lines `input(…)` returns, in order; when empty, `input` fails.
   public var pendingInput: [String]
-  /// Help and displayed values go to standard output too, as in a terminal.
+  /// Help, displayed values and display updates go to standard output too, as in a terminal.
   public var helpToStandardOutput: Bool
 
   public init(input: [String] = [], helpToStandardOutput: Bool = false) {
@@ -35,8 +63,12 @@ public final class CollectingOutput: OutputSink {
 
   public func writeStandardOutput(_ text: String) { standardOutput += text }
   public func writeStandardError(_ text: String) { standardError += text }
-  public func display(_ value: Value) {
-    displayed.append(value)
+  public func display(_ value: Value, displayID: String?) {
+    displayEvents.append(DisplayEvent(kind: .display, value: value, displayID: displayID))
+    if helpToStandardOutput { standardOutput += value.description + "\n" }
+  }
+  public func updateDisplay(_ value: Value, displayID: String) {
+    displayEvents.append(DisplayEvent(kind: .update, value: value, displayID: displayID))
     if helpToStandardOutput { standardOutput += value.description + "\n" }
   }
   public func clearOutput(wait: Bool) {
@@ -61,7 +93,7 @@ public final class CollectingOutput: OutputSink {
   public func reset() {
     standardOutput = ""
     standardError = ""
-    displayed = []
+    displayEvents = []
     helpTexts = []
   }
 }

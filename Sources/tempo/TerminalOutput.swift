@@ -1,8 +1,8 @@
 import Glibc
 import TempoRuntime
 
-/// Output for `tempo run`: stdout (buffered) and stderr, `show` as text, `input` from the
-/// terminal.
+/// Output for `tempo run`: stdout (buffered) and stderr, `show` and `display` as text, `input`
+/// from the terminal.
 final class TerminalOutput: OutputSink {
   private var buffer: [UInt8] = []
 
@@ -16,7 +16,14 @@ final class TerminalOutput: OutputSink {
     StandardStreams.write(text, to: STDERR_FILENO)
   }
 
-  func display(_ value: Value) {
+  /// A terminal cannot show rich output, nor name it for later: the id is not needed.
+  func display(_ value: Value, displayID: String?) {
+    writeStandardOutput(value.description + "\n")
+  }
+
+  /// Printed below what came before: a terminal's earlier output cannot be replaced in general
+  /// (it may have scrolled, or be a file); the throttle keeps it to a few lines a second.
+  func updateDisplay(_ value: Value, displayID: String) {
     writeStandardOutput(value.description + "\n")
   }
 

@@ -93,6 +93,40 @@ struct TempoInterpreterTests {
     #expect(messages[3].content == ["wait": true])
   }
 
+  @Test("display() is display_data with a display_id; update() is update_display_data with the same id")
+  func liveDisplay() throws {
+    let harness = TempoHarness()
+    let (id, reply) = harness.execute("let d = display(1)\nd.update(2)")
+    #expect(reply?["status"] == "ok")
+    let messages = harness.iopub(for: id)
+    // The update comes at the same instant as the display, so it is held back and sent as the
+    // cell ends: still before idle, and the void last statement has no execute_result.
+    #expect(
+      messages.map(\.summary) == ["status:busy", "execute_input", "display_data", "update_display_data", "status:idle"])
+    try #require(messages.count == 5)
+    let displayID = try #require(messages[2].content["transient"]?["display_id"]?.stringValue)
+    #expect(displayID.hasPrefix("tempo-"))
+    #expect(messages[2].content["data"] == ["text/plain": "1"])
+    #expect(messages[3].content["transient"] == ["display_id": .string(displayID)])
+    #expect(messages[3].content["data"] == ["text/plain": "2"])
+
+    // A later cell updates the earlier output, under the same id.
+    let (later, _) = harness.execute("d.update(3)")
+    let updates = harness.iopub(for: later)
+    #expect(updates.map(\.summary) == ["status:busy", "execute_input", "update_display_data", "status:idle"])
+    try #require(updates.count == 4)
+    #expect(updates[2].content["transient"] == ["display_id": .string(displayID)])
+    #expect(updates[2].content["data"] == ["text/plain": "3"])
+  }
+
+  @Test("display(x) as a cell's last line shows x once, without echoing the handle as a result")
+  func displayAsLastLine() {
+    let harness = TempoHarness()
+    let (id, _) = harness.execute("display(5)")
+    let messages = harness.iopub(for: id)
+    #expect(messages.map(\.summary) == ["status:busy", "execute_input", "display_data", "status:idle"])
+  }
+
   @Test("input() reads from the client when allowed, and fails with a clear error when not")
   func input() throws {
     let harness = TempoHarness()

@@ -33,7 +33,7 @@ struct CompletionTests {
     let session = TestSession()
     session.run("func train(epochs: Int, batchSize: Int = 32) {}")
     #expect(complete(session, "train(epochs: 1, ba1️⃣").matches == ["batchSize:"])
-    #expect(complete(session, "format(3.0, di1️⃣").matches == ["digits:"])
+    #expect(complete(session, "format(3.0, dig1️⃣").matches == ["digits:"])
   }
 
   @Test("names declared earlier in the same cell complete before it runs")
