@@ -1,0 +1,139 @@
+/// Where a panel's parts go: its plot area, its scales and ticks, and room for labels,
+/// colour bar and legend. Computed from the data and the theme before anything is drawn.
+struct PanelGeometry {
+  var frame: Rect
+  var plot: Rect
+  var xScale: Scale
+  var yScale: Scale
+  var xTicks: [Tick]
+  var yTicks: [Tick]
+  var legendOutside: Bool
+
+  /// Extents of the data on each axis, and whether they are exact (heatmaps and decision
+  /// regions fill the plot to the edge) or get round ends.
+  struct Extents {
+    var x: (Double, Double)?
+    var y: (Double, Double)?
+    var exactX = false
+    var exactY = false
+    var yIncludesZero = false
+  }
+
+  static func extents(of panel: Panel, histograms: [HistogramBins]) -> Extents {
+    var e = Extents()
+    let logX = panel.xScale == .log
+    let logY = panel.yScale == .log
+    var histogramIndex = 0
+    for series in panel.series {
+      switch series {
+      case .line(let s):
+        e.x = union(e.x, finiteExtent(s.x, positiveOnly: logX))
+        e.y = union(e.y, finiteExtent(s.y, positiveOnly: logY))
+      case .scatter(let s):
+        e.x = union(e.x, finiteExtent(s.x, positiveOnly: logX))
+        e.y = union(e.y, finiteExtent(s.y, positiveOnly: logY))
+      case .band(let s):
+        e.x = union(e.x, finiteExtent(s.x, positiveOnly: logX))
+        e.y = union(e.y, finiteExtent(s.lower + s.upper + (s.center ?? []), positiveOnly: logY))
+      case .histogram:
+        let bins = histograms[histogramIndex]
+        histogramIndex += 1
+        e.x = union(e.x, finiteExtent(bins.edges, positiveOnly: logX))
+        e.y = union(e.y, finiteExtent(bins.counts.map(Double.init), positiveOnly: logY))
+        e.yIncludesZero = !logY
+      case .bars(let s):
+        e.y = union(e.y, finiteExtent(s.groups.flatMap(\.values), positiveOnly: logY))
+        e.yIncludesZero = !logY
+      case .heatmap(let s):
+        e.x = union(e.x, (min(s.xExtent.0, s.xExtent.1), max(s.xExtent.0, s.xExtent.1)))
+        e.y = union(e.y, (min(s.yExtent.0, s.yExtent.1), max(s.yExtent.0, s.yExtent.1)))
+        e.exactX = true
+        e.exactY = true
+      case .regions(let s):
+        e.x = union(e.x, (min(s.xExtent.0, s.xExtent.1), max(s.xExtent.0, s.xExtent.1)))
+        e.y = union(e.y, (min(s.yExtent.0, s.yExtent.1), max(s.yExtent.0, s.yExtent.1)))
+        e.exactX = true
+        e.exactY = true
+      case .images:
+        break
+      }
+    }
+    return e
+  }
+
+  /// The plot area and scales for `panel` inside `frame`, with `rightReserve` pixels kept
+  /// free on the right (a legend placed outside, say).
+  static func make(
+    panel: Panel, frame: Rect, theme: Theme, histograms: [HistogramBins], rightReserve: Double
+  ) -> PanelGeometry {
+    let extents = extents(of: panel, histograms: histograms)
+    let font = theme.fontSize
+    let top = frame.y + (panel.title == nil ? 12 : theme.titleFontSize + 16)
+    var bottom = frame.maxY - (font + theme.tickLength + 10)
+    if panel.xLabel != nil { bottom -= font + 6 }
+    let plotHeight = max(20, bottom - top)
+
+    let yDomain = domain(
+      panel.yLimits, extent: extents.y, kind: panel.yScale, exact: extents.exactY, includeZero: extents.yIncludesZero,
+      ticks: tickCount(plotHeight, theme))
+    // Heatmaps put row 0 at the top, as a matrix is written.
+    let yRange = panel.heatmap != nil ? (top, top + plotHeight) : (top + plotHeight, top)
+    let yScale = Scale(kind: panel.yScale, domain: yDomain, range: yRange)
+    var yTicks = yScale.ticks(count: tickCount(plotHeight, theme))
+    if let heatmap = panel.heatmap {
+      yTicks = integerTicks(yTicks, extent: heatmap.yExtent, count: heatmap.rowCount)
+    }
+
+    let widestYLabel = yTicks.map { Double($0.label.count) }.max() ?? 1
+    var left = frame.x + widestYLabel * font * theme.characterWidth + theme.tickLength + 8
+    if panel.yLabel != nil { left += font + 8 }
+    var right = frame.maxX - 16 - rightReserve
+    if panel.heatmap != nil { right -= 64 }
+    let plotWidth = max(20, right - left)
+    if plotWidth == 20 { left = right - 20 }
+
+    let xDomain = domain(
+      panel.xLimits, extent: extents.x, kind: panel.xScale, exact: extents.exactX, includeZero: false,
+      ticks: tickCount(plotWidth, theme))
+    let xScale = Scale(kind: panel.xScale, domain: xDomain, range: (left, left + plotWidth))
+    var xTicks = xScale.ticks(count: tickCount(plotWidth, theme))
+    if let heatmap = panel.heatmap {
+      xTicks = integerTicks(xTicks, extent: heatmap.xExtent, count: heatmap.columnCount)
+    }
+    // Keep labels from overlapping: thin the ticks until the widest label fits its slot.
+    let widestXLabel = (xTicks.map { Double($0.label.count) }.max() ?? 1) * font * theme.characterWidth
+    if xTicks.count > 2, widestXLabel + 8 > plotWidth / Double(xTicks.count - 1) {
+      let keepEvery = Int((Double(xTicks.count) * (widestXLabel + 8) / plotWidth).rounded(.up))
+      xTicks = xTicks.enumerated().filter { $0.offset % max(1, keepEvery) == 0 }.map(\.element)
+    }
+    return PanelGeometry(
+      frame: frame, plot: Rect(x: left, y: top, width: plotWidth, height: plotHeight), xScale: xScale,
+      yScale: yScale, xTicks: xTicks, yTicks: yTicks, legendOutside: rightReserve > 0)
+  }
+
+  static func tickCount(_ pixels: Double, _ theme: Theme) -> Int {
+    max(2, Int((pixels / 100 * theme.ticksPer100Pixels * 4).rounded() / 4 + 1))
+  }
+
+  private static func domain(
+    _ limits: (Double, Double)?, extent: (Double, Double)?, kind: AxisScale, exact: Bool, includeZero: Bool,
+    ticks: Int
+  ) -> (Double, Double) {
+    if let limits, limits.0 != limits.1, limits.0.isFinite, limits.1.isFinite,
+      kind == .linear || (limits.0 > 0 && limits.1 > 0)
+    {
+      return limits
+    }
+    if exact, let extent, extent.0 != extent.1 { return extent }
+    return Scale.domain(covering: extent, kind: kind, tickCount: ticks, includingZero: includeZero)
+  }
+
+  /// A heatmap's axes count cells: ticks only at whole cells, centred on them when the
+  /// extent is the default 0…count.
+  private static func integerTicks(_ ticks: [Tick], extent: (Double, Double), count: Int) -> [Tick] {
+    guard extent == (0, Double(count)) else { return ticks }
+    return ticks.filter { $0.value == $0.value.rounded() && $0.value < Double(count) }.map {
+      Tick(value: $0.value + 0.5, label: $0.label)
+    }
+  }
+}
