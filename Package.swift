@@ -24,6 +24,7 @@ let package = Package(
     // MARK: - Display
 
     .target(name: "Plotting", exclude: ["README.md"]),
+    .target(name: "TempoLibrary", dependencies: ["TempoRuntime", "Plotting"], exclude: ["README.md"]),
 
     // MARK: - Shared
 
@@ -43,14 +44,17 @@ let package = Package(
 
     .target(name: "JupyterKernel", dependencies: ["JSONValue", "COpenSSL"], exclude: ["README.md"]),
     .target(name: "JupyterZMQ", dependencies: ["JupyterKernel", "CZeroMQ"], exclude: ["README.md"]),
-    .target(name: "TempoKernel", dependencies: ["JupyterKernel", "JSONValue", "TempoRuntime"], exclude: ["README.md"]),
+    .target(
+      name: "TempoKernel", dependencies: ["JupyterKernel", "JSONValue", "TempoRuntime", "TempoLibrary"],
+      exclude: ["README.md"]),
 
     // MARK: - Executable
 
     .executableTarget(
       name: "tempo",
       dependencies: [
-        "TempoRuntime", "TempoKernel", "JupyterKernel", "JupyterZMQ", "EngineBenchmarks", "TensorCore",
+        "TempoRuntime", "TempoLibrary", "TempoKernel", "JupyterKernel", "JupyterZMQ", "EngineBenchmarks",
+        "TensorCore", "Plotting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]
@@ -95,6 +99,7 @@ let package = Package(
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
+    .testTarget(name: "TempoLibraryTests", dependencies: ["TempoLibrary", "TempoRuntime", "Plotting", "TestSupport"]),
     .testTarget(
       name: "SystemLibrariesTests",
       dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Where a panel's parts go: its plot area, its scales and ticks, and room for labels,
 /// colour bar and legend. Computed from the data and the theme before anything is drawn.
 struct PanelGeometry {
@@ -30,8 +32,9 @@ struct PanelGeometry {
         e.x = union(e.x, finiteExtent(s.x, positiveOnly: logX))
         e.y = union(e.y, finiteExtent(s.y, positiveOnly: logY))
       case .scatter(let s):
-        e.x = union(e.x, finiteExtent(s.x, positiveOnly: logX))
-        e.y = union(e.y, finiteExtent(s.y, positiveOnly: logY))
+        // Points get room around them, so none sits on the frame.
+        e.x = union(e.x, padded(finiteExtent(s.x, positiveOnly: logX), log: logX))
+        e.y = union(e.y, padded(finiteExtent(s.y, positiveOnly: logY), log: logY))
       case .band(let s):
         e.x = union(e.x, finiteExtent(s.x, positiveOnly: logX))
         e.y = union(e.y, finiteExtent(s.lower + s.upper + (s.center ?? []), positiveOnly: logY))
@@ -59,6 +62,17 @@ struct PanelGeometry {
       }
     }
     return e
+  }
+
+  /// An extent widened by 4 % of its span on each side (multiplicatively on a log axis).
+  static func padded(_ extent: (Double, Double)?, log: Bool) -> (Double, Double)? {
+    guard let (low, high) = extent, low < high else { return extent }
+    if log {
+      let factor = pow(high / low, 0.04)
+      return (low / factor, high * factor)
+    }
+    let pad = (high - low) * 0.04
+    return (low - pad, high + pad)
   }
 
   /// The plot area and scales for `panel` inside `frame`, with `rightReserve` pixels kept

@@ -222,7 +222,7 @@ struct SeriesPainter {
 
   /// Class colours under the data: one rectangle per run of equal classes in a grid row.
   func drawRegions(_ regions: DecisionRegions, into svg: inout SVGWriter) {
-    svg.open("g", ["class": "series regions", "fill-opacity": "0.22", "shape-rendering": "crispEdges"])
+    svg.open("g", ["class": "series regions", "shape-rendering": "crispEdges"])
     let rows = regions.classes.count
     for (i, row) in regions.classes.enumerated() {
       let columns = row.count
@@ -243,7 +243,7 @@ struct SeriesPainter {
             [
               "x": SVGWriter.number(min(px0, px1)), "y": SVGWriter.number(min(py0, py1)),
               "width": SVGWriter.number(abs(px1 - px0) + 0.3), "height": SVGWriter.number(abs(py1 - py0) + 0.3),
-              "fill": theme.color(row[start]),
+              "fill": theme.tint(theme.color(row[start]), amount: 0.22),
             ])
         }
         start = end

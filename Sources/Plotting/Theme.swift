@@ -31,5 +31,21 @@ public struct Theme: Sendable {
   public static let standard = Theme()
 
   /// The colour of series `index`, cycling through the palette.
-  public func color(_ index: Int) -> String { palette[index % palette.count] }
+  public func color(_ index: Int) -> String { palette[((index % palette.count) + palette.count) % palette.count] }
+
+  /// `color` mixed with the background, `amount` of the colour: an opaque light shade, so
+  /// touching shapes never show darker seams where translucent edges would overlap.
+  public func tint(_ color: String, amount: Double) -> String {
+    func channels(_ hex: String) -> [Double] {
+      let digits = Array(hex.utf8.dropFirst())
+      guard digits.count == 6 else { return [255, 255, 255] }
+      return stride(from: 0, to: 6, by: 2).map { i in
+        Double(Int(String(decoding: digits[i..<i + 2], as: UTF8.self), radix: 16) ?? 255)
+      }
+    }
+    let mixed = zip(channels(color), channels(background)).map { c, b in
+      UInt8((c * amount + b * (1 - amount)).rounded())
+    }
+    return "#" + mixed.map(Colormap.hexByte).joined()
+  }
 }

@@ -1,5 +1,6 @@
 import JupyterKernel
 import Synchronization
+import TempoLibrary
 import TempoRuntime
 
 /// The Tempo language behind the Jupyter protocol: one `Environment` per kernel process.
@@ -12,7 +13,7 @@ public final class TempoInterpreter: Interpreter, @unchecked Sendable {
   /// True while a cell runs: an interrupt between cells must not stop the next one.
   private let running = Atomic<Bool>(false)
 
-  public init(environment: Environment = Environment()) {
+  public init(environment: Environment = StandardLibrary.makeEnvironment()) {
     self.environment = environment
   }
 

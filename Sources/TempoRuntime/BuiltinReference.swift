@@ -3,8 +3,8 @@ public enum BuiltinReference {
   /// The documentation of the built-in types' members (`Array.map`, `String.split`, …).
   public static var memberDocumentation: [Documentation] { Members.allDocumentation.flatMap(\.1) }
 
-  public static func markdown() -> String {
-    let environment = Environment()
+  /// The reference for every builtin `environment` defines (by default the core language's).
+  public static func markdown(for environment: Environment = Environment()) -> String {
     var byCategory: [String: [Documentation]] = [:]
     for doc in environment.documentation.values { byCategory[doc.category, default: []].append(doc) }
     let order = ["Output", "Math", "Sequences", "Text", "Types"]

@@ -267,7 +267,13 @@ public struct Arguments {
   /// The argument for parameter `index`, or nil when a defaulted argument was omitted.
   public subscript(index: Int) -> Value? { values[index] }
 
-  func typeError(_ index: Int, expected: String, got value: Value) -> RuntimeError {
+  /// The name a caller knows parameter `index` by: its label, or its name when unlabeled.
+  public func parameterName(_ index: Int) -> String {
+    let parameter = signature.parameters[index]
+    return parameter.label ?? parameter.name
+  }
+
+  public func typeError(_ index: Int, expected: String, got value: Value) -> RuntimeError {
     let parameter = signature.parameters[index]
     return RuntimeError(
       .typeError,

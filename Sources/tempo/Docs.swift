@@ -1,4 +1,5 @@
 import ArgumentParser
+import TempoLibrary
 import TempoRuntime
 
 /// `tempo docs builtins`: prints the builtins reference, generated from the builtins' own
@@ -14,6 +15,6 @@ struct Docs: ParsableCommand {
     guard topic == "builtins" else {
       throw ValidationError("unknown topic '\(topic)'; the topics are: builtins")
     }
-    print(BuiltinReference.markdown(), terminator: "")
+    print(BuiltinReference.markdown(for: StandardLibrary.makeEnvironment()), terminator: "")
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import TempoLibrary
 import TempoRuntime
 import TempoSyntax
 
@@ -30,7 +31,7 @@ struct Run: ParsableCommand {
         "error: \(file) is not valid UTF-8 (first bad byte at offset \(error.offset))\nhelp: save the file as UTF-8")
       throw ExitCode(2)
     }
-    let environment = Environment()
+    let environment = StandardLibrary.makeEnvironment()
     let output = TerminalOutput()
     SignalHandling.forwardInterrupts(to: environment.interrupt)
     let displayName = file == "-" ? "<stdin>" : file

@@ -63,13 +63,6 @@ struct DocumentationTests {
     #expect(pending.isEmpty, "\(doc.name): the example ends inside an unfinished statement")
   }
 
-  @Test("docs/builtins.md is what the builtins' documentation generates")
-  func builtinsReferenceIsCurrent() throws {
-    let committed = try String(
-      contentsOf: Self.root.appendingPathComponent("docs/builtins.md"), encoding: .utf8)
-    #expect(committed == BuiltinReference.markdown(), "run 'make docs' to regenerate docs/builtins.md")
-  }
-
   /// Each ```swift block of docs/language.md runs in a fresh session and must print exactly
   /// the ```output block that follows it.
   @Test("every example in docs/language.md runs and prints what the page says")

@@ -1,0 +1,154 @@
+import Foundation
+import Plotting
+import TempoRuntime
+
+/// `table(…)` and `save(…)`.
+enum TableBuiltins {
+  static var all: [BuiltinFunction] { [table, save] }
+
+  static var table: BuiltinFunction {
+    let documentation = Documentation(
+      name: "table",
+      signature: Signature(
+        [
+          ParameterSpec(
+            nil, "data", type: "Any", "columns (name → array), records ([[name: value]]), or rows ([[Any]])"),
+          ParameterSpec("columns", type: "[String]?", default: "nil", "column names for rows"),
+          ParameterSpec("title", type: "String?", default: "nil", "a caption above the table"),
+          ParameterSpec(
+            "decimals", type: "Int or [String: Int]", default: "nil", "fixed decimals for every or some columns"),
+        ], returns: "Table"),
+      summary: "A table, shown as HTML in a notebook, from columns, records or rows.",
+      discussion:
+        "Each column's numbers are written with the same number of decimals (enough for four significant digits of its largest value, unless decimals: says otherwise) and right-aligned; nil shows as –. A dictionary of single values gives a two-column key/value table.",
+      example:
+        "table([\"optimizer\": [\"SGD\", \"Alrao\"], \"accuracy\": [0.9123, 0.9051]], title: \"Test accuracy\")\ntable([[\"SGD\", 0.91], [\"Adam\", 0.9]], columns: [\"optimizer\", \"accuracy\"])",
+      category: "Figures and tables")
+    return BuiltinFunction(documentation) { args in
+      .host(TableObject(try makeTable(args)))
+    }
+  }
+
+  static func makeTable(_ args: Arguments) throws -> Table {
+    let title = try args.optionalString(2)
+    var decimals: [String: Int] = [:]
+    var allDecimals: Int?
+    switch args[3] {
+    case .int(let d)?: allDecimals = d
+    case .dictionary(let map)?:
+      for (key, value) in zip(map.keys, map.values) {
+        guard case .int(let d) = value else { throw args.typeError(3, expected: "[String: Int]", got: value) }
+        decimals[key.stringValue ?? key.description] = d
+      }
+    case nil, .nil?: break
+    case let other?: throw args.typeError(3, expected: "Int or [String: Int]", got: other)
+    }
+    var table: Table
+    let data = args[0] ?? .nil
+    switch data {
+    case .dictionary(let map):
+      let isColumns = map.values.contains { if case .array = $0 { return true } else { return false } }
+      if isColumns {
+        table = Table(
+          namedColumns: try zip(map.keys, map.values).map { key, value in
+            let name = key.stringValue ?? key.description
+            guard case .array(let cells) = value else {
+              throw RuntimeError(
+                .typeError, "column '\(name)' of the table is a \(value.typeName), not an array",
+                help: "give every column an array of values, all of the same length")
+            }
+            return (name, cells.map(cell))
+          }, title: title)
+      } else {
+        table = Table(
+          columns: ["key", "value"], rows: zip(map.keys, map.values).map { [cell($0), cell($1)] }, title: title)
+      }
+    case .array(let elements):
+      if elements.allSatisfy({ if case .dictionary = $0 { return true } else { return false } }), !elements.isEmpty {
+        table = Table(
+          records: elements.map { element in
+            guard case .dictionary(let map) = element else { return [] }
+            return zip(map.keys, map.values).map { ($0.stringValue ?? $0.description, cell($1)) }
+          }, title: title)
+      } else {
+        let rows: [[TableCell]] = elements.map { element in
+          switch element {
+          case .array(let cells), .tuple(let cells): return cells.map(cell)
+          default: return [cell(element)]
+          }
+        }
+        let width = rows.map(\.count).max() ?? 0
+        let columns = try args.strings(1) ?? (1...max(width, 1)).map { "\($0)" }
+        table = Table(columns: columns, rows: rows, title: title)
+      }
+    default:
+      throw args.typeError(0, expected: "a dictionary of columns, an array of records, or an array of rows", got: data)
+    }
+    if let allDecimals {
+      for column in table.columns { table.decimals[column] = allDecimals }
+    }
+    table.decimals.merge(decimals) { $1 }
+    return table
+  }
+
+  static func cell(_ value: Value) -> TableCell {
+    switch value {
+    case .int(let i): return .integer(i)
+    case .double(let d): return .number(d)
+    case .string(let s): return .text(s)
+    case .nil: return .missing
+    default: return .text(value.description)
+    }
+  }
+
+  static var save: BuiltinFunction {
+    let documentation = Documentation(
+      name: "save",
+      signature: Signature([
+        ParameterSpec(nil, "value", type: "Figure or Table", "what to save"),
+        ParameterSpec(nil, "path", type: "String", "the file: .svg for a figure; .html, .md, .txt or .csv for a table"),
+      ]),
+      summary: "Writes a figure or a table to a file.",
+      discussion:
+        "The file is written whole or not at all (a temporary file renamed into place), so an interrupted save never leaves half a file. The folder must exist.",
+      example: "save(plot([3, 2, 1]), \"loss.svg\")", category: "Figures and tables")
+    return BuiltinFunction(documentation) { args in
+      let value = args[0] ?? .nil
+      let path = try args.string(1)
+      let fileExtension = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+      let text: String
+      switch value {
+      case .host(let figure as FigureObject):
+        guard fileExtension == "svg" else {
+          throw RuntimeError(
+            .valueError, "a figure is saved as SVG, not as '.\(fileExtension)' (\(path))",
+            help: "use a path ending in .svg")
+        }
+        text = figure.svg
+      case .host(let table as TableObject):
+        switch fileExtension {
+        case "html", "htm": text = table.table.html
+        case "md", "markdown": text = table.table.markdown
+        case "txt": text = table.table.plainText + "\n"
+        case "csv": text = table.table.csv
+        default:
+          throw RuntimeError(
+            .valueError, "a table is saved as .html, .md, .txt or .csv, not as '.\(fileExtension)' (\(path))",
+            help: "use one of those extensions")
+        }
+      default:
+        throw RuntimeError(
+          .typeError, "save(…) writes figures and tables, not a \(value.typeName)",
+          help: "make a figure with plot(…) or a table with table(…); print(…) shows other values")
+      }
+      do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+      } catch {
+        throw RuntimeError(
+          .valueError, "cannot write '\(path)': \((error as NSError).localizedDescription)",
+          help: "check that the folder exists and is writable")
+      }
+      return .void
+    }
+  }
+}
