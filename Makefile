@@ -58,9 +58,11 @@ test-browser: venv release
 	TEMPO_BIN=$(BIN_DIR)/tempo TEMPO_BROWSER_ARTIFACTS=$(CURDIR)/.build/browser-test \
 	  $(VENV)/bin/pytest -q Tests/browser
 
-## bench: engine training steps (ms, GFLOP/s, peak RSS per workload), then the language against CPython
+## bench: engine training steps (ms, GFLOP/s, peak RSS per workload), a 100,000-point plot, then the
+## language against CPython
 bench: release
 	$(BIN_DIR)/tempo bench engine
+	$(BIN_DIR)/tempo bench plot
 	bench/language/run.sh $(BIN_DIR)/tempo
 
 ## bench-compare: the engine against PyTorch (CPU) on six training workloads, as one Markdown table;
@@ -83,9 +85,11 @@ bench-kernel: venv release
 	$(BIN_DIR)/tempo install --prefix $(VENV)
 	bench/kernel/run.sh $(VENV)
 
-## docs: regenerate docs/builtins.md from the builtins' own documentation
+## docs: regenerate docs/builtins.md from the builtins' own documentation, and docs/gallery/
+## (one SVG of every chart kind, from the Tempo code beside it)
 docs: release
-	$$(swift build -c release --show-bin-path)/tempo docs builtins > docs/builtins.md
+	$(BIN_DIR)/tempo docs builtins > docs/builtins.md
+	rm -rf docs/gallery && $(BIN_DIR)/tempo docs gallery docs/gallery
 
 ## install-kernel: the Tempo kernelspec (and papermill's translator) into .venv
 install-kernel: venv release

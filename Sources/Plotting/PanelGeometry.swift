@@ -26,6 +26,8 @@ struct PanelGeometry {
     let logX = panel.xScale == .log
     let logY = panel.yScale == .log
     var histogramIndex = 0
+    var exactX: (Double, Double)?
+    var exactY: (Double, Double)?
     for series in panel.series {
       switch series {
       case .line(let s):
@@ -48,18 +50,24 @@ struct PanelGeometry {
         e.y = union(e.y, finiteExtent(s.groups.flatMap(\.values), positiveOnly: logY))
         e.yIncludesZero = !logY
       case .heatmap(let s):
-        e.x = union(e.x, (min(s.xExtent.0, s.xExtent.1), max(s.xExtent.0, s.xExtent.1)))
-        e.y = union(e.y, (min(s.yExtent.0, s.yExtent.1), max(s.yExtent.0, s.yExtent.1)))
-        e.exactX = true
-        e.exactY = true
+        exactX = union(exactX, (min(s.xExtent.0, s.xExtent.1), max(s.xExtent.0, s.xExtent.1)))
+        exactY = union(exactY, (min(s.yExtent.0, s.yExtent.1), max(s.yExtent.0, s.yExtent.1)))
       case .regions(let s):
-        e.x = union(e.x, (min(s.xExtent.0, s.xExtent.1), max(s.xExtent.0, s.xExtent.1)))
-        e.y = union(e.y, (min(s.yExtent.0, s.yExtent.1), max(s.yExtent.0, s.yExtent.1)))
-        e.exactX = true
-        e.exactY = true
+        exactX = union(exactX, (min(s.xExtent.0, s.xExtent.1), max(s.xExtent.0, s.xExtent.1)))
+        exactY = union(exactY, (min(s.yExtent.0, s.yExtent.1), max(s.yExtent.0, s.yExtent.1)))
       case .images:
         break
       }
+    }
+    // A heatmap or decision regions fill the plot to the edge: their grid sets the axes, and
+    // points drawn over them that fall outside are clipped.
+    if let exactX {
+      e.x = exactX
+      e.exactX = true
+    }
+    if let exactY {
+      e.y = exactY
+      e.exactY = true
     }
     return e
   }

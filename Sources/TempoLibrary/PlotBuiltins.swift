@@ -17,6 +17,11 @@ enum PlotBuiltins {
     /// Settings the chart implies (a histogram's y axis counts), applied before the caller's.
     var defaults: @Sendable (inout Panel, Arguments) throws -> Void = { _, _ in }
     var makeSeries: @Sendable (inout Arguments) throws -> [Series]
+    /// A closure parameter placed after the common options, so a trailing closure can follow
+    /// them (`regions(x:y:title:) { x, y in … }`); `makeSeries` finds it at `closureIndex`.
+    var trailingClosure: ParameterSpec? = nil
+
+    var closureIndex: Int { parameters.count + PanelOptions.parameters.count }
   }
 
   static var all: [BuiltinFunction] {
@@ -39,7 +44,7 @@ enum PlotBuiltins {
   }
 
   static func builtin(for chart: Chart, onto base: Figure?) -> BuiltinFunction {
-    let parameters = chart.parameters + PanelOptions.parameters
+    let parameters = chart.parameters + PanelOptions.parameters + (chart.trailingClosure.map { [$0] } ?? [])
     let documentation = Documentation(
       name: chart.name, signature: Signature(parameters, returns: "Figure"), summary: chart.summary,
       discussion: chart.discussion, example: chart.example, category: "Figures and tables")

@@ -279,8 +279,6 @@ enum PlotCharts {
       ParameterSpec("y", type: "(Double, Double)", "the y range of the grid"),
       ParameterSpec("classes", type: "[[Int]]?", default: "nil", "the class at each grid cell, row 0 at the bottom"),
       ParameterSpec("resolution", type: "Int", default: "60", "cells per side when a classifier is given"),
-      ParameterSpec(
-        "classify", type: "(Double, Double) -> Int", default: "nil", "the class at a point (a trailing closure)"),
     ],
     summary: "Decision regions: the class a model predicts over the plane, drawn in light class colours.",
     discussion:
@@ -295,8 +293,8 @@ enum PlotCharts {
       var classes: [[Int]]
       if args.has(2) {
         classes = try args.matrix(2).map { row in row.map { $0.isFinite ? Int($0) : -1 } }
-      } else if args.has(4) {
-        let classify = try args.function(4)
+      } else if args.has(regionsClosureIndex) {
+        let classify = try args.function(regionsClosureIndex)
         let resolution = try args.int(3, default: 60)
         guard (2...400).contains(resolution) else {
           throw RuntimeError(
@@ -326,7 +324,11 @@ enum PlotCharts {
           help: "write regions(x: (-1, 1), y: (-1, 1)) { x, y in … }")
       }
       return [.regions(DecisionRegions(classes: classes, xExtent: x, yExtent: y))]
-    })
+    },
+    trailingClosure: ParameterSpec(
+      "classify", type: "(Double, Double) -> Int", default: "nil", "the class at a point (a trailing closure)"))
+
+  static let regionsClosureIndex = 4 + PanelOptions.parameters.count
 }
 
 extension Value {

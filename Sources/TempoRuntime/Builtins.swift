@@ -156,6 +156,9 @@ enum Builtins {
       ) { args in .double(Glibc.pow(try args.double(0), try args.double(1))) },
       unaryMath(
         "round", "The nearest whole number, halves away from zero.", example: "round(2.5)  // 3.0", Glibc.round),
+      unaryMath("sin", "The sine of x radians.", example: "sin(0.0)  // 0.0", Glibc.sin),
+      unaryMath("cos", "The cosine of x radians.", example: "cos(0.0)  // 1.0", Glibc.cos),
+      unaryMath("tanh", "The hyperbolic tangent.", example: "tanh(0.0)  // 0.0", Glibc.tanh),
       unaryMath("floor", "The largest whole number not greater than x.", example: "floor(-1.5)  // -2.0", Glibc.floor),
       unaryMath("ceil", "The smallest whole number not less than x.", example: "ceil(1.2)  // 2.0", Glibc.ceil),
     ]

@@ -1,12 +1,13 @@
 import ArgumentParser
 import EngineBenchmarks
 import Foundation
+import Plotting
 import TensorCore
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure Tempo.",
-    subcommands: [Engine.self]
+    subcommands: [Engine.self, Plot.self]
   )
 
   struct Engine: ParsableCommand {
@@ -67,6 +68,46 @@ struct Bench: ParsableCommand {
       if process.terminationStatus != 0 {
         FileHandle.standardError.write(Data("tempo bench: workload \(name) failed\n".utf8))
       }
+    }
+  }
+
+  /// The plotting budget: a long training curve must render small and fast enough to redraw
+  /// live. Decimation keeps each pixel column's extremes, so the SVG size is bounded by the
+  /// plot's width, not the number of points.
+  struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Time rendering a long line series to SVG (default 100,000 points); prints ms and KB.")
+
+    @Option(help: "Points in the line.")
+    var points = 100_000
+
+    @Option(help: "Renders to time; the best is reported.")
+    var repeats = 20
+
+    func run() throws {
+      // A noisy decaying loss with a few spikes: the worst case for decimation's size.
+      var state: UInt64 = 42
+      let y = (0..<points).map { i -> Double in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        let noise = Double(state >> 11) / Double(1 << 53) - 0.5
+        return 2 * exp(-Double(i) / Double(points / 5)) + 0.2 * noise + (i % 9_973 == 0 ? 3 : 0)
+      }
+      let figure = Figure(
+        Panel(
+          title: "\(points) points", xLabel: "step", yLabel: "loss",
+          series: [.line(LineSeries(name: "train", y: y))]))
+      var best = Double.infinity
+      var bytes = 0
+      for _ in 0..<max(1, repeats) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let svg = figure.svg
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        best = min(best, elapsed)
+        bytes = svg.utf8.count
+      }
+      print(
+        "plot points=\(points) svg_kb=\(String(format: "%.1f", Double(bytes) / 1024)) "
+          + "best_ms=\(String(format: "%.2f", best)) repeats=\(repeats)")
     }
   }
 }

@@ -119,6 +119,46 @@ struct TempoInterpreterTests {
     #expect(updates[2].content["data"] == ["text/plain": "3"])
   }
 
+  @Test("a cell ending in a figure gives an execute_result with image/svg+xml and a text/plain summary")
+  func figureResult() throws {
+    let harness = TempoHarness()
+    let (id, _) = harness.execute("plot([3.0, 2.0, 1.5], label: \"loss\")")
+    let messages = harness.iopub(for: id)
+    #expect(messages.map(\.summary) == ["status:busy", "execute_input", "execute_result", "status:idle"])
+    try #require(messages.count == 4)
+    let data = messages[2].content["data"]
+    let svg = try #require(data?["image/svg+xml"]?.stringValue)
+    #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    #expect(svg.contains("class=\"series line\""))
+    let text = try #require(data?["text/plain"]?.stringValue)
+    #expect(text.contains("line \"loss\": 3 points"))
+  }
+
+  @Test("a figure updated through a display handle is re-sent as SVG under the same display_id")
+  func liveFigure() throws {
+    let harness = TempoHarness()
+    let (id, _) = harness.execute("let d = display(plot([1.0]))\nd.update(plot([1.0, 0.5]))")
+    let messages = harness.iopub(for: id)
+    #expect(
+      messages.map(\.summary) == ["status:busy", "execute_input", "display_data", "update_display_data", "status:idle"])
+    try #require(messages.count == 5)
+    let displayID = try #require(messages[2].content["transient"]?["display_id"]?.stringValue)
+    #expect(messages[3].content["transient"]?["display_id"]?.stringValue == displayID)
+    #expect(messages[3].content["data"]?["image/svg+xml"]?.stringValue?.contains("<path") == true)
+    #expect(messages[3].content["data"]?["text/plain"]?.stringValue?.contains("2 points") == true)
+  }
+
+  @Test("a table's result carries HTML, Markdown and text")
+  func tableResult() throws {
+    let harness = TempoHarness()
+    let (id, _) = harness.execute("table([\"optimizer\": [\"SGD\"], \"accuracy\": [0.9123]])")
+    let result = try #require(harness.iopub(for: id).first { $0.type == "execute_result" })
+    let data = result.content["data"]
+    #expect(data?["text/html"]?.stringValue?.contains("<table") == true)
+    #expect(data?["text/markdown"]?.stringValue?.contains("| optimizer") == true)
+    #expect(data?["text/plain"]?.stringValue?.contains("0.9123") == true)
+  }
+
   @Test("display(x) as a cell's last line shows x once, without echoing the handle as a result")
   func displayAsLastLine() {
     let harness = TempoHarness()

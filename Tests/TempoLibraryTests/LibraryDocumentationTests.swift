@@ -32,3 +32,25 @@ struct LibraryDocumentationTests {
     if case .failure(let error) = outcome { Issue.record("\(name): \(error.rendered)") }
   }
 }
+
+@Suite("Gallery")
+struct GalleryTests {
+  @Test("every gallery entry's code runs and ends in a figure", arguments: Gallery.entries.map(\.name))
+  func entryRenders(name: String) throws {
+    let entry = try #require(Gallery.entries.first { $0.name == name })
+    switch Gallery.render(entry) {
+    case .success(let svg): #expect(svg.hasPrefix("<svg"))
+    case .failure(let error): Issue.record("\(name): \(error.rendered)")
+    }
+  }
+
+  @Test("docs/gallery holds what the gallery code draws now")
+  func committedGalleryIsCurrent() throws {
+    for entry in Gallery.entries {
+      let file = LibraryDocumentationTests.root.appendingPathComponent("docs/gallery/\(entry.name).svg")
+      let committed = try String(contentsOf: file, encoding: .utf8)
+      guard case .success(let svg) = Gallery.render(entry) else { continue }
+      #expect(committed == svg, "docs/gallery/\(entry.name).svg is stale: run 'make docs'")
+    }
+  }
+}
