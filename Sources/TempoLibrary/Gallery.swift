@@ -54,7 +54,7 @@ public enum Gallery {
           ys.append(Double(k % 2) * 2 + r * sin(t))
           classes.append(k)
         }
-        scatter(xs, ys, classes: classes, names: ["setosa", "versicolor", "virginica"],
+        scatter(xs, ys, classes: classes, names: ["class A", "class B", "class C"],
                 title: "Three classes", xlabel: "x₁", ylabel: "x₂")
         """),
     Entry(
@@ -126,8 +126,8 @@ public enum Gallery {
             }
           }
         }
-        images(rings, labels: ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot", "T-shirt", "Bag"],
-               columns: 6, title: "Samples")
+        images(rings, labels: (0..<12).map { k in "r = \\(4 + k)" },
+               columns: 6, title: "Rings of growing radius")
         """),
     Entry(
       name: "grid", title: "Several figures in one",
