@@ -15,9 +15,8 @@ struct HeatmapRenderer {
     return extent.0 == extent.1 ? (extent.0 - 0.5, extent.1 + 0.5) : extent
   }
 
-  private func normalized(_ value: Double) -> Double {
-    let (low, high) = valueRange
-    return (value - low) / (high - low)
+  private func normalized(_ value: Double, in range: (Double, Double)) -> Double {
+    (value - range.0) / (range.1 - range.0)
   }
 
   func drawCells(into svg: inout SVGWriter, geometry: PanelGeometry) {
@@ -33,6 +32,9 @@ struct HeatmapRenderer {
     }
     let cellWidth = (right - left) / Double(columns)
     let cellHeight = (bottom - top) / Double(rows)
+    // Once, not per cell: `valueRange` scans every value, and per cell that made a 10 × 600
+    // heatmap take seconds.
+    let range = valueRange
     if rows * columns <= Self.maximumRectangles {
       for (i, row) in heatmap.values.enumerated() {
         for (j, value) in row.enumerated() where value.isFinite {
@@ -41,7 +43,7 @@ struct HeatmapRenderer {
             [
               "x": SVGWriter.number(left + Double(j) * cellWidth), "y": SVGWriter.number(top + Double(i) * cellHeight),
               "width": SVGWriter.number(cellWidth + 0.3), "height": SVGWriter.number(cellHeight + 0.3),
-              "fill": Colormap.hex(normalized(value)),
+              "fill": Colormap.hex(normalized(value, in: range)),
             ])
         }
       }
@@ -52,7 +54,7 @@ struct HeatmapRenderer {
         for j in 0..<columns {
           let value = j < row.count ? row[j] : .nan
           if value.isFinite {
-            let (r, g, b) = Colormap.rgb(normalized(value))
+            let (r, g, b) = Colormap.rgb(normalized(value, in: range))
             rgb += [r, g, b]
           } else {
             rgb += [0xEE, 0xEE, 0xEE]

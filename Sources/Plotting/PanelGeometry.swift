@@ -150,12 +150,13 @@ struct PanelGeometry {
     return Scale.domain(covering: extent, kind: kind, tickCount: ticks, includingZero: includeZero)
   }
 
-  /// A heatmap's axes count cells: ticks only at whole cells, centred on them when the
-  /// extent is the default 0…count.
+  /// A heatmap's axes count cells: ticks only at whole cells, centred on them and labelled
+  /// as whole numbers (`1`, not the `1.0` of a 0…2 axis), when the extent is the default
+  /// 0…count.
   private static func integerTicks(_ ticks: [Tick], extent: (Double, Double), count: Int) -> [Tick] {
     guard extent == (0, Double(count)) else { return ticks }
-    return ticks.filter { $0.value == $0.value.rounded() && $0.value < Double(count) }.map {
-      Tick(value: $0.value + 0.5, label: $0.label)
+    return ticks.filter { $0.value == $0.value.rounded() && $0.value >= 0 && $0.value < Double(count) }.map {
+      Tick(value: $0.value + 0.5, label: NumberFormat.fixed($0.value, decimals: 0))
     }
   }
 }

@@ -21,19 +21,21 @@ struct Scale {
   var range: (Double, Double)
 
   /// The pixel position of `value`, or nil when it cannot be shown (NaN, infinite, or not
-  /// positive on a log axis).
+  /// positive on a log axis, or a domain so wide that the arithmetic overflows).
   @inline(__always)
   func position(_ value: Double) -> Double? {
     guard value.isFinite else { return nil }
+    let t: Double
     switch kind {
     case .linear:
-      let t = (value - domain.0) / (domain.1 - domain.0)
-      return range.0 + t * (range.1 - range.0)
+      t = (value - domain.0) / (domain.1 - domain.0)
     case .log:
       guard value > 0 else { return nil }
-      let t = (log10(value) - log10(domain.0)) / (log10(domain.1) - log10(domain.0))
-      return range.0 + t * (range.1 - range.0)
+      t = (log10(value) - log10(domain.0)) / (log10(domain.1) - log10(domain.0))
     }
+    let position = range.0 + t * (range.1 - range.0)
+    // ±1e308 data overflow `domain.1 - domain.0`: a NaN here would pass every clip test.
+    return position.isFinite ? position : nil
   }
 
   /// Whether `value` lies in the domain (either direction).

@@ -8,7 +8,10 @@ public enum TickLabels {
   public static func linear(_ ticks: [Double], step: Double) -> [String] {
     let largest = ticks.map(abs).max() ?? 0
     if largest >= 1e6 || (step < 1e-4 && largest < 1e-2) {
-      return ticks.map { $0 == 0 ? "0" : NumberFormat.scientific($0, significantDigits: 3, compact: true) }
+      // Enough digits to tell neighbours apart (1e6 and 1.005e6), at least three.
+      let digits =
+        largest > 0 ? min(12, max(3, Int(floor(log10(largest) + 1e-9)) - Int(floor(log10(step) + 1e-9)) + 1)) : 3
+      return ticks.map { $0 == 0 ? "0" : NumberFormat.scientific($0, significantDigits: digits, compact: true) }
     }
     let decimals = max(0, -Int(floor(log10(step) + 1e-9)))
     return ticks.map { NumberFormat.fixed($0, decimals: decimals) }

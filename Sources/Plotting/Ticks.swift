@@ -105,6 +105,8 @@ public enum Ticks {
     } else {
       ticks = multiples(in: low...high, of: [1, 2, 5])
       if ticks.count < 3 { ticks = multiples(in: low...high, of: Array(1...9).map(Double.init)) }
+      // Between two multiples (3.1…3.9) there are none: use linear ticks, as d3's log scale does.
+      if ticks.count < 2 { ticks = linear(from: low, to: high, count: count) }
     }
     return stop < start ? ticks.reversed() : ticks
   }
