@@ -172,11 +172,13 @@ struct PanelRenderer {
         var previous: Point?
         for i in Swift.stride(from: 0, to: segment.count, by: stride) {
           let p = segment[i]
-          if connected, let q = previous {
-            let steps = Int(max(abs(p.x - q.x), abs(p.y - q.y)) / 6)
+          // Only the visible part of a segment can cover a corner; clipping first also keeps
+          // far-off points (data beyond explicit limits) from asking for billions of samples.
+          if connected, let q = previous, let (a, b) = Polyline.clip(q, p, to: geometry.plot) {
+            let steps = Int(max(abs(b.x - a.x), abs(b.y - a.y)) / 6)
             for s in 0..<min(steps, 200) {
               let t = Double(s) / Double(max(steps, 1))
-              points.append(Point(x: q.x + (p.x - q.x) * t, y: q.y + (p.y - q.y) * t))
+              points.append(Point(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t))
             }
           }
           points.append(p)
@@ -204,8 +206,11 @@ struct PanelRenderer {
         for group in s.groups {
           for (i, value) in group.values.prefix(s.categories.count).enumerated() {
             guard let top = geometry.yScale.position(value), let base = geometry.yScale.position(0) else { continue }
+            // A bar beyond explicit limits is drawn cut at the frame; sample what is drawn.
+            let low = clamp(min(top, base), geometry.plot.y, geometry.plot.maxY)
+            let high = clamp(max(top, base), geometry.plot.y, geometry.plot.maxY)
             for x in Swift.stride(from: 0.1, through: 0.9, by: 0.1) {
-              for y in Swift.stride(from: min(top, base), through: max(top, base), by: 6) {
+              for y in Swift.stride(from: low, through: high, by: 6) {
                 points.append(Point(x: geometry.plot.x + (Double(i) + x) * slot, y: y))
               }
             }

@@ -57,7 +57,9 @@ struct SVGWriter {
   /// `12.3`, `12`, `-0.4`: tenths of a pixel, trailing `.0` dropped, never `-0`, never NaN.
   static func number(_ value: Double) -> String {
     guard value.isFinite else { return "0" }
-    let tenths = Int((value * 10).rounded())
+    // Shapes cut at the frame can still end far off the canvas (a heatmap whose extent runs
+    // past explicit limits); a million pixels away looks the same and converts to Int safely.
+    let tenths = Int((min(max(value, -1e6), 1e6) * 10).rounded())
     let magnitude = tenths.magnitude
     let whole = String(magnitude / 10)
     let fraction = magnitude % 10

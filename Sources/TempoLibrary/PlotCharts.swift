@@ -292,7 +292,18 @@ enum PlotCharts {
       }
       var classes: [[Int]]
       if args.has(2) {
-        classes = try args.matrix(2).map { row in row.map { $0.isFinite ? Int($0) : -1 } }
+        classes = try args.matrix(2).map { row in
+          try row.map { value in
+            // nil or nan leaves a cell blank; anything else must be a class number.
+            guard value.isFinite else { return -1 }
+            guard value == value.rounded(), abs(value) < 1e9 else {
+              throw RuntimeError(
+                .valueError, "'classes' of 'regions' holds \(value), which is not a class number",
+                help: "classes are whole numbers 0, 1, 2, …")
+            }
+            return Int(value)
+          }
+        }
       } else if args.has(regionsClosureIndex) {
         let classify = try args.function(regionsClosureIndex)
         let resolution = try args.int(3, default: 60)

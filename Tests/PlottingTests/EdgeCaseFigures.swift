@@ -62,6 +62,28 @@ enum EdgeCaseFigures {
         Figure(Panel(series: [.heatmap(HeatmapSeries(values: [[1, 1], [1, 1]], valueRange: (.nan, 1)))]))
       ),
       ("no-images", Figure(Panel(series: [.images(ImageGridSeries(images: []))]))),
+      // Data far beyond explicit limits: positions billions of pixels away must neither trap
+      // converting to Int nor stall sampling points for the legend.
+      (
+        "named-line-far-beyond-limits",
+        Figure(
+          Panel(
+            xLimits: (0, 1), series: [.line(LineSeries(name: "far", x: [0, 1e300], y: [0, 1]))]))
+      ),
+      (
+        "bar-far-beyond-limits",
+        Figure(
+          Panel(
+            yLimits: (0, 1),
+            series: [.bars(BarSeries(categories: ["a"], groups: [("big", [1e300]), ("small", [0.5])]))]))
+      ),
+      (
+        "huge-scatter-radius", Figure(Panel(series: [.scatter(ScatterSeries(x: [0.5], y: [0.5], sizes: [1e300]))]))
+      ),
+      (
+        "heatmap-extent-beyond-limits",
+        Figure(Panel(xLimits: (0, 1), series: [.heatmap(HeatmapSeries(values: [[1, 2]], xExtent: (0, 1e300)))]))
+      ),
       (
         "nan-image",
         Figure(

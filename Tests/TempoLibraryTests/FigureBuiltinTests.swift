@@ -152,6 +152,10 @@ struct FigureBuiltinTests {
       ("hist([1, 2], bins: 0)", "'bins' of 'hist' must be between 1 and 10000, not 0"),
       ("grid([1, 2])", "element 0 of the figures passed to 'grid' is a Int, not a Figure"),
       ("regions(x: (0, 1), y: (0, 1)) { x, y in \"a\" }", "it must return an Int class"),
+      (
+        "regions(x: (0, 1), y: (0, 1), classes: [[1e300]])",
+        "'classes' of 'regions' holds 1e+300, which is not a class number"
+      ),
       ("plot([1], xlim: (0, 1, 2))", "'xlim' of 'plot' takes two numbers, (low, high); got 3"),
       ("save(plot([1]), \"/tmp/x.png\")", "a figure is saved as SVG, not as '.png'"),
       ("save(3, \"/tmp/x.svg\")", "save(…) writes figures and tables, not a Int"),
