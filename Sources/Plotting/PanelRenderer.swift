@@ -5,6 +5,8 @@ struct PanelRenderer {
   let theme: Theme
   let frame: Rect
   let histograms: [HistogramBins]
+  /// The bins of the histogram at each series index, counted once in `init`.
+  let binsBySeries: [Int: HistogramBins]
   /// Palette index per series, in `panel.series` order (nil for kinds coloured otherwise).
   let colors: [Int?]
 
@@ -13,14 +15,17 @@ struct PanelRenderer {
     self.theme = theme
     self.frame = frame
     var histograms: [HistogramBins] = []
+    var binsBySeries: [Int: HistogramBins] = [:]
     var colors: [Int?] = []
     var next = 0
-    for series in panel.series {
+    for (index, series) in panel.series.enumerated() {
       switch series {
       case .line(let s): colors.append(s.colorIndex ?? next)
       case .band(let s): colors.append(s.colorIndex ?? next)
       case .histogram(let s):
-        histograms.append(HistogramBins(s))
+        let bins = HistogramBins(s)
+        histograms.append(bins)
+        binsBySeries[index] = bins
         colors.append(s.colorIndex ?? next)
       case .scatter(let s) where s.classes == nil: colors.append(s.colorIndex ?? next)
       default: colors.append(nil)
@@ -28,6 +33,7 @@ struct PanelRenderer {
       if let last = colors.last, let index = last, index >= next { next = index + 1 }
     }
     self.histograms = histograms
+    self.binsBySeries = binsBySeries
     self.colors = colors
   }
 
@@ -104,14 +110,6 @@ struct PanelRenderer {
       case .images: return 6
       }
     }
-    var histogramIndex = -1
-    var histogramOf: [Int: HistogramBins] = [:]
-    for (index, series) in panel.series.enumerated() {
-      if case .histogram = series {
-        histogramIndex += 1
-        histogramOf[index] = histograms[histogramIndex]
-      }
-    }
     let order = panel.series.indices.sorted { (layer(panel.series[$0]), $0) < (layer(panel.series[$1]), $1) }
     let painter = SeriesPainter(geometry: geometry, theme: theme)
     for index in order {
@@ -122,7 +120,7 @@ struct PanelRenderer {
       case .band(let s): painter.drawBand(s, color: color, into: &svg)
       case .bars(let s): painter.drawBars(s, into: &svg)
       case .histogram(let s):
-        if let bins = histogramOf[index] { painter.drawHistogram(s, bins: bins, color: color, into: &svg) }
+        if let bins = binsBySeries[index] { painter.drawHistogram(s, bins: bins, color: color, into: &svg) }
       case .heatmap(let s): HeatmapRenderer(heatmap: s, theme: theme).drawCells(into: &svg, geometry: geometry)
       case .regions(let s): painter.drawRegions(s, into: &svg)
       case .images: break
@@ -194,8 +192,7 @@ struct PanelRenderer {
         add(s.x, s.lower, connected: true)
         add(s.x, s.upper, connected: true)
       case .histogram:
-        let bins = histograms[
-          panel.series[..<index].filter { if case .histogram = $0 { return true } else { return false } }.count]
+        guard let bins = binsBySeries[index] else { break }
         let centers = zip(bins.edges, bins.edges.dropFirst()).map { ($0 + $1) / 2 }
         for (center, count) in zip(centers, bins.counts) {
           add([center, center], [0, Double(count)], connected: true)
