@@ -26,6 +26,8 @@ public final class Activation: Module {
     }
   }
 
+  public override func copy(withChildren children: [Module]) -> Module { Activation(kind) }
+
   public override var configurationDescription: String { kind.rawValue }
 }
 
@@ -44,6 +46,10 @@ public final class Softmax: Module {
     logarithmic ? try input.logSoftmax(alongAxis: axis) : try input.softmax(alongAxis: axis)
   }
 
+  public override func copy(withChildren children: [Module]) -> Module {
+    Softmax(axis: axis, logarithmic: logarithmic)
+  }
+
   public override var configurationDescription: String { logarithmic ? "LogSoftmax" : "Softmax" }
 }
 
@@ -53,6 +59,8 @@ public final class Flatten: Module {
     guard let batch = input.shape.first else { throw ModuleError("Flatten needs a batch axis but got a scalar") }
     return try input.reshaped([batch, input.shape.dropFirst().reduce(1, *)])
   }
+
+  public override func copy(withChildren children: [Module]) -> Module { Flatten() }
 }
 
 /// Zeroes each element with probability `p` in training mode and scales the rest by 1/(1−p)
@@ -70,6 +78,12 @@ public final class Dropout: Module {
     super.init()
   }
 
+  private init(probability: Float, generator: RandomGenerator) {
+    self.probability = probability
+    self.generator = generator
+    super.init()
+  }
+
   public override func forward(_ input: Variable) throws -> Variable {
     guard isTraining, probability > 0 else { return input }
     let keep = 1 / (1 - probability)
@@ -78,6 +92,12 @@ public final class Dropout: Module {
       for index in values.indices { values[index] = generator.nextUnitFloat() < probability ? 0 : keep }
     }
     return try input * Variable.constant(mask)
+  }
+
+  /// The copy continues from the same point of the random sequence, so it drops the same
+  /// elements the original would next.
+  public override func copy(withChildren children: [Module]) -> Module {
+    Dropout(probability: probability, generator: generator)
   }
 
   public override var configurationDescription: String { "Dropout(p: \(probability))" }
@@ -89,6 +109,11 @@ public final class Embedding: Module {
 
   public init(_ count: Int, _ dimension: Int, generator: inout RandomGenerator) throws {
     weight = Variable(try Initialization.standardNormal([count, dimension], generator: &generator), requiresGrad: true)
+    super.init()
+  }
+
+  private init(weight: Variable) {
+    self.weight = weight
     super.init()
   }
 
@@ -106,6 +131,8 @@ public final class Embedding: Module {
   }
 
   public override var ownParameters: [(name: String, variable: Variable)] { [("weight", weight)] }
+
+  public override func copy(withChildren children: [Module]) -> Module { Embedding(weight: weight.copied()) }
 
   public override var configurationDescription: String { "Embedding(\(weight.shape[0]) × \(weight.shape[1]))" }
 }

@@ -47,6 +47,16 @@ public final class MultiheadAttention: Module {
     super.init()
   }
 
+  private init(copying original: MultiheadAttention, outputProjection: Linear) {
+    embedDimension = original.embedDimension
+    heads = original.heads
+    causal = original.causal
+    inputProjectionWeight = original.inputProjectionWeight.copied()
+    inputProjectionBias = original.inputProjectionBias.copied()
+    self.outputProjection = outputProjection
+    super.init()
+  }
+
   public override func forward(_ input: Variable) throws -> Variable {
     guard input.shape.count == 3, input.shape[2] == embedDimension else {
       throw ModuleError(
@@ -87,6 +97,10 @@ public final class MultiheadAttention: Module {
   }
 
   public override var children: [(name: String, module: Module)] { [("out_proj", outputProjection)] }
+
+  public override func copy(withChildren children: [Module]) throws -> Module {
+    MultiheadAttention(copying: self, outputProjection: try child(children, 0, as: Linear.self))
+  }
 
   public override var configurationDescription: String {
     "MultiheadAttention(\(embedDimension), heads: \(heads)\(causal ? ", causal" : ""))"
@@ -133,6 +147,17 @@ public final class TransformerEncoderLayer: Module {
     super.init()
   }
 
+  private init(
+    selfAttention: MultiheadAttention, linear1: Linear, linear2: Linear, norm1: LayerNorm, norm2: LayerNorm
+  ) {
+    self.selfAttention = selfAttention
+    self.linear1 = linear1
+    self.linear2 = linear2
+    self.norm1 = norm1
+    self.norm2 = norm2
+    super.init()
+  }
+
   public var modelDimension: Int { selfAttention.embedDimension }
 
   public override func forward(_ input: Variable) throws -> Variable {
@@ -147,6 +172,12 @@ public final class TransformerEncoderLayer: Module {
 
   public override var children: [(name: String, module: Module)] {
     [("self_attn", selfAttention), ("linear1", linear1), ("linear2", linear2), ("norm1", norm1), ("norm2", norm2)]
+  }
+
+  public override func copy(withChildren children: [Module]) throws -> Module {
+    TransformerEncoderLayer(
+      selfAttention: try child(children, 0), linear1: try child(children, 1), linear2: try child(children, 2),
+      norm1: try child(children, 3), norm2: try child(children, 4))
   }
 
   public override var configurationDescription: String {

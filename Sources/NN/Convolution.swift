@@ -45,6 +45,13 @@ public final class Conv2d: Module {
     super.init()
   }
 
+  private init(weight: Variable, bias: Variable?, geometry: Convolution2D) {
+    self.weight = weight
+    self.bias = bias
+    self.geometry = geometry
+    super.init()
+  }
+
   public var inputChannels: Int { weight.shape[1] }
   public var outputChannels: Int { weight.shape[0] }
   public var kernelSize: Int { weight.shape[2] }
@@ -59,6 +66,10 @@ public final class Conv2d: Module {
 
   public override var ownParameters: [(name: String, variable: Variable)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+  }
+
+  public override func copy(withChildren children: [Module]) -> Module {
+    Conv2d(weight: weight.copied(), bias: bias?.copied(), geometry: geometry)
   }
 
   public override var configurationDescription: String {
@@ -82,10 +93,17 @@ public final class MaxPool2d: Module {
     super.init()
   }
 
+  private init(pooling: Pooling2D) {
+    self.pooling = pooling
+    super.init()
+  }
+
   public override func forward(_ input: Variable) throws -> Variable {
     try expectImages(input, "MaxPool2d")
     return try input.maxPool2D(pooling)
   }
+
+  public override func copy(withChildren children: [Module]) -> Module { MaxPool2d(pooling: pooling) }
 
   public override var configurationDescription: String { "MaxPool2d(\(describe(pooling)))" }
 }
@@ -102,10 +120,17 @@ public final class AvgPool2d: Module {
     super.init()
   }
 
+  private init(pooling: Pooling2D) {
+    self.pooling = pooling
+    super.init()
+  }
+
   public override func forward(_ input: Variable) throws -> Variable {
     try expectImages(input, "AvgPool2d")
     return try input.averagePool2D(pooling)
   }
+
+  public override func copy(withChildren children: [Module]) -> Module { AvgPool2d(pooling: pooling) }
 
   public override var configurationDescription: String { "AvgPool2d(\(describe(pooling)))" }
 }
@@ -134,6 +159,10 @@ public final class AdaptiveAvgPool2d: Module {
   public override func forward(_ input: Variable) throws -> Variable {
     try expectImages(input, "AdaptiveAvgPool2d")
     return try input.adaptiveAveragePool2D(outputHeight: outputHeight, outputWidth: outputWidth)
+  }
+
+  public override func copy(withChildren children: [Module]) throws -> Module {
+    try AdaptiveAvgPool2d(outputHeight: outputHeight, outputWidth: outputWidth)
   }
 
   public override var configurationDescription: String { "AdaptiveAvgPool2d(\(outputHeight)×\(outputWidth))" }

@@ -65,6 +65,13 @@ public final class LSTM: Module {
     super.init()
   }
 
+  private init(inputSize: Int, hiddenSize: Int, layers: [Layer]) {
+    self.inputSize = inputSize
+    self.hiddenSize = hiddenSize
+    self.layers = layers
+    super.init()
+  }
+
   public override func forward(_ input: Variable) throws -> Variable {
     guard input.shape.count == 3, input.shape[2] == inputSize else {
       throw ModuleError(
@@ -92,6 +99,16 @@ public final class LSTM: Module {
         ("bias_ih_l\(index)", layer.inputBias), ("bias_hh_l\(index)", layer.hiddenBias),
       ]
     }
+  }
+
+  public override func copy(withChildren children: [Module]) -> Module {
+    LSTM(
+      inputSize: inputSize, hiddenSize: hiddenSize,
+      layers: layers.map {
+        Layer(
+          inputWeight: $0.inputWeight.copied(), hiddenWeight: $0.hiddenWeight.copied(),
+          inputBias: $0.inputBias.copied(), hiddenBias: $0.hiddenBias.copied())
+      })
   }
 
   public override var configurationDescription: String {

@@ -16,6 +16,12 @@ public final class Linear: Module {
     super.init()
   }
 
+  private init(weight: Variable, bias: Variable?) {
+    self.weight = weight
+    self.bias = bias
+    super.init()
+  }
+
   public var inputCount: Int { weight.shape[1] }
   public var outputCount: Int { weight.shape[0] }
 
@@ -25,6 +31,10 @@ public final class Linear: Module {
 
   public override var ownParameters: [(name: String, variable: Variable)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
+  }
+
+  public override func copy(withChildren children: [Module]) -> Module {
+    Linear(weight: weight.copied(), bias: bias?.copied())
   }
 
   public override var configurationDescription: String {

@@ -9,7 +9,7 @@ import TensorCore
 /// between them.
 open class Module {
   /// Training mode (dropout active, batch statistics) or evaluation mode.
-  public private(set) var isTraining = true
+  public internal(set) var isTraining = true
 
   public init() {}
 
@@ -29,6 +29,21 @@ open class Module {
 
   /// A short description of the configuration for summaries: `Linear(784 → 1024)`.
   open var configurationDescription: String { typeName }
+
+  /// A new module of the same type holding new variables with the values of this module's own
+  /// parameters and buffers, its settings (and any random state), and `children` as its children,
+  /// in the order of `children`.
+  ///
+  /// Every subclass overrides this: it is how `copy()`, `replacingChild(named:with:)` and
+  /// `replacingHead(outputs:generator:)` rebuild a module without knowing its type. Call those
+  /// rather than this: they check that the result has this type, the same parameter names and
+  /// shapes, and no variable in common with the original. Sharing a variable here would make
+  /// training the copy train the original too, which is what the check refuses.
+  /// - Throws: `ModuleError` when `children` do not fit this module's slots, or (here, in the
+  ///   base class) always: a module type that does not override this cannot be copied.
+  open func copy(withChildren children: [Module]) throws -> Module {
+    throw ModuleError("'\(typeName)' cannot be copied: it does not override 'copy(withChildren:)'")
+  }
 
   public var typeName: String { String(describing: type(of: self)) }
 

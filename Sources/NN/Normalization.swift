@@ -54,6 +54,10 @@ public final class BatchNorm: Module {
     [("running_mean", runningMean), ("running_var", runningVariance), ("num_batches_tracked", trackedBatches)]
   }
 
+  public override func copy(withChildren children: [Module]) throws -> Module {
+    transferringOwnState(to: try BatchNorm(weight.shape[0], spatial: spatial, epsilon: epsilon, momentum: momentum))
+  }
+
   public override var configurationDescription: String { "BatchNorm\(spatial ? "2d" : "1d")(\(weight.shape[0]))" }
 }
 
@@ -75,6 +79,10 @@ public final class LayerNorm: Module {
   }
 
   public override var ownParameters: [(name: String, variable: Variable)] { [("weight", weight), ("bias", bias)] }
+
+  public override func copy(withChildren children: [Module]) throws -> Module {
+    transferringOwnState(to: try LayerNorm(weight.shape[0], epsilon: epsilon))
+  }
 
   public override var configurationDescription: String { "LayerNorm(\(weight.shape[0]))" }
 }

@@ -42,6 +42,15 @@ public final class BasicBlock: Module {
     super.init()
   }
 
+  private init(conv1: Conv2d, bn1: BatchNorm, conv2: Conv2d, bn2: BatchNorm, shortcut: Sequential?) {
+    self.conv1 = conv1
+    self.bn1 = bn1
+    self.conv2 = conv2
+    self.bn2 = bn2
+    self.shortcut = shortcut
+    super.init()
+  }
+
   public override func forward(_ input: Variable) throws -> Variable {
     guard input.shape.count == 4, input.shape[1] == conv1.inputChannels else {
       throw ModuleError(
@@ -56,6 +65,12 @@ public final class BasicBlock: Module {
     [("conv1", conv1), ("bn1", bn1), ("conv2", conv2), ("bn2", bn2)] + (shortcut.map { [("shortcut", $0)] } ?? [])
   }
 
+  public override func copy(withChildren children: [Module]) throws -> Module {
+    BasicBlock(
+      conv1: try child(children, 0), bn1: try child(children, 1), conv2: try child(children, 2),
+      bn2: try child(children, 3), shortcut: shortcut == nil ? nil : try child(children, 4))
+  }
+
   public override var configurationDescription: String {
     "BasicBlock(\(conv1.inputChannels) → \(conv1.outputChannels)"
       + "\(conv1.geometry.stride != 1 ? ", stride \(conv1.geometry.stride)" : ""))"
@@ -67,7 +82,9 @@ public enum ResNet {
   /// The CIFAR ResNet of He et al. 2016, §4.2: a 3×3 convolution to `widths[0]` channels with
   /// batch norm and ReLU, three stages of (depth − 2) / 6 `BasicBlock`s of `widths[0]`,
   /// `widths[1]` and `widths[2]` channels (stages 2 and 3 start with stride 2), global average
-  /// pooling, and a `Linear` to `classes` logits. Input `[N, 3, H, W]` (32×32 for CIFAR).
+  /// pooling, and a `Linear` to `classes` logits. Input `[N, inputChannels, H, W]` (3×32×32 for
+  /// CIFAR); global pooling makes any height and width work, and the two stride-2 stages round
+  /// odd sides up.
   ///
   /// Shortcuts that change the shape use 1×1 convolutions (option B), not the paper's
   /// zero-padding (option A), so ResNet-20 has 272,474 parameters rather than the paper's
@@ -78,11 +95,14 @@ public enum ResNet {
   ///   - depth: 6n + 2 layers with weights: 20, 32, 44, 56, 110 in the paper.
   ///   - classes: the number of logits.
   ///   - widths: the channels of the three stages.
+  ///   - inputChannels: the channels of the images (3 for colour, 1 for greyscale).
   ///   - generator: the seeded source of the initial weights.
   /// - Returns: the network, in training mode.
-  /// - Throws: `ModuleError` for a depth that is not 6n + 2, or not three positive widths.
+  /// - Throws: `ModuleError` for a depth that is not 6n + 2, not three positive widths, or no
+  ///   input channel.
   public static func cifar(
-    depth: Int = 20, classes: Int = 10, widths: [Int] = [16, 32, 64], generator: inout RandomGenerator
+    depth: Int = 20, classes: Int = 10, widths: [Int] = [16, 32, 64], inputChannels: Int = 3,
+    generator: inout RandomGenerator
   ) throws -> Module {
     guard depth >= 8, (depth - 2) % 6 == 0 else {
       throw ModuleError("'ResNet.cifar' needs a depth of 6n + 2 (8, 14, 20, 32, 44, 56, 110, …) but got \(depth)")
@@ -92,7 +112,12 @@ public enum ResNet {
         "'ResNet.cifar' needs three positive stage widths and at least one class but got widths \(widths), "
           + "classes \(classes)")
     }
-    return try CIFARResNet(blocksPerStage: (depth - 2) / 6, classes: classes, widths: widths, generator: &generator)
+    guard inputChannels > 0 else {
+      throw ModuleError("'ResNet.cifar' needs at least one input channel but got \(inputChannels)")
+    }
+    return try CIFARResNet(
+      inputChannels: inputChannels, blocksPerStage: (depth - 2) / 6, classes: classes, widths: widths,
+      generator: &generator)
   }
 }
 
@@ -102,11 +127,11 @@ final class CIFARResNet: Module {
   let bn1: BatchNorm
   let stages: [Sequential]
   let pool: AdaptiveAvgPool2d
-  let flatten = Flatten()
+  let flatten: Flatten
   let linear: Linear
 
-  init(blocksPerStage: Int, classes: Int, widths: [Int], generator: inout RandomGenerator) throws {
-    conv1 = try Conv2d(3, widths[0], kernelSize: 3, padding: 1, bias: false, generator: &generator)
+  init(inputChannels: Int, blocksPerStage: Int, classes: Int, widths: [Int], generator: inout RandomGenerator) throws {
+    conv1 = try Conv2d(inputChannels, widths[0], kernelSize: 3, padding: 1, bias: false, generator: &generator)
     bn1 = try BatchNorm(widths[0], spatial: true)
     var stages: [Sequential] = []
     var channels = widths[0]
@@ -121,13 +146,27 @@ final class CIFARResNet: Module {
     }
     self.stages = stages
     pool = try AdaptiveAvgPool2d(1)
+    flatten = Flatten()
     linear = try Linear(channels, classes, generator: &generator)
     super.init()
   }
 
+  private init(
+    conv1: Conv2d, bn1: BatchNorm, stages: [Sequential], pool: AdaptiveAvgPool2d, flatten: Flatten, linear: Linear
+  ) {
+    self.conv1 = conv1
+    self.bn1 = bn1
+    self.stages = stages
+    self.pool = pool
+    self.flatten = flatten
+    self.linear = linear
+    super.init()
+  }
+
   override func forward(_ input: Variable) throws -> Variable {
-    guard input.shape.count == 4, input.shape[1] == 3 else {
-      throw ModuleError("'ResNet' expects input of shape [N, 3, H, W] but got \(Tensor.describe(input.shape))")
+    guard input.shape.count == 4, input.shape[1] == conv1.inputChannels else {
+      throw ModuleError(
+        "'ResNet' expects input of shape [N, \(conv1.inputChannels), H, W] but got \(Tensor.describe(input.shape))")
     }
     var features = try bn1(conv1(input)).relu()
     for stage in stages { features = try stage(features) }
@@ -137,6 +176,14 @@ final class CIFARResNet: Module {
   override var children: [(name: String, module: Module)] {
     [("conv1", conv1), ("bn1", bn1)] + stages.enumerated().map { ("layer\($0.offset + 1)", $0.element) }
       + [("avgpool", pool), ("flatten", flatten), ("linear", linear)]
+  }
+
+  override func copy(withChildren children: [Module]) throws -> Module {
+    let last = children.count - 1
+    return CIFARResNet(
+      conv1: try child(children, 0), bn1: try child(children, 1),
+      stages: try stages.indices.map { try child(children, 2 + $0) }, pool: try child(children, last - 2),
+      flatten: try child(children, last - 1), linear: try child(children, last))
   }
 
   override var configurationDescription: String {

@@ -23,18 +23,7 @@ public final class Sequential: Module {
 
   public override var configurationDescription: String { "Sequential(\(layers.count) layers)" }
 
-  /// The same network with its last `Linear` layer replaced by a fresh one with `outputs`
-  /// outputs (fine-tuning on a new task). The other layers are shared, not copied.
-  public func replacingHead(outputs: Int, generator: inout RandomGenerator) throws -> Sequential {
-    guard let index = layers.lastIndex(where: { $0 is Linear }), let head = layers[index] as? Linear else {
-      throw ModuleError("replacingHead: this Sequential has no Linear layer to replace")
-    }
-    var replaced = layers
-    replaced[index] = try Linear(head.inputCount, outputs, bias: head.bias != nil, generator: &generator)
-    let model = Sequential(replaced)
-    model.setTraining(isTraining)
-    return model
-  }
+  public override func copy(withChildren children: [Module]) -> Module { Sequential(children) }
 
   /// The index of the last `Linear` layer: everything after it (and it) is the head, the rest
   /// is the trunk.

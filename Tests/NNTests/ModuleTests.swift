@@ -82,16 +82,6 @@ struct ModuleTests {
     try target.loadStateDictionary(partial, strict: false)
   }
 
-  @Test("replacingHead swaps the last Linear for a fresh one and shares the trunk")
-  func replacingHead() throws {
-    let model = try mlp([4, 8, 3])
-    var generator = RandomGenerator(seed: 9)
-    let replaced = try model.replacingHead(outputs: 7, generator: &generator)
-    #expect(replaced.namedParameters().map(\.variable.shape) == [[8, 4], [8], [7, 8], [7]])
-    #expect(replaced.parameters[0] === model.parameters[0])
-    #expect(try replaced(Variable(try Tensor.ones([2, 4]))).shape == [2, 7])
-  }
-
   @Test("the summary lists layers top-down with output shapes and parameter counts")
   func summary() throws {
     let model = try mlp([784, 32, 10])

@@ -61,6 +61,36 @@ struct SelectionTests {
       })
   }
 
+  @Test(
+    "'.head' picks exactly the parameters under NN's headPath for the built architectures",
+    arguments: ["mlp", "convNet", "convNet without hidden", "resNet", "transformer", "transformer classifier"])
+  func headAgreesWithHeadPath(_ architecture: String) throws {
+    var generator = RandomGenerator(seed: 3)
+    let model: Module
+    switch architecture {
+    case "mlp": model = try Architectures.mlp([4, 5, 3], dropout: 0.1, generator: &generator)
+    case "convNet":
+      model = try Architectures.convNet(
+        inputShape: [1, 8, 8], channels: [2, 3], classes: 3, batchNorm: true, generator: &generator)
+    case "convNet without hidden":
+      model = try Architectures.convNet(
+        inputShape: [1, 8, 8], channels: [2], hidden: nil, classes: 3, generator: &generator)
+    case "resNet":
+      model = try Architectures.resNet(
+        inputShape: [1, 6, 6], depth: 8, widths: [2, 3, 4], classes: 3, generator: &generator)
+    case "transformer":
+      model = try Architectures.transformer(
+        vocabulary: 5, length: 4, width: 4, layers: 1, feedforward: 4, generator: &generator)
+    default:
+      model = try Architectures.transformer(
+        vocabulary: 5, length: 4, width: 4, layers: 1, feedforward: 4, classes: 2, generator: &generator)
+    }
+    let headPath = try #require(model.headPath)
+    let head = try ParameterSelection.head.resolve(in: model).map(\.path)
+    #expect(head == [headPath + ".weight", headPath + ".bias"])
+    #expect(try ParameterSelection.path(headPath + ".*").resolve(in: model).map(\.path) == head)
+  }
+
   @Test("an optimizer over the head leaves the trunk untouched")
   func optimizerOverSelection() throws {
     let before = model.stateDictionary().map(\.tensor)
