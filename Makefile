@@ -1,6 +1,6 @@
 # Tempo — the two commands are `make lab` and `make test`; the rest are their parts.
 SHELL := /bin/bash
-APT_PACKAGES := libzmq3-dev libopenblas-dev libjansson-dev libssl-dev zlib1g-dev pkg-config libxml2-utils bc
+APT_PACKAGES := libzmq3-dev libopenblas-dev libjansson-dev libssl-dev zlib1g-dev pkg-config libxml2-utils bc dataset-fashion-mnist
 VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=

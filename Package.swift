@@ -24,7 +24,10 @@ let package = Package(
     // MARK: - Display
 
     .target(name: "Plotting", exclude: ["README.md"]),
-    .target(name: "TempoLibrary", dependencies: ["TempoRuntime", "Plotting"], exclude: ["README.md"]),
+    .target(
+      name: "TempoLibrary",
+      dependencies: ["TempoRuntime", "Plotting", "Training", "Datasets", "NN", "Optimizers", "TensorCore", "JSONValue"],
+      exclude: ["README.md"]),
 
     // MARK: - Shared
 
@@ -36,6 +39,9 @@ let package = Package(
     .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
     .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
+    .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], exclude: ["README.md", "DIGITS-LICENSE.md"]),
+    .target(
+      name: "Training", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "Datasets"], exclude: ["README.md"]),
     .target(
       name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "CBLAS"],
       exclude: ["README.md"]),
@@ -95,10 +101,13 @@ let package = Package(
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff", "TensorCore", "TestSupport"]),
     .testTarget(
       name: "NNTests", dependencies: ["NN", "Autodiff", "TensorCore", "JSONValue", "TestSupport"], exclude: ["Goldens"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TensorCore"]),
     .testTarget(name: "OptimizersTests", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "JSONValue"]),
     .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "TempoKernelTests", dependencies: ["TempoKernel", "JupyterKernel", "JSONValue", "TestSupport"]),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
+    .testTarget(
+      name: "TrainingTests", dependencies: ["Training", "Datasets", "NN", "Optimizers", "Autodiff", "TensorCore"]),
     .testTarget(name: "TempoLibraryTests", dependencies: ["TempoLibrary", "TempoRuntime", "Plotting", "TestSupport"]),
     .testTarget(
       name: "SystemLibrariesTests",

@@ -139,6 +139,15 @@ extension JSON {
     }
   }
 
+  /// A number of either kind as a Double.
+  public var doubleValue: Double? {
+    switch self {
+    case .int(let value): return Double(value)
+    case .double(let value): return value
+    default: return nil
+    }
+  }
+
   public var boolValue: Bool? {
     if case .bool(let value) = self { return value }
     return nil

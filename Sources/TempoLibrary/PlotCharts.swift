@@ -16,13 +16,29 @@ enum PlotCharts {
       ParameterSpec("upper", type: "[Double]?", default: "nil", "upper edge of the band"),
       ParameterSpec("markers", type: "Bool", default: "false", "draw a dot at each point"),
       ParameterSpec("dashed", type: "Bool", default: "false", "draw the line dashed"),
+      ParameterSpec(
+        "metric", type: "Symbol?", default: "nil",
+        "for runs: .testAccuracy (default), .testLoss, .trainLoss or .trainAccuracy"),
     ],
-    summary: "A line chart: one series, x and y values, or several named series.",
+    summary: "A line chart: one series, x and y values, several named series, or runs' learning curves.",
     discussion:
-      "plot(ys) draws ys against 0, 1, 2, …; plot(xs, ys) against xs; plot([\"train\": a, \"test\": b]) draws one named line per entry (an entry may be (xs, ys)); an array of arrays draws one line each. nil, nan and inf values leave a gap. With lower: and upper: the line gets a shaded band, as for the mean and range over seeds.",
+      "plot(ys) draws ys against 0, 1, 2, …; plot(xs, ys) against xs; plot([\"train\": a, \"test\": b]) draws one named line per entry (an entry may be (xs, ys)); an array of arrays draws one line each. nil, nan and inf values leave a gap. With lower: and upper: the line gets a shaded band, as for the mean and range over seeds. plot(runs, metric: .testLoss) draws a run's curve per epoch, or for a group from seeds(n) its mean with a min–max band; runs may come as an array or a dictionary of names.",
     example:
       "plot([\"train\": [2.3, 1.2, 0.8], \"test\": [2.4, 1.5, 1.1]], title: \"loss\", xlabel: \"epoch\")\nplot([1e-4, 1e-3, 1e-2], [0.61, 0.83, 0.79], markers: true, xscale: .log)",
+    defaults: { panel, args in
+      guard let first = args[0], let metric = try RunPlots.metric(args, first, index: 7) else { return }
+      panel.xLabel = "epoch"
+      panel.yLabel = metric.displayName
+    },
     makeSeries: { args in
+      if let first = args[0], let metric = try RunPlots.metric(args, first, index: 7) {
+        return try RunPlots.series(args, first, metric: metric)
+      }
+      if args.has(7) {
+        throw RuntimeError(
+          .typeError, "'metric' of 'plot' is for runs, not numbers",
+          help: "pass runs from fit or seeds: plot([sgd, adam], metric: .testLoss)")
+      }
       let label = try args.optionalString(2)
       let markers = try args.bool(5, default: false)
       let dashed = try args.bool(6, default: false)

@@ -105,12 +105,14 @@ enum TableBuiltins {
     let documentation = Documentation(
       name: "save",
       signature: Signature([
-        ParameterSpec(nil, "value", type: "Figure or Table", "what to save"),
-        ParameterSpec(nil, "path", type: "String", "the file: .svg for a figure; .html, .md, .txt or .csv for a table"),
+        ParameterSpec(nil, "value", type: "Figure, Table, Model or Run", "what to save"),
+        ParameterSpec(
+          nil, "path", type: "String",
+          "the file: .svg for a figure; .html, .md, .txt or .csv for a table; .safetensors for a model"),
       ]),
-      summary: "Writes a figure or a table to a file.",
+      summary: "Writes a figure, a table or a model's weights to a file.",
       discussion:
-        "The file is written whole or not at all (a temporary file renamed into place), so an interrupted save never leaves half a file. The folder must exist.",
+        "The file is written whole or not at all (a temporary file renamed into place), so an interrupted save never leaves half a file. The folder must exist. A model (or a run's model) is saved as safetensors under PyTorch's parameter names, with its architecture in the metadata so load(path) rebuilds it.",
       example: "save(plot([3, 2, 1]), \"loss.svg\")", category: "Figures and tables")
     return BuiltinFunction(documentation) { args in
       let value = args[0] ?? .nil
@@ -118,6 +120,12 @@ enum TableBuiltins {
       let fileExtension = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
       let text: String
       switch value {
+      case .host(let model as ModelObject):
+        try Checkpoints.save(model, to: path)
+        return .void
+      case .host(let run as RunObject):
+        try Checkpoints.save(run.model, to: path)
+        return .void
       case .host(let figure as FigureObject):
         guard fileExtension == "svg" else {
           throw RuntimeError(

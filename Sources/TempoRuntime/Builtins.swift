@@ -58,7 +58,7 @@ enum Builtins {
         "display", [ParameterSpec(nil, "value", type: "Any", "the value to show first")], returns: "DisplayHandle",
         category: "Output", "Shows a value as `show` does, and returns a handle that replaces it in place later.",
         discussion:
-          "`handle.update(newValue)` replaces the output where it is instead of adding one below: a progress line, a loss curve redrawn each epoch. Updates are sent at most five times a second; a faster one waits, only the latest waiting value is kept, and it is sent with the next update or when the cell ends, so the output always ends at the last value. `handle.id` is the display id, unique in the notebook. `tempo run` prints each value it sends on a line of its own.",
+          "`handle.update(newValue)` replaces the output where it is instead of adding one below: a progress line, a loss curve redrawn each epoch. Updates are sent at most five times a second; a faster one waits, only the latest waiting value is kept, and it is sent with the next update or when the cell ends, so the output always ends at the last value. `handle.id` is the display id, unique in the notebook. `tempo run` rewrites a one-line value in place on a terminal (in a file or a pipe it writes the last one), and prints other values on lines of their own.",
         example:
           "let progress = display(\"step 0 of 3\")\nfor step in 1...3 {\n  progress.update(\"step \\(step) of 3\")\n}"
       ) { args in

@@ -135,6 +135,9 @@ public final class Environment {
     do {
       try machine.reserve(program.slotCount)
       _ = try TempoRuntime.execute(program.statements, machine)
+      // A builtin that stops early on an interrupt (fit keeps its partial run) returns normally;
+      // the cell still ends as interrupted, after the statement's result was stored.
+      try machine.checkpoint()
       return .success(machine.returnValue)
     } catch let error as RuntimeError {
       return .failure(CellError(error.inFile(file)))

@@ -38,6 +38,14 @@ public final class LiveDisplays {
     }
   }
 
+  /// Replaces what the display `id` shows now, whatever the throttle says, and drops what was
+  /// held for it: for a final state (a finished run's progress), which must not wait behind or
+  /// be overwritten by an older update.
+  public func updateNow(_ id: String, to value: Value, on output: OutputSink) {
+    throttle.recordSent(id, at: clock())
+    output.updateDisplay(value, displayID: id)
+  }
+
   /// Sends every held-back update, in the order they were first held. The environment calls
   /// it when a cell ends, whatever ended it, so the final state reaches the notebook while
   /// the cell is still busy.

@@ -1,5 +1,12 @@
 import TempoSyntax
 
+/// An object an error carries to the code that catches it. Errors cross no threads here (a
+/// cell runs on one), so the object need not be Sendable.
+public final class ErrorAttachment: @unchecked Sendable {
+  public let object: AnyObject
+  public init(_ object: AnyObject) { self.object = object }
+}
+
 /// The stable families of errors a program can meet; each is the `ename` a notebook shows.
 public enum ErrorFamily: String, Sendable, CaseIterable {
   case syntaxError = "SyntaxError"
@@ -13,6 +20,14 @@ public enum ErrorFamily: String, Sendable, CaseIterable {
   case recursionError = "RecursionError"
   case limitError = "LimitError"
   case inputError = "InputError"
+  /// A data set that cannot be read or used as asked (a missing or corrupt file).
+  case dataError = "DataError"
+  /// A model and data or options that do not fit together in training.
+  case trainingError = "TrainingError"
+  /// A loss that became NaN or infinite.
+  case divergenceError = "DivergenceError"
+  /// Tensors whose shapes do not fit an operation.
+  case shapeError = "ShapeError"
   case keyboardInterrupt = "KeyboardInterrupt"
 }
 
@@ -27,6 +42,9 @@ public struct RuntimeError: Error, CustomStringConvertible {
   public var file: SourceFile?
   public var notes: [String]
   public var help: String?
+  /// What the error carries for a builtin that may catch it: `seeds` keeps the run a
+  /// `DivergenceError` ended and goes on with the next seed.
+  public var attachment: ErrorAttachment?
   /// The calls the error passed through, innermost first (the traceback); a frame's file is
   /// filled in when the error leaves the function that made the call.
   var callSites: [(range: SourceRange, file: SourceFile?, repeats: Int)] = []

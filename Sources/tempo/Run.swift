@@ -40,12 +40,12 @@ struct Run: ParsableCommand {
       let outcome = environment.execute(cell.textAtFileLines, name: displayName, output: output)
       // As in a script, a cell's last value is not echoed; 'print' or 'show' it.
       if case .failure(let error) = outcome {
-        output.flush()
+        output.flush(final: true)
         printError(error.rendered)
         throw ExitCode(1)
       }
     }
-    output.flush()
+    output.flush(final: true)
   }
 }
 

@@ -5,26 +5,65 @@ import TempoRuntime
 /// from the terminal.
 final class TerminalOutput: OutputSink {
   private var buffer: [UInt8] = []
+  /// Whether standard output is a terminal, where a line can be rewritten with a carriage return.
+  private let isTerminal = isatty(STDOUT_FILENO) == 1
+  /// The display whose single-line value is the last line written (a progress line), and, when
+  /// output is not a terminal, its latest value not yet written.
+  private var liveLine: (id: String, pending: String?)?
+  /// True while the terminal's cursor sits at the end of a live line (no newline yet).
+  private var lineOpen = false
 
   func writeStandardOutput(_ text: String) {
+    settleLiveLine()
+    append(text)
+  }
+
+  private func append(_ text: String) {
     buffer.append(contentsOf: text.utf8)
     if buffer.count >= 1 << 16 { flush() }
   }
 
   func writeStandardError(_ text: String) {
+    settleLiveLine()
     flush()
     StandardStreams.write(text, to: STDERR_FILENO)
   }
 
-  /// A terminal cannot show rich output, nor name it for later: the id is not needed.
+  /// A terminal cannot show rich output: values are shown as their text. A single-line value
+  /// shown with an id becomes the live line that updates replace.
   func display(_ value: Value, displayID: String?) {
-    writeStandardOutput(value.description + "\n")
+    let text = value.description
+    writeStandardOutput(text + "\n")
+    if let displayID, !text.contains("\n") { liveLine = (displayID, nil) }
   }
 
-  /// Printed below what came before: a terminal's earlier output cannot be replaced in general
-  /// (it may have scrolled, or be a file); the throttle keeps it to a few lines a second.
+  /// An update of the live line (a progress display) rewrites it in place on a terminal; in a
+  /// file or a pipe only its last value is written, when other output follows or the run ends.
+  /// Other updates are printed below what came before: earlier output may have scrolled away.
   func updateDisplay(_ value: Value, displayID: String) {
-    writeStandardOutput(value.description + "\n")
+    let text = value.description
+    guard let live = liveLine, live.id == displayID, !text.contains("\n") else {
+      writeStandardOutput(text + "\n")
+      return
+    }
+    if isTerminal {
+      append("\r\u{1b}[K" + text)
+      lineOpen = true
+      flush()
+    } else {
+      liveLine = (displayID, text)
+    }
+  }
+
+  /// Ends the live line before other output: the open line gets its newline, a held value is
+  /// written.
+  private func settleLiveLine() {
+    if lineOpen {
+      append("\n")
+      lineOpen = false
+    }
+    if let pending = liveLine?.pending { append(pending + "\n") }
+    liveLine = nil
   }
 
   func clearOutput(wait: Bool) {}
@@ -44,7 +83,9 @@ final class TerminalOutput: OutputSink {
     return line
   }
 
-  func flush() {
+  /// Writes what is buffered; `final` also ends a live line (the program is over).
+  func flush(final: Bool = false) {
+    if final { settleLiveLine() }
     guard !buffer.isEmpty else { return }
     StandardStreams.write(bytes: buffer, to: STDOUT_FILENO)
     buffer.removeAll(keepingCapacity: true)

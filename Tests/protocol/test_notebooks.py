@@ -323,3 +323,48 @@ def test_a_yaml_date_becomes_a_string(jupyter_env, translator):
 def test_parameter_names_are_kept(translator):
     code = translator.codify({"learningRate": 0.5, "batch_size": 32}, "Parameters")
     assert "learningRate" in code and "batch_size" in code
+
+
+# ---- the Fashion-MNIST notebook, with small parameters
+
+FASHION = REPO / "notebooks" / "01-fashion-mnist.ipynb"
+SMALL = {
+    "trainSamples": "2000",
+    "testSamples": "500",
+    "mlpEpochs": "1",
+    "convEpochs": "1",
+    "seedCount": "2",
+    "comparisonSamples": "1000",
+    "comparisonEpochs": "2",
+}
+
+
+def test_the_fashion_notebook_is_stored_without_outputs():
+    nb = nbformat.read(FASHION, as_version=4)
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+    assert any("parameters" in cell.metadata.get("tags", []) for cell in nb.cells)
+
+
+def test_the_fashion_notebook_runs_under_papermill_with_small_parameters(jupyter_env, tmp_path):
+    target = tmp_path / "fashion.ipynb"
+    arguments = [item for name, value in SMALL.items() for item in ("-p", name, value)]
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(jupyter_env.python), "-m", "papermill", str(FASHION), str(target), "-k", "tempo", "--no-progress-bar",
+         "--cwd", str(tmp_path), *arguments],
+        capture_output=True, text=True, timeout=300,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert elapsed < 180, f"the CI run of the notebook took {elapsed:.0f} s"
+    nb = nbformat.read(target, as_version=4)
+    outputs = [output for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    # Live progress: fit's display was replaced in place, so the stored output is its final state.
+    progress = [o for o in outputs if o.output_type == "display_data" and "completed" in o.data.get("text/plain", "")]
+    assert len(progress) >= 2, "the MLP's and the ConvNet's progress displays end as completed"
+    svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) >= 4, "samples, two runs and the comparison plot are figures"
+    tables = [o for o in outputs if "text/html" in o.get("data", {}) and "test accuracy" in o.data["text/html"]]
+    assert tables, "compare(…) shows the table"
+    assert (tmp_path / "fashion-convnet.safetensors").exists()

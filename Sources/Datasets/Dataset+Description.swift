@@ -1,0 +1,73 @@
+extension Dataset: CustomStringConvertible {
+  /// One line for a notebook: name, size, sample shape, task and classes, storage.
+  ///
+  /// `Fashion-MNIST train: 60,000 samples of [1, 28, 28], 10 classes (T-shirt/top, Trouser, …),
+  /// 55.4 MB as bytes`
+  public var description: String {
+    var parts = ["\(name): \(Self.grouped(count)) samples of \(Self.describe(sampleShape))"]
+    switch task {
+    case .classification(let classes):
+      let shown = classNames.prefix(4).joined(separator: ", ") + (classNames.count > 4 ? ", …" : "")
+      parts.append("\(classes) classes (\(shown))")
+    case .regression(let outputs):
+      parts.append("\(outputs) regression target\(outputs == 1 ? "" : "s")")
+    case .sequence(let vocabulary):
+      parts.append("next-token labels over \(vocabulary) characters")
+    }
+    if let normalization {
+      parts.append("normalised with mean \(Self.listed(normalization.mean)) std \(Self.listed(normalization.std))")
+    }
+    if let augmentation {
+      parts.append("patch-augmented (side \(augmentation.patch.side), \(augmentation.selectedCount) selected)")
+    }
+    let kind =
+      switch features {
+      case .bytes: "bytes"
+      case .floats: "Float32"
+      case .tokens: "token ids"
+      }
+    parts.append("\(Self.megabytes(storageBytes)) as \(kind)")
+    return parts.joined(separator: ", ") + (source.map { "\nsource: " + $0 } ?? "")
+  }
+
+  /// The number of samples of each class, indexed by label (empty without class labels).
+  public var classCounts: [Int] {
+    var counts = [Int](repeating: 0, count: classCount)
+    for label in classLabels where label < counts.count { counts[label] += 1 }
+    return counts
+  }
+
+  /// The values of sample `index` as a batch would hold them (normalised, and augmented as in
+  /// `epoch`), row-major in `sampleShape`: for showing a sample as an image or a table.
+  /// - Throws: `DataError` when the index is outside the data set.
+  public func sampleImage(_ index: Int, epoch: Int = 0) throws(DataError) -> [Float] {
+    try batch([index], epoch: epoch).inputs.scalars
+  }
+
+  /// `60000` as `60,000`.
+  static func grouped(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (offset, digit) in digits.enumerated() {
+      if offset > 0, (digits.count - offset) % 3 == 0 { result.append(",") }
+      result.append(digit)
+    }
+    return (value < 0 ? "-" : "") + result
+  }
+
+  /// Bytes in decimal megabytes with one decimal (`55.4 MB`), kilobytes below one megabyte.
+  static func megabytes(_ bytes: Int) -> String {
+    if bytes < 1_000_000 { return "\(oneDecimal(Double(bytes) / 1e3)) kB" }
+    return "\(oneDecimal(Double(bytes) / 1e6)) MB"
+  }
+
+  static func oneDecimal(_ value: Double) -> String {
+    let tenths = Int((value * 10).rounded())
+    return "\(tenths / 10).\(tenths % 10)"
+  }
+
+  static func listed(_ values: [Float]) -> String {
+    let shown = values.prefix(3).map { String(Float(Int(($0 * 1e4).rounded())) / 1e4) }
+    return "[" + shown.joined(separator: ", ") + (values.count > 3 ? ", …" : "") + "]"
+  }
+}

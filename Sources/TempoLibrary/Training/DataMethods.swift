@@ -1,0 +1,196 @@
+import Datasets
+import TempoRuntime
+
+/// The methods of `Dataset` and `DataSplit` values. A split applies each to both parts, taking
+/// what a transform learns (normalisation statistics) from the training part.
+enum DataMethods {
+  enum Receiver {
+    case single(Dataset)
+    case split(train: Dataset, test: Dataset)
+  }
+
+  static func method(_ name: String, on receiver: Receiver) -> BuiltinFunction? {
+    switch name {
+    case "normalized":
+      return make(
+        "normalized",
+        [
+          ParameterSpec(
+            "mean", type: "[Double]?", default: "nil", "per channel (default: computed from the training data)"),
+          ParameterSpec("std", type: "[Double]?", default: "nil", "per channel"),
+        ], "The data with each channel shifted and scaled to mean 0 and standard deviation 1.",
+        example: "let data = FashionMNIST().normalized()", receiver
+      ) { args, dataset, role in
+        let mean = try args.floats(0)
+        let std = try args.floats(1)
+        return try dataset.normalized(mean: mean ?? role.mean, std: std ?? role.std)
+      }
+    case "flattened":
+      return make("flattened", [], "Each sample as one row of values.", example: "data.flattened()", receiver) {
+        _, dataset, _ in dataset.flattened()
+      }
+    case "oneHot":
+      return make(
+        "oneHot", [], "Class labels as one-hot target vectors (regression targets, for mean squared error).",
+        example: "data.oneHot()", receiver
+      ) { _, dataset, _ in try dataset.oneHotTargets() }
+    case "padded":
+      return make(
+        "padded", [ParameterSpec("by", type: "Int", "zeros added on every side of each image")],
+        "Images padded with zeros.", example: "data.padded(by: 2)", receiver
+      ) { args, dataset, _ in try dataset.padded(by: try args.int(0)) }
+    case "resized":
+      return make(
+        "resized", [ParameterSpec("height", type: "Int"), ParameterSpec("width", type: "Int")],
+        "Images resized (bilinear).", example: "Digits().resized(height: 28, width: 28)", receiver
+      ) { args, dataset, _ in try dataset.resized(height: try args.positiveInt(0), width: try args.positiveInt(1)) }
+    case "filterClasses":
+      return make(
+        "filterClasses",
+        [ParameterSpec(nil, "classes", type: "[Int]", "the classes to keep, relabelled 0, 1, … in this order")],
+        "Only the samples of some classes.", example: "data.filterClasses([3, 8])", receiver
+      ) { args, dataset, _ in try dataset.filterClasses(try args.classList(0)) }
+    case "patchAugmented":
+      return make(
+        "patchAugmented",
+        [
+          ParameterSpec("side", type: "Int", "the patch's side (7 for 32×32 images, 3 for 8×8)"),
+          ParameterSpec("seed", type: "Int", default: "0"),
+        ],
+        "Patch augmentation (Li et al. 2019, multirate paper App. C.1): a class-dependent patch over 80 % of the images, redrawn each epoch.",
+        example: "Digits().split(0.8, seed: 0).patchAugmented(side: 3)", receiver
+      ) { args, dataset, role in
+        let seed = try args.seed(1)
+        if let shared = role.augmentedTrain { return try dataset.patchAugmented(sharing: shared, seed: seed &+ 1) }
+        return try dataset.patchAugmented(side: try args.positiveInt(0), seed: seed)
+      }
+    case "prefix":
+      switch receiver {
+      case .single(let dataset):
+        return trainingBuiltin(
+          "prefix", [ParameterSpec(nil, "count", type: "Int")], returns: "Dataset", category: "Data",
+          "The first samples.", example: "data.prefix(1000)"
+        ) { args in .host(DatasetObject(dataset.prefix(try args.int(0)))) }
+      case .split(let train, let test):
+        return trainingBuiltin(
+          "prefix",
+          [ParameterSpec("train", type: "Int"), ParameterSpec("test", type: "Int", default: "all")],
+          returns: "DataSplit", category: "Data", "The first samples of each part, for quick runs.",
+          example: "FashionMNIST().prefix(train: 5000, test: 1000)"
+        ) { args in
+          .host(
+            DataSplitObject(
+              train: train.prefix(try args.int(0)), test: args.has(1) ? test.prefix(try args.int(1)) : test))
+        }
+      }
+    case "splitByClass":
+      let parameters = [
+        ParameterSpec(nil, "first", type: "[Int]", "classes of the first part, relabelled 0, 1, …"),
+        ParameterSpec(nil, "second", type: "[Int]", "classes of the second part, relabelled 0, 1, …"),
+      ]
+      switch receiver {
+      case .single(let dataset):
+        return trainingBuiltin(
+          "splitByClass", parameters, returns: "(Dataset, Dataset)", category: "Data",
+          "Two data sets by class, each relabelled from 0 (pre-training and fine-tuning tasks).",
+          example: "let (a, b) = Digits().splitByClass([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])"
+        ) { args in
+          let (first, second) = try dataset.splitByClass(try args.classList(0), try args.classList(1))
+          return .tuple([.host(DatasetObject(first)), .host(DatasetObject(second))])
+        }
+      case .split(let train, let test):
+        return trainingBuiltin(
+          "splitByClass", parameters, returns: "(DataSplit, DataSplit)", category: "Data",
+          "Two train/test splits by class, each relabelled from 0 (pre-training and fine-tuning tasks).",
+          example: "let (pre, target) = FashionMNIST().splitByClass([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])"
+        ) { args in
+          let first = try args.classList(0)
+          let second = try args.classList(1)
+          let (trainA, trainB) = try train.splitByClass(first, second)
+          let (testA, testB) = try test.splitByClass(first, second)
+          return .tuple([
+            .host(DataSplitObject(train: trainA, test: testA)), .host(DataSplitObject(train: trainB, test: testB)),
+          ])
+        }
+      }
+    case "split":
+      guard case .single(let dataset) = receiver else { return nil }
+      return trainingBuiltin(
+        "split",
+        [
+          ParameterSpec(nil, "fraction", type: "Double", "the training part's share, e.g. 0.8"),
+          ParameterSpec("seed", type: "Int", default: "0"),
+          ParameterSpec("stratified", type: "Bool", default: "true", "keep each class's share in both parts"),
+        ], returns: "DataSplit", category: "Data", "A seeded random train/test split.",
+        example: "let data = Digits().split(0.8, seed: 0)"
+      ) { args in
+        let fraction = try args.double(0)
+        guard fraction > 0, fraction < 1 else {
+          throw RuntimeError(.valueError, "the fraction of 'split' must be between 0 and 1, not \(fraction)")
+        }
+        let (train, test) = try dataset.split(
+          fraction: fraction, seed: try args.seed(1), stratified: try args.bool(2, default: true))
+        return .host(DataSplitObject(train: train, test: test))
+      }
+    case "subset":
+      guard case .single(let dataset) = receiver else { return nil }
+      return trainingBuiltin(
+        "subset", [ParameterSpec(nil, "indices", type: "[Int]")], returns: "Dataset", category: "Data",
+        "The samples at some positions.", example: "data.subset([0, 5, 9])"
+      ) { args in .host(DatasetObject(try dataset.subset(try args.classList(0)))) }
+    default: return nil
+    }
+  }
+
+  /// What a transform of a split's part may take from the training part.
+  struct Role {
+    var mean: [Float]?
+    var std: [Float]?
+    var augmentedTrain: Dataset?
+  }
+
+  /// A method whose transform applies to a data set, or to both parts of a split (the test part
+  /// with the training part's statistics and patches).
+  private static func make(
+    _ name: String, _ parameters: [ParameterSpec], _ summary: String, example: String, _ receiver: Receiver,
+    _ transform: @escaping (Arguments, Dataset, Role) throws -> Dataset
+  ) -> BuiltinFunction {
+    switch receiver {
+    case .single(let dataset):
+      return trainingBuiltin(name, parameters, returns: "Dataset", category: "Data", summary, example: example) {
+        args in
+        .host(DatasetObject(try transform(args, dataset, Role())))
+      }
+    case .split(let train, let test):
+      return trainingBuiltin(name, parameters, returns: "DataSplit", category: "Data", summary, example: example) {
+        args in
+        let newTrain = try transform(args, train, Role())
+        let role = Role(
+          mean: newTrain.normalization?.mean, std: newTrain.normalization?.std,
+          augmentedTrain: newTrain.patchAugmentation != nil ? newTrain : nil)
+        return .host(DataSplitObject(train: newTrain, test: try transform(args, test, role)))
+      }
+    }
+  }
+}
+
+extension Arguments {
+  /// Numbers as Float32 (per-channel statistics), nil when not given.
+  func floats(_ index: Int) throws -> [Float]? {
+    guard has(index) else { return nil }
+    return try numbers(index).map(Float.init)
+  }
+
+  /// Whole numbers ≥ 0 (classes, indices).
+  func classList(_ index: Int) throws -> [Int] {
+    try sequence(index).enumerated().map { position, element in
+      guard case .int(let value) = element, value >= 0 else {
+        throw RuntimeError(
+          .valueError,
+          "'\(parameterName(index))' of '\(function)' must hold whole numbers ≥ 0; element \(position) is \(element.description)"
+        )
+      }
+      return value
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import Datasets
+import Plotting
+import TempoRuntime
+
+/// A data set as a Tempo value. Transforms return new data sets that share the stored samples.
+final class DatasetObject: HostObject {
+  let dataset: Dataset
+  init(_ dataset: Dataset) { self.dataset = dataset }
+
+  var typeName: String { "Dataset" }
+  var description: String { dataset.description }
+
+  var memberNames: [String] {
+    [
+      "classCounts", "classes", "count", "filterClasses", "flattened", "labels", "name", "normalized", "oneHot",
+      "padded", "patchAugmented", "prefix", "resized", "shape", "split", "splitByClass", "storageBytes", "subset",
+    ]
+  }
+
+  func member(_ name: String) throws -> Value? {
+    switch name {
+    case "count": return .int(dataset.count)
+    case "name": return .string(dataset.name)
+    case "shape": return .array(dataset.sampleShape.map(Value.int))
+    case "classes": return .array(dataset.classNames.map(Value.string))
+    case "classCounts": return .array(dataset.classCounts.map(Value.int))
+    case "labels": return .array(dataset.labels.map(Value.int))
+    case "storageBytes": return .int(dataset.storageBytes)
+    default: return DataMethods.method(name, on: .single(dataset)).map(Value.function)
+    }
+  }
+
+  var documentation: Documentation? {
+    Documentation(
+      name: "Dataset",
+      summary: "Samples with labels (or targets), stored compactly and made into tensors a batch at a time.",
+      discussion:
+        "Members: count, shape (of one sample), classes, classCounts, labels, name, storageBytes; methods normalized(), flattened(), split(_:seed:stratified:), splitByClass(_:_:), filterClasses(_:), subset(_:), prefix(_:), padded(by:), resized(height:width:), oneHot(), patchAugmented(side:seed:). Images stay bytes until a batch is made.",
+      example: "let digits = Digits()\ndigits.classCounts", category: "Data")
+  }
+}
+
+/// Training and test data together, as loaders of standard data sets return them: `fit(model,
+/// on: split)` trains on `.train` and validates on `.test`. Transforms apply to both, with what
+/// they learn (normalisation statistics) taken from the training part.
+final class DataSplitObject: HostObject {
+  let train: Dataset
+  let test: Dataset
+  init(train: Dataset, test: Dataset) {
+    self.train = train
+    self.test = test
+  }
+
+  var typeName: String { "DataSplit" }
+  var description: String { "train: \(train.description)\ntest: \(test.description)" }
+
+  var memberNames: [String] {
+    [
+      "classes", "filterClasses", "flattened", "normalized", "oneHot", "padded", "patchAugmented", "prefix", "resized",
+      "shape", "splitByClass", "test", "train",
+    ]
+  }
+
+  func member(_ name: String) throws -> Value? {
+    switch name {
+    case "train": return .host(DatasetObject(train))
+    case "test": return .host(DatasetObject(test))
+    case "classes": return .array(train.classNames.map(Value.string))
+    case "shape": return .array(train.sampleShape.map(Value.int))
+    default: return DataMethods.method(name, on: .split(train: train, test: test)).map(Value.function)
+    }
+  }
+
+  var documentation: Documentation? {
+    Documentation(
+      name: "DataSplit",
+      summary: "A training part and a test part: what FashionMNIST(), MNIST(path:) and data.split(…) give.",
+      discussion:
+        "fit(model, on: split) trains on split.train and validates on split.test. normalized() uses the training part's mean and std for both; splitByClass(a, b) splits both parts by class; prefix(train:test:) keeps the first samples of each, for quick runs.",
+      example: "let fashion = FashionMNIST()\nfashion.train.count", category: "Data")
+  }
+}
+
+/// Arguments that are data.
+enum DataArguments {
+  /// A data set; a split gives its training part only where the caller says so.
+  static func dataset(_ args: Arguments, _ index: Int) throws -> Dataset {
+    switch args[index] {
+    case .host(let object as DatasetObject)?: return object.dataset
+    case .host(is DataSplitObject)?:
+      throw RuntimeError(
+        .typeError, "'\(args.parameterName(index))' of '\(args.function)' needs one data set, not a train/test split",
+        help: "pick a part: data.test or data.train")
+    default: throw args.typeError(index, expected: "Dataset", got: args[index] ?? .nil)
+    }
+  }
+
+  /// Training data and, for a split, its test part (the default validation data).
+  static func trainingData(_ args: Arguments, _ index: Int) throws -> (Dataset, Dataset?) {
+    switch args[index] {
+    case .host(let object as DatasetObject)?: return (object.dataset, nil)
+    case .host(let split as DataSplitObject)?: return (split.train, split.test)
+    default: throw args.typeError(index, expected: "Dataset or DataSplit", got: args[index] ?? .nil)
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import Plotting
+import TempoRuntime
+import Training
+
+/// `seeds` and `compare`: the arms of an experiment over seeds, and the table the papers print.
+enum ExperimentBuiltins {
+  static let category = "Training"
+
+  static var all: [BuiltinFunction] { [seeds, compare] }
+
+  static var seeds: BuiltinFunction {
+    trainingBuiltin(
+      "seeds",
+      [
+        ParameterSpec(nil, "count", type: "Int", "how many runs: seeds 0, 1, …, count − 1"),
+        ParameterSpec("name", type: "String?", default: "nil", "the arm's name (default: the first run's)"),
+        ParameterSpec(nil, "body", type: "(Int) -> Run", "makes one run from a seed, usually with fit(…, seed: s)"),
+      ], returns: "RunGroup", category: category,
+      "Runs an arm of an experiment once per seed and groups the runs: mean, min, max and std of each metric.",
+      discussion:
+        "A run that diverges is kept and marked, and the next seed goes on; statistics leave it out. An interrupt stops after the current run and keeps the runs made so far.",
+      example:
+        "let sgd = seeds(3) { s in\n  fit(MLP([64, 32, 10]), on: Digits().split(0.8, seed: 0), epochs: 2, seed: s, progress: false)\n}\nsgd.testAccuracy"
+    ) { args in
+      let count = try args.positiveInt(0)
+      let body = try args.function(2)
+      var runs: [RunObject] = []
+      for seed in 0..<count {
+        if args.environment.interrupt.isRaised { break }
+        do {
+          let result = try args.call(body, [.int(seed)])
+          guard case .host(let run as RunObject) = result else {
+            throw RuntimeError(
+              .typeError, "the closure passed to 'seeds' returned a \(result.typeName), not a Run",
+              help: "end the closure with fit(…, seed: s)")
+          }
+          runs.append(run)
+        } catch let error as RuntimeError where error.family == .divergenceError {
+          guard let run = error.attachment?.object as? RunObject else { throw error }
+          args.output.writeStandardError("seed \(seed): \(error.message) — kept and marked; going on\n")
+          runs.append(run)
+        }
+      }
+      let name = try args.optionalString(1) ?? runs.first?.name ?? "runs"
+      return .host(RunGroupObject(runs: runs, name: name))
+    }
+  }
+
+  static var compare: BuiltinFunction {
+    trainingBuiltin(
+      "compare",
+      [
+        ParameterSpec(nil, "runs", type: "[String: Run or RunGroup] or [Run or RunGroup]", "the arms to compare"),
+        ParameterSpec("title", type: "String?", default: "nil"),
+      ], returns: "Table", category: category,
+      "A table of arms as the papers report them: test accuracy (mean, min, max), test loss, wall time and steps/s.",
+      discussion:
+        "Runs may be named by a dictionary, or keep their own names (the optimizer unless fit was given name:). Diverged and interrupted runs are counted apart and left out of the statistics.",
+      example:
+        "let data = Digits().split(0.8, seed: 0)\nlet sgd = seeds(2) { s in fit(MLP([64, 32, 10]), on: data, optimizer: SGD(learningRate: 0.1), seed: s, progress: false) }\nlet adam = fit(MLP([64, 32, 10]), on: data, optimizer: Adam(), progress: false)\ncompare([\"SGD\": sgd, \"Adam\": adam])"
+    ) { args in
+      guard let value = args[0] else { return .nil }
+      let entries = try RunPlots.entries(value, function: "compare")
+      return .host(TableObject(table(entries, title: try args.optionalString(1))))
+    }
+  }
+
+  static func table(_ entries: [RunFigures.Entry], title: String?) -> Table {
+    let columns = [
+      "arm", "runs", "test accuracy", "min", "max", "std", "test loss", "train loss", "wall time (s)", "steps/s",
+    ]
+    let rows: [[TableCell]] = entries.map { entry in
+      let completed = entry.runs.filter { $0.status.isCompleted }
+      let accuracy = entry.runs.finalSummary(.testAccuracy)
+      func cell(_ value: Double?) -> TableCell { value.map(TableCell.number) ?? .missing }
+      let failed = entry.runs.count - completed.count
+      let runsText = failed == 0 ? "\(entry.runs.count)" : "\(entry.runs.count) (\(failed) stopped)"
+      return [
+        .text(entry.name), .text(runsText), cell(accuracy?.mean), cell(accuracy?.minimum), cell(accuracy?.maximum),
+        cell(accuracy.map(\.standardDeviation)), cell(entry.runs.finalSummary(.testLoss)?.mean),
+        cell(entry.runs.finalSummary(.trainLoss)?.mean), cell(Summary(completed.map(\.wallTime))?.mean),
+        cell(Summary(completed.map(\.stepsPerSecond))?.mean),
+      ]
+    }
+    return Table(columns: columns, rows: rows, title: title)
+  }
+}

@@ -1,0 +1,214 @@
+import Datasets
+import NN
+import Optimizers
+import Plotting
+import TempoRuntime
+import TensorCore
+
+/// A model as a Tempo value: a recipe and, once built, weights.
+///
+/// Models are values: nothing the language offers changes one in place. `fit` trains a copy
+/// and returns it in the run, `replacingHead` and `load` return new models. A model made by a
+/// constructor (`MLP(…)`, `ConvNet(…)`) has no weights yet: `fit` builds it for the data, with
+/// initial weights from its `seed:`, so runs over seeds start from different weights.
+final class ModelObject: HostObject {
+  let recipe: ModelRecipe
+  /// The weights; nil until the model is built or trained.
+  let module: Module?
+  /// The shape of one sample the model was built for, when known.
+  let sampleShape: [Int]?
+  /// The data's task the model was built for (the vocabulary of a language model).
+  let task: DataTask?
+
+  init(recipe: ModelRecipe, module: Module? = nil, sampleShape: [Int]? = nil, task: DataTask? = nil) {
+    self.recipe = recipe
+    self.module = module
+    self.sampleShape = sampleShape ?? recipe.statedSampleShape
+    self.task = task
+  }
+
+  var typeName: String { "Model" }
+
+  /// A fresh module for training on `data`: a copy of the weights, or new weights from `seed`.
+  func instantiate(for data: Dataset, seed: UInt64) throws -> Module {
+    if let module {
+      if let sampleShape, sampleShape.reduce(1, *) != data.sampleShape.reduce(1, *) {
+        throw ModelBuildError(
+          "this \(recipe.title) was built for samples of shape \(sampleShape) but '\(data.name)' has samples of shape \(data.sampleShape)",
+          help: "use data of the same shape, or a new model for this data")
+      }
+      return try module.copy()
+    }
+    if case .mlp(let sizes, _, _) = recipe, let first = sizes.first {
+      let values = data.sampleShape.reduce(1, *)
+      guard first == values else {
+        throw ModelBuildError(
+          "the MLP takes \(first) inputs but each sample of '\(data.name)' has \(values) values (shape \(data.sampleShape))",
+          help: "start the sizes with \(values): MLP([\(values), …])")
+      }
+    }
+    var generator = RandomGenerator(seed: seed)
+    return try recipe.build(sampleShape: data.sampleShape, task: data.task, generator: &generator)
+  }
+
+  /// The built module, building it with seed 0 when the recipe states every size.
+  func builtModule(for purpose: String) throws -> Module {
+    if let module { return module }
+    guard !recipe.needsData else {
+      throw RuntimeError(
+        .valueError, "\(recipe.title) has no weights yet, so it has no \(purpose)",
+        help: "its input size comes from the data: fit it first (fit(model, on: data)), then use run.model")
+    }
+    var generator = RandomGenerator(seed: 0)
+    return try EngineErrors.translating {
+      try recipe.build(sampleShape: sampleShape, task: task, generator: &generator)
+    }
+  }
+
+  var description: String {
+    guard module != nil || !recipe.needsData, let summary = try? summaryText() else {
+      return "\(recipe.title) — not built yet: its input size comes from the data it is fit on"
+    }
+    return summary
+  }
+
+  private func summaryText() throws -> String {
+    let model = try builtModule(for: "summary")
+    guard let sampleShape else { return "\(recipe.title), \(model.parameterCount) parameters" }
+    return "\(recipe.title)\n" + (try model.summary(inputShape: [1] + sampleShape)).description
+  }
+
+  func summaryTable() throws -> Table {
+    let model = try builtModule(for: "summary")
+    guard let sampleShape else {
+      throw RuntimeError(.valueError, "the input shape of this model is not known, so its summary cannot be taken")
+    }
+    let summary = try EngineErrors.translating { try model.summary(inputShape: [1] + sampleShape) }
+    return Table(
+      columns: ["layer", "type", "output shape", "parameters"],
+      rows: summary.rows.map {
+        [
+          .text($0.path), .text($0.layer), .text(Tensor.describe(Array($0.outputShape.dropFirst()))),
+          .integer($0.parameterCount),
+        ]
+      } + [[.text("total"), .text(""), .text(""), .integer(summary.totalParameters)]],
+      title: recipe.title)
+  }
+
+  func displayRepresentations() -> [String: String] {
+    guard let table = try? summaryTable() else { return [:] }
+    return ["text/html": table.html]
+  }
+
+  var memberNames: [String] {
+    ["biases", "head", "isBuilt", "layers", "parameterCount", "parameters", "replacingHead", "summary", "weights"]
+  }
+
+  func member(_ name: String) throws -> Value? {
+    switch name {
+    case "isBuilt": return .bool(module != nil)
+    case "summary": return .host(TableObject(try summaryTable()))
+    case "parameterCount": return .int(try builtModule(for: "parameters").parameterCount)
+    case "layers":
+      let model = try builtModule(for: "layers")
+      let layers = (model as? Sequential)?.children ?? model.children
+      return .array(layers.map { .string("\($0.name): \($0.module.configurationDescription)") })
+    case "head": return .host(try ParametersObject(model: self, selection: .head, title: "head"))
+    case "weights": return .host(try ParametersObject(model: self, selection: .weights, title: "weights"))
+    case "biases": return .host(try ParametersObject(model: self, selection: .biases, title: "biases"))
+    case "parameters": return .function(parametersMethod)
+    case "replacingHead": return .function(replacingHeadMethod)
+    default: return nil
+    }
+  }
+
+  private var parametersMethod: BuiltinFunction {
+    trainingBuiltin(
+      "parameters",
+      [ParameterSpec("matching", "pattern", type: "String", "a path pattern: * any run, ? one character")],
+      returns: "Parameters", category: "Models", "The parameters whose paths match a pattern.",
+      example: "model.parameters(matching: \"*.bias\")"
+    ) { [self] args in
+      let pattern = try args.string(0)
+      return .host(try ParametersObject(model: self, selection: .path(pattern), title: "matching \"\(pattern)\""))
+    }
+  }
+
+  private var replacingHeadMethod: BuiltinFunction {
+    trainingBuiltin(
+      "replacingHead",
+      [
+        ParameterSpec("outputs", type: "Int", "the new head's outputs (classes of the new task)"),
+        ParameterSpec("seed", type: "Int", default: "0", "seeds the new head's initial weights"),
+      ], returns: "Model", category: "Models",
+      "A copy of the model whose last Linear layer is replaced by a fresh one (fine-tuning on a new task).",
+      example: "let net = base.model.replacingHead(outputs: 5)"
+    ) { [self] args in
+      let outputs = try args.positiveInt(0)
+      let module = try builtModule(for: "head to replace")
+      var generator = RandomGenerator(seed: try args.seed(1))
+      let replaced = try module.replacingHead(outputs: outputs, generator: &generator)
+      return .host(
+        ModelObject(
+          recipe: .replacedHead(base: recipe, outputs: outputs), module: replaced, sampleShape: sampleShape,
+          task: task))
+    }
+  }
+
+  var documentation: Documentation? {
+    Documentation(
+      name: "Model",
+      summary: "A neural network: made by MLP, ConvNet, ResNet, CharLM, Transformer or Sequential, trained by fit.",
+      discussion:
+        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, weights, biases, parameters(matching:) (parameter groups for optimizers), replacingHead(outputs:).",
+      example: "let model = MLP([784, 256, 10])\nmodel.summary", category: "Models")
+  }
+}
+
+extension ModelRecipe {
+  /// The sample shape a recipe states by itself (an MLP's first size).
+  var statedSampleShape: [Int]? {
+    switch self {
+    case .mlp(let sizes, _, _): return sizes.first.map { [$0] }
+    case .sequential(let layers):
+      if case .linear(let inputs, _, _)? = layers.first { return [inputs] }
+      return nil
+    case .replacedHead(let base, _): return base.statedSampleShape
+    default: return nil
+    }
+  }
+}
+
+/// Some of a model's parameters: its head, its weights or biases, or those matching a pattern.
+/// Optimizers take them to train only a part of a model (multirate's fast part, say).
+final class ParametersObject: HostObject {
+  let selection: ParameterSelection
+  let title: String
+  let paths: [String]
+  let valueCount: Int
+
+  init(model: ModelObject, selection: ParameterSelection, title: String) throws {
+    self.selection = selection
+    self.title = title
+    let module = try model.builtModule(for: "parameters")
+    let chosen = try EngineErrors.translating { try selection.resolve(in: module) }
+    paths = chosen.map(\.path)
+    valueCount = chosen.reduce(0) { total, parameter in
+      total + (parameter.mask.map { mask in mask.scalars.reduce(0) { $0 + Int($1) } } ?? parameter.variable.value.count)
+    }
+  }
+
+  var typeName: String { "Parameters" }
+  var description: String {
+    "\(title): \(paths.count) tensors, \(valueCount) values (\(paths.joined(separator: ", ")))"
+  }
+  var memberNames: [String] { ["count", "paths"] }
+
+  func member(_ name: String) throws -> Value? {
+    switch name {
+    case "paths": return .array(paths.map(Value.string))
+    case "count": return .int(valueCount)
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,264 @@
+import Datasets
+import Plotting
+import TempoRuntime
+import Training
+
+/// A finished (or stopped) run as a Tempo value: the trained model, the history, the timing.
+/// Shown as a one-paragraph summary and its learning curves.
+final class RunObject: HostObject {
+  let record: RunRecord
+  let model: ModelObject
+  /// What the run is called in comparisons (the optimizer, unless named).
+  let name: String
+
+  init(record: RunRecord, model: ModelObject, name: String) {
+    self.record = record
+    self.model = model
+    self.name = name
+  }
+
+  var typeName: String { "Run" }
+
+  var statusText: String {
+    switch record.status {
+    case .completed: return "completed"
+    case .interrupted(let epoch, let step): return "interrupted in epoch \(epoch) after step \(step)"
+    case .diverged(let epoch, let step, let loss): return "diverged: loss \(loss) at epoch \(epoch), step \(step)"
+    }
+  }
+
+  var description: String {
+    var lines = ["Run: \(model.recipe.title), \(record.optimizerDescription), seed \(record.configuration.seed)"]
+    let epochs = record.history.filter { !$0.isPartial }.count
+    lines.append(
+      "\(epochs) of \(record.configuration.epochs) epochs, \(record.steps) steps in \(Format.seconds(record.wallTime))"
+        + " (\(Format.rate(record.stepsPerSecond)) steps/s) — \(statusText)")
+    if let last = record.history.last {
+      var parts = ["train loss \(Format.number(last.trainLoss))"]
+      if let accuracy = last.trainAccuracy { parts.append("train accuracy \(Format.percent(accuracy))") }
+      if let loss = last.testLoss { parts.append("test loss \(Format.number(loss))") }
+      if let accuracy = last.testAccuracy { parts.append("test accuracy \(Format.percent(accuracy))") }
+      lines.append(parts.joined(separator: ", "))
+    }
+    let time = record.time
+    if time.total > 0 {
+      let shares = [
+        ("data", time.data), ("forward", time.forward), ("backward", time.backward), ("optimizer", time.optimizer),
+        ("evaluation", time.evaluation),
+      ].map { "\($0.0) \(Format.percent($0.1 / time.total))" }
+      lines.append("time: " + shares.joined(separator: ", "))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  var figure: Figure { RunFigures.overview(RunFigures.Entry(name: name, runs: [record]), title: name) }
+
+  func displayRepresentations() -> [String: String] {
+    guard !record.history.isEmpty else { return [:] }
+    return ["image/svg+xml": figure.svg]
+  }
+
+  var memberNames: [String] {
+    [
+      "accuracy", "diverged", "epochs", "history", "interrupted", "loss", "model", "name", "optimizer", "seed",
+      "status", "stepLosses", "steps", "stepsPerSecond", "testAccuracy", "testLoss", "time", "trainAccuracy",
+      "trainLoss", "wallTime",
+    ]
+  }
+
+  func member(_ name: String) throws -> Value? {
+    switch name {
+    case "model": return .host(model)
+    case "name": return .string(self.name)
+    case "optimizer": return .string(record.optimizerDescription)
+    case "seed": return .int(Int(record.configuration.seed))
+    case "steps": return .int(record.steps)
+    case "epochs": return .int(record.history.count)
+    case "wallTime": return .double(record.wallTime)
+    case "stepsPerSecond": return .double(record.stepsPerSecond)
+    case "accuracy": return record.finalTestAccuracy.map(Value.double) ?? .nil
+    case "loss": return record.finalTestLoss.map(Value.double) ?? .nil
+    case "status": return .string(statusText)
+    case "interrupted":
+      if case .interrupted = record.status { return .bool(true) }
+      return .bool(false)
+    case "diverged":
+      if case .diverged = record.status { return .bool(true) }
+      return .bool(false)
+    case "stepLosses": return .array(record.stepLosses.map { .double(Double($0)) })
+    case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy":
+      guard let metric = Metric(rawValue: name) else { return nil }
+      return .array(record.series(metric).map { $0.map(Value.double) ?? .nil })
+    case "history": return .array(record.history.map(Self.historyRow))
+    case "time":
+      var map = OrderedMap()
+      let time = record.time
+      for (key, seconds) in [
+        ("data", time.data), ("forward", time.forward), ("backward", time.backward), ("optimizer", time.optimizer),
+        ("evaluation", time.evaluation), ("total", record.wallTime),
+      ] {
+        map.set(.double(seconds), for: .string(key), hashKey: .string(key))
+      }
+      return .dictionary(map)
+    default: return nil
+    }
+  }
+
+  static func historyRow(_ entry: EpochRecord) -> Value {
+    var map = OrderedMap()
+    func put(_ key: String, _ value: Value) { map.set(value, for: .string(key), hashKey: .string(key)) }
+    put("epoch", .int(entry.epoch))
+    put("trainLoss", .double(entry.trainLoss))
+    put("trainAccuracy", entry.trainAccuracy.map(Value.double) ?? .nil)
+    put("testLoss", entry.testLoss.map(Value.double) ?? .nil)
+    put("testAccuracy", entry.testAccuracy.map(Value.double) ?? .nil)
+    put("steps", .int(entry.steps))
+    put("seconds", .double(entry.elapsed))
+    if entry.isPartial { put("partial", .bool(true)) }
+    return .dictionary(map)
+  }
+
+  var documentation: Documentation? {
+    Documentation(
+      name: "Run",
+      summary: "What fit returns: the trained model, the history per epoch, the steps and where the time went.",
+      discussion:
+        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), seed, optimizer, status, interrupted, diverged.",
+      example: "let run = fit(MLP([64, 32, 10]), on: Digits(), epochs: 3)\nrun.accuracy", category: "Training")
+  }
+}
+
+/// Runs of one arm over seeds: summaries of each metric, and mean curves with min–max bands.
+final class RunGroupObject: HostObject {
+  let runs: [RunObject]
+  let name: String
+
+  init(runs: [RunObject], name: String) {
+    self.runs = runs
+    self.name = name
+  }
+
+  var typeName: String { "RunGroup" }
+  var records: [RunRecord] { runs.map(\.record) }
+  var completed: [RunRecord] { records.filter { $0.status.isCompleted } }
+
+  var description: String {
+    var lines = ["\(name): \(runs.count) runs (\(completed.count) completed)"]
+    for metric in Metric.allCases {
+      guard let summary = records.finalSummary(metric) else { continue }
+      let values = [summary.mean, summary.minimum, summary.maximum, summary.standardDeviation].map {
+        metric.isAccuracy ? Format.percent($0) : Format.number($0)
+      }
+      lines.append("\(metric.displayName): mean \(values[0]), min \(values[1]), max \(values[2]), std \(values[3])")
+    }
+    for run in runs where !run.record.status.isCompleted {
+      lines.append("seed \(run.record.configuration.seed): \(run.statusText)")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  func displayRepresentations() -> [String: String] {
+    guard records.contains(where: { !$0.history.isEmpty }) else { return [:] }
+    return ["image/svg+xml": RunFigures.overview(RunFigures.Entry(name: name, runs: records), title: name).svg]
+  }
+
+  var memberNames: [String] {
+    [
+      "count", "name", "runs", "steps", "subscript", "testAccuracy", "testLoss", "trainAccuracy", "trainLoss",
+      "wallTime",
+    ]
+  }
+
+  func member(_ name: String) throws -> Value? {
+    switch name {
+    case "runs": return .array(runs.map { .host($0) })
+    case "count": return .int(runs.count)
+    case "name": return .string(self.name)
+    case "wallTime": return summaryValue(Summary(completed.map(\.wallTime)))
+    case "steps": return summaryValue(Summary(completed.map { Double($0.steps) }))
+    case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy":
+      guard let metric = Metric(rawValue: name) else { return nil }
+      return summaryValue(records.finalSummary(metric))
+    case "subscript":
+      return .function(
+        BuiltinFunction(
+          name: "subscript", signature: Signature([ParameterSpec(nil, "index", type: "Int")], returns: "Run")
+        ) { [runs] args in
+          let index = try args.int(0)
+          guard runs.indices.contains(index) else {
+            throw RuntimeError(.indexError, "run \(index) is out of range: the group has \(runs.count) runs")
+          }
+          return .host(runs[index])
+        })
+    default: return nil
+    }
+  }
+
+  private func summaryValue(_ summary: Summary?) -> Value {
+    guard let summary else { return .nil }
+    var map = OrderedMap()
+    for (key, value) in [
+      ("mean", summary.mean), ("min", summary.minimum), ("max", summary.maximum), ("std", summary.standardDeviation),
+    ] {
+      map.set(.double(value), for: .string(key), hashKey: .string(key))
+    }
+    map.set(.int(summary.count), for: .string("count"), hashKey: .string("count"))
+    return .dictionary(map)
+  }
+
+  var documentation: Documentation? {
+    Documentation(
+      name: "RunGroup",
+      summary: "The runs seeds(n) { s in … } made: one arm of an experiment over seeds.",
+      discussion:
+        "group.testAccuracy (and trainLoss, trainAccuracy, testLoss, wallTime, steps) is a dictionary of mean, min, max, std and count over the completed runs' final values; group[i] or group.runs[i] is one run; a diverged or interrupted run is kept, marked, and left out of the statistics.",
+      example:
+        "let group = seeds(3) { s in fit(MLP([64, 32, 10]), on: Digits(), epochs: 2, seed: s) }\ngroup.testAccuracy[\"mean\"]",
+      category: "Training")
+  }
+}
+
+/// Numbers as summaries print them.
+enum Format {
+  static func number(_ value: Double) -> String {
+    guard value.isFinite else { return "\(value)" }
+    let magnitude = abs(value)
+    if magnitude >= 1000 { return String(Int(value.rounded())) }
+    let digits = magnitude >= 100 ? 1 : magnitude >= 1 ? 3 : 4
+    return fixed(value, digits)
+  }
+
+  /// A rate such as steps per second: whole numbers from 100, one decimal from 10.
+  static func rate(_ value: Double) -> String {
+    guard value.isFinite else { return "–" }
+    if value >= 100 { return String(Int(value.rounded())) }
+    return fixed(value, value >= 10 ? 1 : 2)
+  }
+
+  static func percent(_ value: Double) -> String { value.isFinite ? fixed(value * 100, 1) + " %" : "–" }
+
+  static func seconds(_ value: Double) -> String {
+    if value < 1 { return fixed(value * 1000, 0) + " ms" }
+    if value < 120 { return fixed(value, 1) + " s" }
+    let minutes = Int(value) / 60
+    return "\(minutes) min \(Int(value) % 60) s"
+  }
+
+  static func fixed(_ value: Double, _ digits: Int) -> String {
+    let scale = pow10(digits)
+    let rounded = (value * scale).rounded() / scale
+    var text = "\(rounded)"
+    if digits == 0 { return String(Int(rounded)) }
+    guard let dot = text.firstIndex(of: ".") else { return text }
+    let decimals = text.distance(from: dot, to: text.endIndex) - 1
+    if decimals < digits { text += String(repeating: "0", count: digits - decimals) }
+    if text.contains("e") { return "\(value)" }
+    return text
+  }
+
+  private static func pow10(_ digits: Int) -> Double {
+    var result = 1.0
+    for _ in 0..<digits { result *= 10 }
+    return result
+  }
+}

@@ -1,0 +1,85 @@
+import Datasets
+import NN
+import TempoRuntime
+import Training
+
+/// `Trainer(model, optimizer:, data:)`: one step at a time, for loops written in Tempo.
+enum TrainerBuiltin {
+  static var trainer: BuiltinFunction {
+    trainingBuiltin(
+      "Trainer",
+      [
+        ParameterSpec(nil, "model", type: "Model", "the model to train; it is not changed (the trainer trains a copy)"),
+        ParameterSpec("optimizer", type: "Optimizer", default: "SGD(learningRate: 0.01, momentum: 0.9)"),
+        ParameterSpec("data", type: "Dataset or DataSplit", "batches are drawn from it (a split's .train)"),
+        ParameterSpec("batchSize", type: "Int", default: "32"),
+        ParameterSpec("loss", type: "Symbol?", default: "nil", "as for fit"),
+        ParameterSpec("seed", type: "Int", default: "0", "initial weights and batch order"),
+      ], returns: "Trainer", category: "Training",
+      "Training one step at a time, for a loop of one's own: t.step() takes a step and returns its loss.",
+      discussion:
+        "Steps draw batches in fit's order (shuffled per epoch by the seed), so a loop of steps trains like fit. Members: step(), loss (the last step's), accuracy, steps, epoch, model (a snapshot of the weights now).",
+      example:
+        "let t = Trainer(MLP([64, 32, 10]), optimizer: SGD(learningRate: 0.1), data: Digits())\nfor _ in 0..<100 { t.step() }\nt.loss"
+    ) { args in
+      let model = try args.object(0, ModelObject.self, expected: "Model")
+      let recipe =
+        args.has(1)
+        ? try args.object(1, OptimizerObject.self, expected: "Optimizer").recipe : FitBuiltins.defaultOptimizer
+      let (data, _) = try DataArguments.trainingData(args, 2)
+      let seed = try args.seed(5)
+      let module = try model.instantiate(for: data, seed: seed)
+      let trainer = try Trainer(
+        model: module, optimizer: try recipe.make(for: module), data: data,
+        batchSize: try args.positiveInt(3, default: 32),
+        seed: seed, loss: try FitBuiltins.lossOption(args, 4))
+      return .host(TrainerObject(trainer, recipe: model.recipe))
+    }
+  }
+}
+
+final class TrainerObject: HostObject {
+  let trainer: Trainer
+  let recipe: ModelRecipe
+
+  init(_ trainer: Trainer, recipe: ModelRecipe) {
+    self.trainer = trainer
+    self.recipe = recipe
+  }
+
+  var typeName: String { "Trainer" }
+  var description: String {
+    "Trainer: \(recipe.title) on '\(trainer.data.name)', \(trainer.stepCount) steps, epoch \(trainer.epoch), loss \(trainer.lastLoss)"
+  }
+
+  var memberNames: [String] { ["accuracy", "epoch", "loss", "model", "step", "steps"] }
+
+  func member(_ name: String) throws -> Value? {
+    switch name {
+    case "loss": return .double(Double(trainer.lastLoss))
+    case "accuracy": return trainer.lastAccuracy.map(Value.double) ?? .nil
+    case "steps": return .int(trainer.stepCount)
+    case "epoch": return .int(trainer.epoch)
+    case "model":
+      return .host(
+        ModelObject(
+          recipe: recipe, module: try trainer.model.copy(), sampleShape: trainer.data.sampleShape,
+          task: trainer.data.task))
+    case "step":
+      return .function(
+        trainingBuiltin(
+          "step", [], returns: "Double", category: "Training", "Takes one training step and returns its loss.",
+          example: "t.step()"
+        ) { [trainer] args in
+          let loss = try trainer.step()
+          guard loss.isFinite else {
+            throw RuntimeError(
+              .divergenceError, "the loss became \(loss) at step \(trainer.stepCount) (epoch \(trainer.epoch))",
+              help: "lower the learning rate, or normalise the inputs; the weights are those before this step")
+          }
+          return .double(Double(loss))
+        })
+    default: return nil
+    }
+  }
+}

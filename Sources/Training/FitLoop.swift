@@ -1,0 +1,198 @@
+import Autodiff
+import Datasets
+import NN
+import Optimizers
+import TensorCore
+
+/// How to train: the options of `fit` that are not the model, the data or the optimizer.
+public struct FitConfiguration: Sendable, Equatable {
+  public var epochs: Int
+  public var batchSize: Int
+  /// Seeds the shuffling (and, in the language, the initial weights).
+  public var seed: UInt64
+  /// Nil: chosen from the data's task and the model's output width.
+  public var loss: Loss?
+  public var shuffle: Bool
+  /// Clips the joint gradient norm before each update (nil: no clipping).
+  public var clipGradientNorm: Float?
+  public var schedule: LearningRateSchedule
+
+  public init(
+    epochs: Int = 1, batchSize: Int = 32, seed: UInt64 = 0, loss: Loss? = nil, shuffle: Bool = true,
+    clipGradientNorm: Float? = nil, schedule: LearningRateSchedule = .constant
+  ) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.seed = seed
+    self.loss = loss
+    self.shuffle = shuffle
+    self.clipGradientNorm = clipGradientNorm
+    self.schedule = schedule
+  }
+}
+
+/// Where a run is, for progress displays.
+public struct FitProgress: Sendable {
+  public var epoch: Int
+  public var epochs: Int
+  /// Steps done in this epoch, and in it altogether.
+  public var stepInEpoch: Int
+  public var stepsPerEpoch: Int
+  public var step: Int
+  public var plannedSteps: Int
+  /// Mean loss and accuracy of this epoch's steps so far.
+  public var loss: Double
+  public var accuracy: Double?
+  public var elapsed: Double
+  public var stepsPerSecond: Double
+
+  /// Seconds left at the current pace (evaluation included, as it is part of the pace).
+  public var remaining: Double {
+    guard step > 0 else { return .nan }
+    return elapsed / Double(step) * Double(max(plannedSteps - step, 0))
+  }
+}
+
+/// What a run tells the outside while it goes, and how it is asked to stop.
+public protocol FitObserver: AnyObject {
+  /// After every step.
+  func stepFinished(_ progress: FitProgress, run: RunRecord)
+  /// After every epoch, with its record (validation included).
+  func epochFinished(_ record: EpochRecord, run: RunRecord)
+  /// Polled before every step: true stops the run there, keeping what it has (an interrupt).
+  var shouldStop: Bool { get }
+}
+
+extension FitObserver {
+  public func stepFinished(_ progress: FitProgress, run: RunRecord) {}
+  public func epochFinished(_ record: EpochRecord, run: RunRecord) {}
+  public var shouldStop: Bool { false }
+}
+
+public enum Fit {
+  /// Trains `model` in place (callers that must keep the original pass a copy) and records the run.
+  ///
+  /// Each epoch visits the training data once in batches shuffled by (seed, epoch), then
+  /// evaluates on `validation`. The run ends early, with its history so far, when the observer
+  /// asks to stop (status `.interrupted`) or when a step's loss is NaN or infinite (status
+  /// `.diverged`, before that step's update).
+  public static func run(
+    model: Module, optimizer: Optimizer, optimizerDescription: String, on train: Dataset, validation: Dataset?,
+    configuration: FitConfiguration, observer: FitObserver? = nil
+  ) throws -> RunRecord {
+    guard configuration.epochs >= 1 else {
+      throw TrainingError("epochs must be at least 1, not \(configuration.epochs)", help: "pass epochs: 1 or more")
+    }
+    guard configuration.batchSize >= 1 else {
+      throw TrainingError(
+        "batchSize must be at least 1, not \(configuration.batchSize)", help: "pass a batch size such as 32")
+    }
+    guard train.count > 0 else {
+      throw TrainingError("the training data '\(train.name)' is empty", help: "check the split or subset that made it")
+    }
+    if let validation, validation.task != train.task {
+      throw TrainingError(
+        "the validation data '\(validation.name)' is for \(validation.task) but the training data for \(train.task)",
+        help: "validate on data of the same kind: the test part of the same split")
+    }
+    let loss = try configuration.loss ?? probeLoss(model, train)
+    let stepsPerEpoch = (train.count + configuration.batchSize - 1) / configuration.batchSize
+    let record = RunRecord(
+      model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
+      trainCount: train.count, plannedSteps: stepsPerEpoch * configuration.epochs)
+    let step = TrainingStep(
+      model: model, optimizer: optimizer, schedule: configuration.schedule, baseLearningRate: optimizer.learningRate,
+      loss: loss, task: train.task, clipNorm: configuration.clipGradientNorm)
+    let start = Clock.now()
+    model.setTraining(true)
+    defer {
+      model.setTraining(false)
+      record.wallTime = Clock.now() - start
+    }
+    for epoch in 1...configuration.epochs {
+      let order = train.batchIndices(
+        size: configuration.batchSize, shuffle: configuration.shuffle, seed: configuration.seed, epoch: epoch - 1)
+      var totals = EpochTotals()
+      for (position, indices) in order.enumerated() {
+        if observer?.shouldStop == true {
+          record.status = .interrupted(epoch: epoch, step: position)
+          try finishEpoch(epoch, totals, partial: true, record, validation, start: start, observer: observer)
+          return record
+        }
+        let outcome = try step.run(indices: indices, data: train, epoch: epoch - 1, time: &record.time)
+        guard outcome.loss.isFinite else {
+          record.status = .diverged(epoch: epoch, step: position + 1, loss: outcome.loss)
+          try finishEpoch(epoch, totals, partial: true, record, nil, start: start, observer: observer)
+          return record
+        }
+        totals.add(outcome, samples: indices.count)
+        record.stepLosses.append(outcome.loss)
+        record.steps += 1
+        if let observer {
+          let elapsed = Clock.now() - start
+          observer.stepFinished(
+            FitProgress(
+              epoch: epoch, epochs: configuration.epochs, stepInEpoch: position + 1, stepsPerEpoch: order.count,
+              step: record.steps, plannedSteps: record.plannedSteps, loss: totals.meanLoss,
+              accuracy: totals.accuracy, elapsed: elapsed,
+              stepsPerSecond: record.time.training > 0 ? Double(record.steps) / record.time.training : 0),
+            run: record)
+        }
+      }
+      try finishEpoch(epoch, totals, partial: false, record, validation, start: start, observer: observer)
+    }
+    return record
+  }
+
+  /// Adds the epoch's record, evaluating on the validation data when there was any training in it.
+  private static func finishEpoch(
+    _ epoch: Int, _ totals: EpochTotals, partial: Bool, _ record: RunRecord, _ validation: Dataset?,
+    start: Double, observer: FitObserver?
+  ) throws {
+    guard totals.steps > 0 else { return }
+    var test: EvaluationResult?
+    if let validation {
+      let before = Clock.now()
+      test = try Evaluation.evaluate(record.model, on: validation, loss: record.loss)
+      record.time.evaluation += Clock.now() - before
+    }
+    let entry = EpochRecord(
+      epoch: epoch, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy, testLoss: test?.loss,
+      testAccuracy: test?.accuracy, steps: totals.steps, elapsed: Clock.now() - start, isPartial: partial)
+    record.history.append(entry)
+    observer?.epochFinished(entry, run: record)
+  }
+
+  /// The loss for the task, from one forward pass over a single sample (to learn the output width).
+  static func probeLoss(_ model: Module, _ data: Dataset) throws -> Loss {
+    let width = try noGrad { () throws -> Int in
+      let wasTraining = model.isTraining
+      model.setTraining(false)
+      defer { model.setTraining(wasTraining) }
+      let output = try model(Variable(try data.batch([0]).inputs))
+      return output.shape.last ?? 1
+    }
+    return Loss.automatic(for: data.task, outputWidth: width)
+  }
+}
+
+/// Running sums over an epoch's steps.
+struct EpochTotals {
+  var lossSum = 0.0
+  var samples = 0
+  var correct = 0
+  var predictions = 0
+  var hasAccuracy = true
+  var steps = 0
+
+  mutating func add(_ outcome: StepOutcome, samples count: Int) {
+    lossSum += Double(outcome.loss) * Double(count)
+    samples += count
+    if let right = outcome.correct { correct += right } else { hasAccuracy = false }
+    predictions += outcome.predictions
+    steps += 1
+  }
+
+  var meanLoss: Double { samples > 0 ? lossSum / Double(samples) : .nan }
+  var accuracy: Double? { hasAccuracy && predictions > 0 ? Double(correct) / Double(predictions) : nil }
+}

@@ -1,0 +1,124 @@
+import NN
+import Optimizers
+
+/// An optimizer as a value: its settings, made into a fresh optimizer over a model's parameters
+/// when a run starts, so runs never share momentum or moments.
+public protocol OptimizerRecipe: Sendable {
+  /// `SGD(learningRate: 0.1, momentum: 0.9)`: how the settings read in a summary.
+  var description: String { get }
+  var learningRate: Float { get }
+  /// The schedule applied on top of the learning rate; relative to the run's planned steps.
+  var schedule: ScheduleRecipe { get }
+  func make(for model: Module) throws -> Optimizer
+}
+
+/// A learning-rate schedule stated in epochs or as a shape over the whole run, resolved to steps
+/// when the run's length is known.
+public indirect enum ScheduleRecipe: Sendable, Equatable {
+  case constant
+  /// Cosine annealing to `minimum` (a fraction of the base rate) over the whole run.
+  case cosine(minimum: Float)
+  /// Linear decay to `final` (a fraction of the base rate) over the whole run.
+  case linear(final: Float)
+  /// Multiplied by `factor` every `epochs` epochs.
+  case step(epochs: Int, factor: Float)
+  /// A linear ramp over the first `epochs` epochs, then `then` over the rest.
+  case warmUp(epochs: Int, then: ScheduleRecipe)
+
+  /// The schedule in steps for a run of `epochs` epochs of `stepsPerEpoch` steps.
+  public func resolved(epochs: Int, stepsPerEpoch: Int, base: Float) -> LearningRateSchedule {
+    let total = max(epochs * stepsPerEpoch, 1)
+    switch self {
+    case .constant: return .constant
+    case .cosine(let minimum): return .cosine(steps: total, minimum: minimum * base)
+    case .linear(let final): return .linear(steps: total, final: final * base)
+    case .step(let every, let factor): return .step(every: max(every * stepsPerEpoch, 1), factor: factor)
+    case .warmUp(let warm, let then):
+      let rest = then.resolved(epochs: max(epochs - warm, 1), stepsPerEpoch: stepsPerEpoch, base: base)
+      return .warmUp(steps: max(warm * stepsPerEpoch, 1), then: rest)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .constant: return "constant"
+    case .cosine(let minimum): return minimum == 0 ? "cosine" : "cosine to ×\(minimum)"
+    case .linear(let final): return final == 0 ? "linear decay" : "linear to ×\(final)"
+    case .step(let epochs, let factor): return "×\(factor) every \(epochs) epochs"
+    case .warmUp(let epochs, let then): return "warm-up \(epochs) epochs, then \(then.description)"
+    }
+  }
+}
+
+/// Stochastic gradient descent with PyTorch's momentum, Nesterov and weight decay.
+public struct SGDRecipe: OptimizerRecipe {
+  public var learningRate: Float
+  public var momentum: Float = 0
+  public var nesterov = false
+  public var weightDecay: Float = 0
+  public var schedule: ScheduleRecipe = .constant
+
+  public init(
+    learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
+    schedule: ScheduleRecipe = .constant
+  ) {
+    self.learningRate = learningRate
+    self.momentum = momentum
+    self.nesterov = nesterov
+    self.weightDecay = weightDecay
+    self.schedule = schedule
+  }
+
+  public func make(for model: Module) throws -> Optimizer {
+    try SGD(
+      [OptimizedParameter](model), learningRate: learningRate, momentum: momentum, nesterov: nesterov,
+      weightDecay: weightDecay)
+  }
+
+  public var description: String {
+    var parts = ["learningRate: \(learningRate)"]
+    if momentum != 0 { parts.append("momentum: \(momentum)") }
+    if nesterov { parts.append("nesterov: true") }
+    if weightDecay != 0 { parts.append("weightDecay: \(weightDecay)") }
+    if schedule != .constant { parts.append("schedule: \(schedule.description)") }
+    return "SGD(\(parts.joined(separator: ", ")))"
+  }
+}
+
+/// Adam, or AdamW when the weight decay is decoupled.
+public struct AdamRecipe: OptimizerRecipe {
+  public var learningRate: Float
+  public var beta1: Float = 0.9
+  public var beta2: Float = 0.999
+  public var epsilon: Float = 1e-8
+  public var weightDecay: Float = 0
+  public var decoupled = false
+  public var schedule: ScheduleRecipe = .constant
+
+  public init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0, decoupled: Bool = false, schedule: ScheduleRecipe = .constant
+  ) {
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.weightDecay = weightDecay
+    self.decoupled = decoupled
+    self.schedule = schedule
+  }
+
+  public func make(for model: Module) throws -> Optimizer {
+    try Adam(
+      [OptimizedParameter](model), learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+      weightDecay: weightDecay, decoupledWeightDecay: decoupled)
+  }
+
+  public var description: String {
+    var parts = ["learningRate: \(learningRate)"]
+    if beta1 != 0.9 || beta2 != 0.999 { parts.append("betas: (\(beta1), \(beta2))") }
+    if weightDecay != 0 { parts.append("weightDecay: \(weightDecay)") }
+    if schedule != .constant { parts.append("schedule: \(schedule.description)") }
+    return "\(decoupled ? "AdamW" : "Adam")(\(parts.joined(separator: ", ")))"
+  }
+}

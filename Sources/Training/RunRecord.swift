@@ -1,0 +1,100 @@
+import NN
+
+/// One epoch of a run, as the papers report it.
+public struct EpochRecord: Sendable, Equatable {
+  /// Counted from 1.
+  public var epoch: Int
+  /// Mean loss over the epoch's steps (each step's loss weighted by its batch).
+  public var trainLoss: Double
+  /// Right predictions during the epoch's steps (the model changing as it goes, as PyTorch
+  /// loops usually report it); nil for regression.
+  public var trainAccuracy: Double?
+  public var testLoss: Double?
+  public var testAccuracy: Double?
+  /// Steps in this epoch (fewer than planned when the run stopped inside it).
+  public var steps: Int
+  /// Seconds since the run started, at the end of this epoch.
+  public var elapsed: Double
+  /// True when the run stopped inside this epoch: its numbers cover only `steps` steps.
+  public var isPartial: Bool
+}
+
+/// How a run ended.
+public enum RunStatus: Sendable, Equatable {
+  case completed
+  /// Stopped on request (an interrupt) after `step` steps of `epoch`.
+  case interrupted(epoch: Int, step: Int)
+  /// The loss became NaN or infinite at `step` of `epoch` (both counted from 1).
+  case diverged(epoch: Int, step: Int, loss: Float)
+
+  public var isCompleted: Bool { self == .completed }
+}
+
+/// Everything a run leaves behind.
+public final class RunRecord {
+  /// The trained model (a copy: the model given to `fit` is never changed).
+  public let model: Module
+  public internal(set) var history: [EpochRecord] = []
+  /// The loss of every step, in order.
+  public internal(set) var stepLosses: [Float] = []
+  public internal(set) var steps = 0
+  public internal(set) var status: RunStatus = .completed
+  public internal(set) var time = TimeSplit()
+  /// Wall time from start to end, evaluation included.
+  public internal(set) var wallTime = 0.0
+  public let configuration: FitConfiguration
+  public let optimizerDescription: String
+  public let loss: Loss
+  public let trainCount: Int
+  public let plannedSteps: Int
+
+  init(
+    model: Module, configuration: FitConfiguration, optimizerDescription: String, loss: Loss, trainCount: Int,
+    plannedSteps: Int
+  ) {
+    self.model = model
+    self.configuration = configuration
+    self.optimizerDescription = optimizerDescription
+    self.loss = loss
+    self.trainCount = trainCount
+    self.plannedSteps = plannedSteps
+  }
+
+  /// The last epoch's test accuracy (nil without validation data or for regression).
+  public var finalTestAccuracy: Double? { history.last?.testAccuracy }
+  public var finalTestLoss: Double? { history.last?.testLoss }
+  public var finalTrainLoss: Double? { history.last?.trainLoss }
+  /// Training steps per second of step time (evaluation excluded).
+  public var stepsPerSecond: Double { time.training > 0 ? Double(steps) / time.training : 0 }
+
+  /// A metric per epoch, nil where it was not measured.
+  public func series(_ metric: Metric) -> [Double?] { history.map { $0[metric] } }
+}
+
+/// The per-epoch numbers a run records, by name.
+public enum Metric: String, Sendable, CaseIterable {
+  case trainLoss, trainAccuracy, testLoss, testAccuracy
+
+  public var displayName: String {
+    switch self {
+    case .trainLoss: return "train loss"
+    case .trainAccuracy: return "train accuracy"
+    case .testLoss: return "test loss"
+    case .testAccuracy: return "test accuracy"
+    }
+  }
+
+  /// Whether larger is better (accuracy) or smaller (loss).
+  public var isAccuracy: Bool { self == .trainAccuracy || self == .testAccuracy }
+}
+
+extension EpochRecord {
+  public subscript(metric: Metric) -> Double? {
+    switch metric {
+    case .trainLoss: return trainLoss
+    case .trainAccuracy: return trainAccuracy
+    case .testLoss: return testLoss
+    case .testAccuracy: return testAccuracy
+    }
+  }
+}

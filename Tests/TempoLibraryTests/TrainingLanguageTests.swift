@@ -1,0 +1,170 @@
+import Foundation
+import Plotting
+import TempoRuntime
+import Testing
+
+@testable import TempoLibrary
+
+@Suite("Training in the language")
+struct TrainingLanguageTests {
+  @Test("fit on blobs converges, returns a run with history and timing, and leaves the model untouched")
+  func fitOnBlobs() throws {
+    let session = LibrarySession()
+    let accuracy = session.value(
+      """
+      let data = Blobs(points: 300, classes: 3, seed: 0).split(0.8, seed: 0).normalized()
+      let model = MLP([2, 32, 3], activation: .tanh)
+      let run = fit(model, on: data, optimizer: SGD(learningRate: 0.1, momentum: 0.9), epochs: 8, batchSize: 16, seed: 1)
+      run.accuracy
+      """)
+    guard case .double(let value)? = accuracy else {
+      Issue.record("run.accuracy is \(String(describing: accuracy))")
+      return
+    }
+    #expect(value > 0.95)
+    #expect(session.value("run.history.count")?.description == "8")
+    #expect(session.value("run.steps")?.description == "\(8 * 15)")
+    #expect(session.value("model.isBuilt")?.description == "false", "fit trains a copy, never the model given")
+    #expect(session.value("run.model.isBuilt")?.description == "true")
+    guard case .dictionary(let time)? = session.value("run.time") else {
+      Issue.record("run.time is not a dictionary")
+      return
+    }
+    #expect(time.keys.map(\.description) == ["data", "forward", "backward", "optimizer", "evaluation", "total"])
+    // One live display per fit: a display and then updates under the same id.
+    let events = session.output.displayEvents
+    #expect(events.filter { $0.kind == .display }.count == 1)
+    #expect(events.contains { $0.kind == .update })
+    #expect(Set(events.compactMap(\.displayID)).count == 1)
+    let final = try #require(events.last)
+    #expect(final.summary.contains("completed"))
+  }
+
+  @Test("the same seed gives the same history; another seed another")
+  func determinism() {
+    let session = LibrarySession()
+    let code = { (seed: Int) in
+      "fit(MLP([64, 16, 10]), on: Digits().split(0.8, seed: 0), optimizer: SGD(learningRate: 0.05), epochs: 2, seed: \(seed), progress: false).trainLoss"
+    }
+    let a = session.value(code(3))?.description
+    let b = session.value(code(3))?.description
+    let c = session.value(code(4))?.description
+    #expect(a != nil)
+    #expect(a == b)
+    #expect(a != c)
+  }
+
+  @Test("a diverging fit is a DivergenceError naming epoch and step, with help; seeds keeps going")
+  func divergence() throws {
+    let session = LibrarySession()
+    let error = try #require(
+      session.error(
+        "fit(MLP([10, 32, 1]), on: RegressionToy(seed: 0), optimizer: SGD(learningRate: 50, momentum: 0.9), epochs: 20, batchSize: 16)"
+      ))
+    #expect(error.family == .divergenceError)
+    #expect(error.rendered.contains("at epoch"))
+    #expect(error.rendered.contains("step"))
+    #expect(error.rendered.contains("help: lower the learning rate"))
+    let group = session.value(
+      """
+      let group = seeds(3) { s in
+        let rate = s == 1 ? 50.0 : 0.01
+        return fit(MLP([10, 32, 1]), on: RegressionToy(seed: 0), optimizer: SGD(learningRate: rate, momentum: 0.9), epochs: 3, batchSize: 16, seed: s, progress: false)
+      }
+      group
+      """)
+    guard case .host(let object as RunGroupObject)? = group else {
+      Issue.record("seeds did not return a group")
+      return
+    }
+    #expect(object.runs.count == 3)
+    #expect(session.value("group[1].diverged")?.description == "true")
+    #expect(session.value("group[0].diverged")?.description == "false")
+    #expect(session.value("group.testLoss[\"count\"]")?.description == "2")
+    #expect(session.output.standardError.contains("seed 1:"))
+  }
+
+  @Test("compare makes the papers' table; plot(runs, metric:) draws mean lines with bands for groups")
+  func compareAndPlot() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Blobs(points: 200, classes: 2, seed: 0).split(0.8, seed: 0)
+      let sgd = seeds(2) { s in fit(MLP([2, 8, 2]), on: data, optimizer: SGD(learningRate: 0.1), epochs: 3, seed: s, progress: false) }
+      let adam = fit(MLP([2, 8, 2]), on: data, optimizer: Adam(learningRate: 0.01), epochs: 3, progress: false)
+      """)
+    guard case .host(let table as TableObject)? = session.value("compare([\"SGD\": sgd, \"Adam\": adam])") else {
+      Issue.record("compare did not return a table")
+      return
+    }
+    #expect(table.table.rows.count == 2)
+    #expect(table.table.columns.contains("test accuracy"))
+    #expect(table.table.columns.contains("steps/s"))
+    let figure = try #require(session.figure("plot([\"SGD\": sgd, \"Adam\": adam], metric: .testLoss)"))
+    let series = figure.panels[0].series
+    #expect(series.count == 2)
+    if case .band(let band) = series[0] { #expect(band.x == [1, 2, 3]) } else { Issue.record("group is not a band") }
+    if case .line = series[1] {} else { Issue.record("single run is not a line") }
+    #expect(figure.panels[0].yLabel == "test loss")
+    let error = try #require(session.error("plot([1, 2], metric: .testLoss)"))
+    #expect(error.family == .typeError)
+  }
+
+  @Test("save and load a model as safetensors; the loaded model predicts the same")
+  func saveAndLoad() throws {
+    let session = LibrarySession()
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-\(UUID().uuidString).safetensors")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let run = fit(MLP([64, 16, 10]), on: data, optimizer: SGD(learningRate: 0.1), epochs: 1, progress: false)
+      save(run.model, "\(path)")
+      let loaded = load("\(path)")
+      """)
+    #expect(session.value("predict(loaded, data.test) == predict(run.model, data.test)")?.description == "true")
+    #expect(session.value("evaluate(loaded, on: data.test)[\"accuracy\"] == run.accuracy")?.description == "true")
+    let missing = try #require(session.error("load(\"/nonexistent/model.safetensors\")"))
+    #expect(missing.family == .dataError)
+    #expect(missing.rendered.contains("/nonexistent/model.safetensors"))
+  }
+
+  @Test("Trainer takes steps one at a time; t.model is a snapshot")
+  func trainer() {
+    let session = LibrarySession()
+    let loss = session.value(
+      """
+      let t = Trainer(MLP([2, 16, 3]), optimizer: SGD(learningRate: 0.1, momentum: 0.9), data: Blobs(seed: 0), batchSize: 16)
+      let first = t.step()
+      for _ in 0..<200 { t.step() }
+      t.loss < first
+      """)
+    #expect(loss?.description == "true")
+    #expect(session.value("t.steps")?.description == "201")
+    #expect(session.value("t.epoch")?.description == "11")
+  }
+
+  @Test("models: summaries, parameter groups, replacing the head, and clear errors")
+  func models() throws {
+    let session = LibrarySession()
+    let expectedCount: Int = 784 * 256 + 256 + 256 * 10 + 10
+    #expect(session.value("MLP([784, 256, 10]).parameterCount")?.description == String(expectedCount))
+    #expect(session.value("MLP([4, 3, 2]).biases.paths")?.description == "[\"1.bias\", \"3.bias\"]")
+    #expect(session.value("MLP([4, 3, 2]).parameters(matching: \"3.*\").count")?.description == "\(3 * 2 + 2)")
+    let unbuilt = try #require(session.error("ConvNet(classes: 10).summary"))
+    #expect(unbuilt.rendered.contains("fit it first"))
+    let mismatch = try #require(session.error("fit(MLP([10, 5]), on: Digits(), progress: false)"))
+    #expect(mismatch.family == .trainingError)
+    #expect(mismatch.rendered.contains("MLP([64, …])"))
+    _ = session.value(
+      """
+      let (pre, target) = Digits().split(0.8, seed: 0).splitByClass([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])
+      let base = fit(ConvNet(channels: [4], hidden: 16, classes: 5), on: pre, epochs: 1, progress: false)
+      let net = base.model.replacingHead(outputs: 5)
+      let tuned = fit(net, on: target, epochs: 1, progress: false)
+      """)
+    #expect(session.value("net.head.paths")?.description.contains("weight") == true)
+    #expect(session.value("tuned.history.count")?.description == "1")
+  }
+}
