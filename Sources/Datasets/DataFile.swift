@@ -44,13 +44,17 @@ final class DataFile {
   /// terabytes ends in a truncation error, not in an allocation that fails.
   func read(exactly count: Int, what: String) throws(DataError) -> [UInt8] {
     var bytes: [UInt8] = []
-    bytes.reserveCapacity(min(count, Self.growth))
     var done = 0
     while done < count {
       let step = min(count - done, Self.growth)
-      bytes.append(contentsOf: repeatElement(0, count: step))
+      if bytes.isEmpty {
+        bytes = [UInt8](repeating: 0, count: step)
+      } else {
+        bytes.append(contentsOf: [UInt8](repeating: 0, count: step))
+      }
       let outcome = bytes.withUnsafeMutableBytes { raw in
-        Result { () throws(DataError) in try readAvailable(into: UnsafeMutableRawBufferPointer(rebasing: raw[done...])) }
+        Result { () throws(DataError) in try readAvailable(into: UnsafeMutableRawBufferPointer(rebasing: raw[done...]))
+        }
       }
       let read = try outcome.get()
       done += read

@@ -67,11 +67,11 @@ extension Dataset {
     }
     let rows = table.rows.dropFirst(hasHeader ? 1 : 0)
     let featureCount = width - 1
-    if let imageShape, imageShape.reduce(1, *) != featureCount || imageShape.contains(where: { $0 <= 0 }) {
+    if let imageShape, elementCount(imageShape) != featureCount || imageShape.contains(where: { $0 <= 0 }) {
       throw .malformed(
         path,
         "has \(featureCount) feature columns but the image shape \(describe(imageShape)) holds "
-          + "\(imageShape.reduce(1, *)) values")
+          + "\(elementCount(imageShape).map(String.init) ?? "too many") values")
     }
     var values = [Float]()
     values.reserveCapacity(rows.count * featureCount)

@@ -20,8 +20,14 @@ extension Dataset {
     let imageFile = try DataFile(opening: images, expected: "an IDX image file (magic 0x00000803)", help: help)
     let imageHeader = try readIDXHeader(imageFile, magic: idxImagesMagic, kind: "image", dimensions: 3)
     let (count, height, width) = (imageHeader[0], imageHeader[1], imageHeader[2])
+    guard height > 0, width > 0 else {
+      throw .malformed(images, "declares images of \(height)×\(width): expected positive sizes")
+    }
+    guard let pixelCount = elementCount([count, height, width]) else {
+      throw .malformed(images, "declares \(count) images of \(height)×\(width), more than any file can hold")
+    }
     let pixels = try imageFile.read(
-      exactly: count * height * width, what: "the pixels of \(count) images of \(height)×\(width)")
+      exactly: pixelCount, what: "the pixels of \(count) images of \(height)×\(width)")
     try imageFile.expectEnd(after: "\(count) images of \(height)×\(width)")
 
     let labelFile = try DataFile(opening: labels, expected: "an IDX label file (magic 0x00000801)", help: help)

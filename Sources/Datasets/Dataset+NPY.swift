@@ -26,6 +26,9 @@ extension Dataset {
       throw .malformed(features, "holds a scalar: expected features of shape [N, …]")
     }
     let sampleShape = array.shape.count == 1 ? [1] : Array(array.shape.dropFirst())
+    guard sampleShape.allSatisfy({ $0 > 0 }) else {
+      throw .malformed(features, "has samples of shape \(describe(sampleShape)): expected positive sizes")
+    }
     let values: FeatureValues =
       array.dtype == .uint8
       ? .bytes(array.data, scale: scale, offset: 0)

@@ -73,7 +73,9 @@ extension Dataset {
   ///   the data set is already patch-augmented (augment last).
   public func padded(by amount: Int) throws(DataError) -> Dataset {
     let shape = try requireImages("padded")
-    guard amount >= 0 else { throw .invalid("padded", "needs a non-negative amount, got \(amount)") }
+    guard (0...Self.largestSide).contains(amount) else {
+      throw .invalid("padded", "needs an amount in 0…\(Self.largestSide), got \(amount)")
+    }
     let (height, width) = (shape[1], shape[2])
     let (paddedHeight, paddedWidth) = (height + 2 * amount, width + 2 * amount)
     return remappedImages(to: [shape[0], paddedHeight, paddedWidth]) { source, destination in
@@ -94,8 +96,8 @@ extension Dataset {
   ///   or the data set is already patch-augmented (augment last).
   public func resized(height: Int, width: Int) throws(DataError) -> Dataset {
     let shape = try requireImages("resized")
-    guard height > 0, width > 0 else {
-      throw .invalid("resized", "needs a positive height and width, got \(height)×\(width)")
+    guard (1...Self.largestSide).contains(height), (1...Self.largestSide).contains(width) else {
+      throw .invalid("resized", "needs a height and width in 1…\(Self.largestSide), got \(height)×\(width)")
     }
     let rows = BilinearTaps(input: shape[1], output: height)
     let columns = BilinearTaps(input: shape[2], output: width)
@@ -179,6 +181,10 @@ extension Dataset {
     }
     return Normalization(mean: means.map { Float($0) }, std: std)
   }
+
+  /// The largest image side `padded` and `resized` make; far beyond any image a notebook
+  /// trains on, it keeps the size arithmetic from overflowing.
+  static let largestSide = 1 << 15
 
   private func requireImageOrVector(_ operation: String) throws(DataError) {
     if case .sequence = task {

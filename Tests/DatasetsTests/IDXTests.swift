@@ -121,6 +121,24 @@ struct IDXTests {
     }
   }
 
+  @Test("a header declaring far more data than the file holds fails as truncated or impossible, not by allocating it")
+  func corruptSizes() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let labelPath = try directory.write("labels", Formats.idxLabels(labels))
+    let huge = try directory.write(
+      "huge",
+      [0, 0, 8, 3] + Formats.bigEndian(1 << 30) + Formats.bigEndian(1 << 12) + Formats.bigEndian(1 << 12) + pixels)
+    expectDataError(containing: [huge, "is truncated", "found 18"]) {
+      _ = try Dataset.idx(images: huge, labels: labelPath)
+    }
+    let impossible = try directory.write(
+      "impossible", [0, 0, 8, 3] + [0x7F, 0xFF, 0xFF, 0xFF] + [0x7F, 0xFF, 0xFF, 0xFF] + [0x7F, 0xFF, 0xFF, 0xFF])
+    expectDataError(containing: [impossible, "more than any file can hold"]) {
+      _ = try Dataset.idx(images: impossible, labels: labelPath)
+    }
+  }
+
   @Test("bytes beyond what the header declares are refused")
   func trailingBytes() throws {
     let directory = try TemporaryDirectory()

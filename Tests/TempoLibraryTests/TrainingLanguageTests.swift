@@ -168,3 +168,20 @@ struct TrainingLanguageTests {
     #expect(session.value("tuned.history.count")?.description == "1")
   }
 }
+
+@Suite("Numbers in run summaries")
+struct RunFormatTests {
+  @Test("huge and non-finite values print without trapping (a diverging loss passes 1e30)")
+  func hugeValues() {
+    #expect(Format.number(1e30) == "1e+30")
+    #expect(Format.number(.infinity) == "inf")
+    #expect(Format.number(1234.4) == "1234")
+    #expect(Format.number(0.123456) == "0.1235")
+    #expect(Format.rate(1e300) == "1e+300")
+    #expect(Format.rate(49.71) == "49.7")
+    #expect(Format.percent(0.8912) == "89.1 %")
+    #expect(Format.seconds(1e300).hasSuffix(" s"))
+    #expect(Format.seconds(0.04) == "40 ms")
+    #expect(Format.seconds(150) == "2 min 30 s")
+  }
+}

@@ -221,8 +221,9 @@ final class RunGroupObject: HostObject {
 /// Numbers as summaries print them.
 enum Format {
   static func number(_ value: Double) -> String {
-    guard value.isFinite else { return "\(value)" }
     let magnitude = abs(value)
+    // Scientific beyond a million: a diverging loss passes 1e30 on its way to infinity.
+    guard value.isFinite, magnitude < 1e6 else { return "\(value)" }
     if magnitude >= 1000 { return String(Int(value.rounded())) }
     let digits = magnitude >= 100 ? 1 : magnitude >= 1 ? 3 : 4
     return fixed(value, digits)
@@ -231,6 +232,7 @@ enum Format {
   /// A rate such as steps per second: whole numbers from 100, one decimal from 10.
   static func rate(_ value: Double) -> String {
     guard value.isFinite else { return "–" }
+    if value >= 1e15 { return "\(value)" }
     if value >= 100 { return String(Int(value.rounded())) }
     return fixed(value, value >= 10 ? 1 : 2)
   }
@@ -240,11 +242,13 @@ enum Format {
   static func seconds(_ value: Double) -> String {
     if value < 1 { return fixed(value * 1000, 0) + " ms" }
     if value < 120 { return fixed(value, 1) + " s" }
+    guard value < 1e12 else { return "\(value) s" }
     let minutes = Int(value) / 60
     return "\(minutes) min \(Int(value) % 60) s"
   }
 
   static func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
     let scale = pow10(digits)
     let rounded = (value * scale).rounded() / scale
     var text = "\(rounded)"
