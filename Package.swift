@@ -26,7 +26,9 @@ let package = Package(
     .target(name: "Plotting", exclude: ["README.md"]),
     .target(
       name: "TempoLibrary",
-      dependencies: ["TempoRuntime", "Plotting", "Training", "Datasets", "NN", "Optimizers", "TensorCore", "JSONValue"],
+      dependencies: [
+        "TempoRuntime", "Plotting", "Training", "Datasets", "NN", "Optimizers", "TensorCore", "JSONValue",
+      ],
       exclude: ["README.md"]),
 
     // MARK: - Shared
@@ -41,7 +43,8 @@ let package = Package(
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], exclude: ["README.md", "DIGITS-LICENSE.md"]),
     .target(
-      name: "Training", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "Datasets"], exclude: ["README.md"]),
+      name: "Training", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "Datasets"], exclude: ["README.md"]
+    ),
     .target(
       name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "CBLAS"],
       exclude: ["README.md"]),

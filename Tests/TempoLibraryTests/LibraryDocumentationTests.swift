@@ -26,7 +26,8 @@ struct LibraryDocumentationTests {
   /// Datasets tests write) are left out; every other training builtin's example runs.
   static var trainingBuiltins: [String] {
     let readsUserFiles: Set = ["MNIST", "CSV", "NPY", "CIFAR10", "load"]
-    return (DataBuiltins.all + ModelBuiltins.all + OptimizerBuiltins.all + FitBuiltins.all + ExperimentBuiltins.all
+    return
+      (DataBuiltins.all + ModelBuiltins.all + OptimizerBuiltins.all + FitBuiltins.all + ExperimentBuiltins.all
       + [TrainerBuiltin.trainer]).map(\.name).filter { !readsUserFiles.contains($0) }
   }
 
