@@ -185,3 +185,20 @@ struct RunFormatTests {
     #expect(Format.seconds(150) == "2 min 30 s")
   }
 }
+
+@Suite("Trainer schedules")
+struct TrainerScheduleTests {
+  @Test("a Trainer applies the optimizer's schedule: a step decay to zero stops learning after the first epoch")
+  func scheduleApplies() {
+    let session = LibrarySession()
+    let decayed = session.value(
+      "let a = Trainer(MLP([2, 16, 3]), optimizer: SGD(learningRate: 0.1, schedule: stepDecay(every: 1, factor: 0.0)), data: Blobs(points: 32, seed: 0), batchSize: 32)\nlet l1 = a.step()\nlet l2 = a.step()\nlet l3 = a.step()\nl2 == l3"
+    )
+    #expect(decayed?.description == "true", "after the first epoch the rate is 0, so the loss stops changing")
+    let constant = session.value(
+      "let b = Trainer(MLP([2, 16, 3]), optimizer: SGD(learningRate: 0.1), data: Blobs(points: 32, seed: 0), batchSize: 32)\nlet m1 = b.step()\nlet m2 = b.step()\nlet m3 = b.step()\nm2 == m3"
+    )
+    #expect(constant?.description == "false")
+    #expect(session.value("SGD(learningRate: 0.1).learningRate")?.description == "0.1")
+  }
+}

@@ -94,9 +94,9 @@ enum FitBuiltins {
       var error = RuntimeError(
         .divergenceError,
         "the loss became \(value) at epoch \(epoch), step \(step) of '\(name)' on '\(train.name)'",
-        notes: ["the run is kept: steps before the divergence are in its history"],
+        notes: ["inside seeds(n) { … } the diverged run is kept, marked, and the next seed goes on"],
         help:
-          "lower the learning rate (\(recipe.learningRate) now), normalise the inputs (data.normalized()), or clip gradients"
+          "lower the learning rate (\(recipe.learningRate) now), or normalise the inputs (data.normalized())"
       )
       error.attachment = ErrorAttachment(run)
       throw error

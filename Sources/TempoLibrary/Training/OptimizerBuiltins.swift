@@ -139,7 +139,8 @@ final class OptimizerObject: HostObject {
   var description: String { recipe.description }
   var memberNames: [String] { ["learningRate"] }
   func member(_ name: String) throws -> Value? {
-    name == "learningRate" ? .double(Double(recipe.learningRate)) : nil
+    // Through its text: the Float 0.1 widened to Double would print as 0.10000000149011612.
+    name == "learningRate" ? .double(Double("\(recipe.learningRate)") ?? Double(recipe.learningRate)) : nil
   }
 }
 

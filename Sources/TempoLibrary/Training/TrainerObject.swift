@@ -29,10 +29,14 @@ enum TrainerBuiltin {
       let (data, _) = try DataArguments.trainingData(args, 2)
       let seed = try args.seed(5)
       let module = try model.instantiate(for: data, seed: seed)
+      let batchSize = try args.positiveInt(3, default: 32)
       let trainer = try Trainer(
-        model: module, optimizer: try recipe.make(for: module), data: data,
-        batchSize: try args.positiveInt(3, default: 32),
-        seed: seed, loss: try FitBuiltins.lossOption(args, 4))
+        model: module, optimizer: try recipe.make(for: module), data: data, batchSize: batchSize, seed: seed,
+        loss: try FitBuiltins.lossOption(args, 4),
+        // A trainer has no planned length: schedules count epochs of the data, and the shapes
+        // over a whole run (cosine, linear) span one epoch.
+        schedule: recipe.schedule.resolved(
+          epochs: 1, stepsPerEpoch: (data.count + batchSize - 1) / batchSize, base: recipe.learningRate))
       return .host(TrainerObject(trainer, recipe: model.recipe))
     }
   }
