@@ -80,7 +80,13 @@ public struct Tensor: Sendable {
     return Tensor(shape: resolved, storage: storage)
   }
 
-  /// The number of elements of a shape; negative sizes are an error.
+  /// The most elements one tensor may have: 2³² Float32 values are 16 GiB. Beyond that an
+  /// allocation cannot succeed on the machines Tempo runs on, and failing one ends the process,
+  /// so a shape asking for more (a model with a size mistyped) is refused here instead.
+  public static let maximumElementCount = 1 << 32
+
+  /// The number of elements of a shape; negative sizes and shapes beyond
+  /// `maximumElementCount` are errors.
   static func elementCount(_ operation: String, _ shape: [Int]) throws(TensorError) -> Int {
     var total = 1
     for size in shape {
@@ -88,6 +94,11 @@ public struct Tensor: Sendable {
       let (product, overflow) = total.multipliedReportingOverflow(by: size)
       guard !overflow else { throw TensorError(operation, "shape \(describe(shape)) has too many elements") }
       total = product
+    }
+    guard total <= maximumElementCount else {
+      throw TensorError(
+        operation,
+        "shape \(describe(shape)) has \(total) elements, more than the \(maximumElementCount) a tensor may have")
     }
     return total
   }

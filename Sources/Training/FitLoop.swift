@@ -29,6 +29,24 @@ public struct FitConfiguration: Sendable, Equatable {
     self.clipGradientNorm = clipGradientNorm
     self.schedule = schedule
   }
+
+  /// Batches in an epoch over `samples` samples (the last one may be smaller).
+  public func stepsPerEpoch(samples: Int) -> Int {
+    samples / batchSize + (samples % batchSize == 0 ? 0 : 1)
+  }
+
+  /// Steps of the whole run; saturates rather than overflowing for absurd epoch counts.
+  public func plannedSteps(samples: Int) -> Int {
+    stepsPerEpoch(samples: samples).saturatingMultiplied(by: epochs)
+  }
+}
+
+extension Int {
+  /// The product, or `Int.max` where it would overflow (counts of steps, never negative here).
+  func saturatingMultiplied(by other: Int) -> Int {
+    let (product, overflow) = multipliedReportingOverflow(by: other)
+    return overflow ? .max : product
+  }
 }
 
 /// Where a run is, for progress displays.
@@ -96,10 +114,9 @@ public enum Fit {
         help: "validate on data of the same kind: the test part of the same split")
     }
     let loss = try configuration.loss ?? probeLoss(model, train)
-    let stepsPerEpoch = (train.count + configuration.batchSize - 1) / configuration.batchSize
     let record = RunRecord(
       model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
-      trainCount: train.count, plannedSteps: stepsPerEpoch * configuration.epochs)
+      trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count))
     let step = TrainingStep(
       model: model, optimizer: optimizer, schedule: configuration.schedule, baseLearningRate: optimizer.learningRate,
       loss: loss, task: train.task, clipNorm: configuration.clipGradientNorm)

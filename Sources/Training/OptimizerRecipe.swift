@@ -27,15 +27,16 @@ public indirect enum ScheduleRecipe: Sendable, Equatable {
 
   /// The schedule in steps for a run of `epochs` epochs of `stepsPerEpoch` steps.
   public func resolved(epochs: Int, stepsPerEpoch: Int, base: Float) -> LearningRateSchedule {
-    let total = max(epochs * stepsPerEpoch, 1)
+    let total = max(epochs.saturatingMultiplied(by: stepsPerEpoch), 1)
     switch self {
     case .constant: return .constant
     case .cosine(let minimum): return .cosine(steps: total, minimum: minimum * base)
     case .linear(let final): return .linear(steps: total, final: final * base)
-    case .step(let every, let factor): return .step(every: max(every * stepsPerEpoch, 1), factor: factor)
+    case .step(let every, let factor):
+      return .step(every: max(every.saturatingMultiplied(by: stepsPerEpoch), 1), factor: factor)
     case .warmUp(let warm, let then):
       let rest = then.resolved(epochs: max(epochs - warm, 1), stepsPerEpoch: stepsPerEpoch, base: base)
-      return .warmUp(steps: max(warm * stepsPerEpoch, 1), then: rest)
+      return .warmUp(steps: max(warm.saturatingMultiplied(by: stepsPerEpoch), 1), then: rest)
     }
   }
 

@@ -202,3 +202,23 @@ struct TrainerScheduleTests {
     #expect(session.value("SGD(learningRate: 0.1).learningRate")?.description == "0.1")
   }
 }
+
+@Suite("Sizes a notebook user may mistype")
+struct MistypedSizeTests {
+  @Test("absurd sizes are errors naming the limit, never a crash of the kernel")
+  func absurdSizes() throws {
+    let session = LibrarySession()
+    let model = try #require(session.error("MLP([100000, 100000]).parameterCount"))
+    #expect(model.family == .shapeError)
+    #expect(model.rendered.contains("more than the 4294967296 a tensor may have"))
+    let spiral = try #require(session.error("Spiral(points: 1000000000000)"))
+    #expect(spiral.family == .valueError)
+    #expect(spiral.rendered.contains("at most 10000000 points"))
+    let blobs = try #require(session.error("Blobs(classes: 1000000000000)"))
+    #expect(blobs.family == .valueError)
+    let steps = session.value(
+      "fit(MLP([64, 10]), on: Digits(), optimizer: SGD(schedule: stepDecay(every: 4611686018427387904)), batchSize: 9223372036854775807, progress: false).steps"
+    )
+    #expect(steps?.description == "1")
+  }
+}

@@ -175,3 +175,15 @@ final class StopAfter: FitObserver {
     #expect(Summary([]) == nil)
   }
 }
+
+@Suite struct StepCountTests {
+  @Test func stepCountsNeitherOverflowNorTrap() {
+    let huge = FitConfiguration(epochs: .max, batchSize: .max)
+    #expect(huge.stepsPerEpoch(samples: 1797) == 1)
+    #expect(huge.plannedSteps(samples: 1797) == .max)
+    #expect(FitConfiguration(epochs: 3, batchSize: 32).plannedSteps(samples: 100) == 12)
+    let schedule = ScheduleRecipe.warmUp(epochs: .max / 2, then: .step(epochs: .max / 2, factor: 0.5))
+    let resolved = schedule.resolved(epochs: .max, stepsPerEpoch: 57, base: 0.1)
+    #expect(resolved == .warmUp(steps: .max, then: .step(every: .max, factor: 0.5)))
+  }
+}

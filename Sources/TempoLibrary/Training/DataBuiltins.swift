@@ -128,9 +128,9 @@ enum DataBuiltins {
         let turns = try args.double(2, default: 4)
         let noise = try args.double(3, default: 0.02)
         let train = Dataset.spiral(
-          points: try args.positiveInt(0, default: 500), turns: turns, noise: noise, seed: seed)
+          points: try pointCount(args, 0, default: 500), turns: turns, noise: noise, seed: seed)
         let test = Dataset.spiral(
-          points: try args.positiveInt(1, default: 1000), turns: turns, noise: noise, seed: independentSeed(seed))
+          points: try pointCount(args, 1, default: 1000), turns: turns, noise: noise, seed: independentSeed(seed))
         return .host(DataSplitObject(train: train.named("spiral train"), test: test.named("spiral test")))
       },
       trainingBuiltin(
@@ -145,7 +145,7 @@ enum DataBuiltins {
         .host(
           DatasetObject(
             Dataset.blobs(
-              points: try args.positiveInt(0, default: 300), classes: try args.positiveInt(1, default: 3),
+              points: try pointCount(args, 0, default: 300), classes: try pointCount(args, 1, default: 3),
               spread: try args.double(2, default: 0.5), seed: try args.seed(3))))
       },
       trainingBuiltin(
@@ -159,7 +159,7 @@ enum DataBuiltins {
         .host(
           DatasetObject(
             Dataset.xor(
-              points: try args.positiveInt(0, default: 400), noise: try args.double(1, default: 0.2),
+              points: try pointCount(args, 0, default: 400), noise: try args.double(1, default: 0.2),
               seed: try args.seed(2))))
       },
       trainingBuiltin(
@@ -174,10 +174,25 @@ enum DataBuiltins {
         let seed = try args.seed(2)
         return .host(
           DataSplitObject(
-            train: Dataset.regressionToy(points: try args.positiveInt(0, default: 1000), seed: seed),
-            test: Dataset.regressionToy(points: try args.positiveInt(1, default: 100), seed: independentSeed(seed))))
+            train: Dataset.regressionToy(points: try pointCount(args, 0, default: 1000), seed: seed),
+            test: Dataset.regressionToy(points: try pointCount(args, 1, default: 100), seed: independentSeed(seed))))
       },
     ]
+  }
+
+  /// Generated data sets are held in memory whole: ten million points is far beyond any toy
+  /// experiment and still fits, while a mistyped count would end the process in the allocation.
+  static let maximumPoints = 10_000_000
+
+  static func pointCount(_ args: Arguments, _ index: Int, default fallback: Int) throws -> Int {
+    let count = try args.positiveInt(index, default: fallback)
+    guard count <= maximumPoints else {
+      throw RuntimeError(
+        .valueError,
+        "'\(args.parameterName(index))' of '\(args.function)' is \(count); generated data holds at most \(maximumPoints) points",
+        help: "generate fewer points")
+    }
+    return count
   }
 
   /// A seed for a test set drawn independently of the training set made from `seed`.

@@ -65,16 +65,15 @@ enum FitBuiltins {
   ) throws -> Value {
     let module = try model.instantiate(for: train, seed: seed)
     let optimizer = try recipe.make(for: module)
-    let stepsPerEpoch = (train.count + batchSize - 1) / batchSize
-    let configuration = FitConfiguration(
-      epochs: epochs, batchSize: batchSize, seed: seed, loss: loss,
-      schedule: recipe.schedule.resolved(epochs: epochs, stepsPerEpoch: stepsPerEpoch, base: recipe.learningRate))
+    var configuration = FitConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, loss: loss)
+    configuration.schedule = recipe.schedule.resolved(
+      epochs: epochs, stepsPerEpoch: configuration.stepsPerEpoch(samples: train.count), base: recipe.learningRate)
     let observer: FitObserver & AnyObject
     let progress: LiveProgress?
     if showsProgress {
       let live = LiveProgress(
         environment: args.environment, output: args.output, title: "\(model.recipe.title) · \(name)", epochs: epochs,
-        plannedSteps: stepsPerEpoch * epochs)
+        plannedSteps: configuration.plannedSteps(samples: train.count))
       live.start()
       progress = live
       observer = live

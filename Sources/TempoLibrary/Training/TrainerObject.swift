@@ -36,7 +36,8 @@ enum TrainerBuiltin {
         // A trainer has no planned length: schedules count epochs of the data, and the shapes
         // over a whole run (cosine, linear) span one epoch.
         schedule: recipe.schedule.resolved(
-          epochs: 1, stepsPerEpoch: (data.count + batchSize - 1) / batchSize, base: recipe.learningRate))
+          epochs: 1, stepsPerEpoch: FitConfiguration(batchSize: batchSize).stepsPerEpoch(samples: data.count),
+          base: recipe.learningRate))
       return .host(TrainerObject(trainer, recipe: model.recipe))
     }
   }
