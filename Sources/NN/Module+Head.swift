@@ -1,13 +1,28 @@
 import Autodiff
 import TensorCore
 
+/// A module that can be a model's head: the part fine-tuning replaces, multirate training
+/// updates on the fast clock and Alrao copies. `Linear` is one; a module made of several
+/// classifiers (Alrao's copies, say) declares itself one, so that the `Linear`s inside it are
+/// not mistaken for the head.
+public protocol HeadModule: Module {
+  /// A fresh head taking the same inputs with `outputs` outputs, weights drawn from `generator`.
+  func replacement(outputs: Int, generator: inout RandomGenerator) throws -> Module
+}
+
+extension Linear: HeadModule {
+  public func replacement(outputs: Int, generator: inout RandomGenerator) throws -> Module {
+    try Linear(inputCount, outputs, bias: bias != nil, generator: &generator)
+  }
+}
+
 extension Module {
-  /// The path of the head, the last `Linear` in `namedModules()` order (`"7"` in a `Sequential`,
-  /// `"linear"` in a ResNet, `""` for a bare `Linear`); nil when there is no `Linear`.
+  /// The path of the head: the last `HeadModule` (a `Linear`, usually) in `namedModules()`
+  /// order that is not inside another head (`"7"` in a `Sequential`, `"linear"` in a ResNet,
+  /// `""` for a bare `Linear`); nil when there is none.
   ///
-  /// The head is the part fine-tuning replaces and multirate training updates fast, so a
-  /// notebook can select `"\(headPath).*"`; `ParameterSelection.head` picks the same
-  /// parameters whenever the head is the last top-level layer with parameters.
+  /// This is the one definition of "head": `replacingHead` replaces it, and
+  /// `ParameterSelection.head` / `.trunk` pick the parameters under it / everything else.
   public var headPath: String? { head?.path }
 
   /// A deep copy in which the head (the last `Linear`, see `headPath`) is a fresh
@@ -30,17 +45,19 @@ extension Module {
     guard outputs > 0 else {
       throw ModuleError("'replacingHead' needs a positive number of outputs but got \(outputs)")
     }
-    let fresh = try Linear(old.inputCount, outputs, bias: old.bias != nil, generator: &generator)
+    let fresh = try old.replacement(outputs: outputs, generator: &generator)
     fresh.setTraining(old.isTraining)
     let components = path.isEmpty ? [] : path.split(separator: ".").map(String.init)
     return try copy().replacing(at: components[...], with: fresh)
   }
 
-  private var head: (path: String, linear: Linear)? {
-    for (path, module) in namedModules().reversed() {
-      if let linear = module as? Linear { return (path, linear) }
+  private var head: (path: String, module: any HeadModule)? {
+    var found: (path: String, module: any HeadModule)?
+    for (path, module) in namedModules() {
+      if let current = found, current.path.isEmpty || path.hasPrefix(current.path + ".") { continue }
+      if let head = module as? any HeadModule { found = (path, head) }
     }
-    return nil
+    return found
   }
 
   /// This module (already a copy) with the module at `path` replaced: the containers on the path

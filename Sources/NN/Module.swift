@@ -108,5 +108,10 @@ open class Module {
 /// A module that cannot do what was asked, with the reason and the fix.
 public struct ModuleError: Error, CustomStringConvertible, Equatable {
   public let description: String
-  public init(_ description: String) { self.description = description }
+  /// What to do about it, when there is one clear fix.
+  public let help: String?
+  public init(_ description: String, help: String? = nil) {
+    self.description = description
+    self.help = help
+  }
 }

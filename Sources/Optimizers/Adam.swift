@@ -8,9 +8,12 @@ import TensorCore
 ///     Adam:  g = g + weightDecay·θ;   AdamW: θ = θ − lr·weightDecay·θ
 ///     m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²
 ///     θ = θ − lr·scale ⊙ (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε)
+///
+/// Only the elements a parameter's mask owns change — value and both moments alike.
 public final class Adam: Optimizer {
   public let parameters: [OptimizedParameter]
-  public var learningRate: Float
+  public let baseLearningRate: Float
+  public let schedule: LearningRateSchedule
   public let beta1: Float
   public let beta2: Float
   public let epsilon: Float
@@ -21,13 +24,15 @@ public final class Adam: Optimizer {
 
   public init(
     _ parameters: [OptimizedParameter], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
-    epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false
+    epsilon: Float = 1e-8, weightDecay: Float = 0, decoupledWeightDecay: Bool = false,
+    schedule: LearningRateSchedule = .constant
   ) throws {
     guard learningRate >= 0, (0..<1).contains(beta1), (0..<1).contains(beta2), epsilon >= 0, weightDecay >= 0 else {
       throw ModuleError("Adam needs lr ≥ 0, betas in [0, 1), ε ≥ 0 and weight decay ≥ 0")
     }
     self.parameters = try validated(parameters)
-    self.learningRate = learningRate
+    self.baseLearningRate = learningRate
+    self.schedule = schedule
     self.beta1 = beta1
     self.beta2 = beta2
     self.epsilon = epsilon
@@ -37,12 +42,20 @@ public final class Adam: Optimizer {
 
   /// AdamW (decoupled weight decay, PyTorch's default decay 0.01).
   public static func adamW(
-    _ parameters: [OptimizedParameter], learningRate: Float = 1e-3, weightDecay: Float = 0.01
+    _ parameters: [OptimizedParameter], learningRate: Float = 1e-3, weightDecay: Float = 0.01,
+    schedule: LearningRateSchedule = .constant
   ) throws -> Adam {
-    try Adam(parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
+    try Adam(
+      parameters, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true, schedule: schedule)
+  }
+
+  /// The first and second moments of a parameter (nil before its first step).
+  public func moments(of variable: Variable) -> (first: Tensor, second: Tensor)? {
+    moments[ObjectIdentifier(variable)].map { ($0.first, $0.second) }
   }
 
   public func step() throws {
+    let rate = currentLearningRate
     stepCount += 1
     for parameter in parameters {
       guard let grad = parameter.variable.grad else { continue }
@@ -50,17 +63,16 @@ public final class Adam: Optimizer {
       var state = try moments.removeValue(forKey: key) ?? (Tensor.zeros(grad.shape), Tensor.zeros(grad.shape), 0)
       state.steps += 1
       let t = Float(state.steps)
-      let (rate, b1, b2, eps, decay, decoupled) = (
-        learningRate, beta1, beta2, epsilon, weightDecay, decoupledWeightDecay
-      )
+      let (b1, b2, eps, decay, decoupled) = (beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
       let firstCorrection = 1 - powf(b1, t)
       let secondCorrection = (1 - powf(b2, t)).squareRoot()
+      let elements = ElementSettings(mask: parameter.mask, scale: parameter.rateScale)
       grad.withUnsafeBufferPointer { g in
         parameter.variable.value.withUnsafeMutableBufferPointer { theta in
           state.first.withUnsafeMutableBufferPointer { m in
             state.second.withUnsafeMutableBufferPointer { v in
-              withOptionalScale(parameter.rateScale) { scale in
-                for i in theta.indices {
+              elements.withBuffers { mask, scale in
+                for i in theta.indices where mask?[i] ?? 1 != 0 {
                   let elementRate = rate * (scale?[i] ?? 1)
                   var gradient = g[i]
                   if decoupled { theta[i] -= elementRate * decay * theta[i] } else { gradient += decay * theta[i] }

@@ -34,10 +34,3 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
     }
   }
 }
-
-extension Optimizer {
-  /// Sets the learning rate for the coming step from a schedule.
-  public func apply(_ schedule: LearningRateSchedule, base: Float) {
-    learningRate = schedule.rate(at: stepCount, base: base)
-  }
-}

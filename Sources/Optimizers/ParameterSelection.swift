@@ -4,7 +4,7 @@ import TensorCore
 
 /// Some of a model's parameters, possibly only some elements of them: what an optimizer
 /// updates. Multirate's fast and slow parts and Alrao's per-feature groups are selections.
-public indirect enum ParameterSelection: Sendable {
+public indirect enum ParameterSelection: Sendable, Equatable {
   /// Every parameter.
   case all
   /// Parameters whose path matches a glob (`*` matches any run of characters, `?` one):
@@ -16,7 +16,7 @@ public indirect enum ParameterSelection: Sendable {
   /// The parameters of one top-level layer, by position or by name.
   case layer(Int)
   case layerNamed(String)
-  /// The head — the last layer with parameters — and everything before it (the trunk).
+  /// The head (the module at `Module.headPath`) and everything else (the trunk).
   case head
   case trunk
   /// A seeded random subset of output features (rows of a weight with their bias entry; output
@@ -86,7 +86,6 @@ extension ParameterSelection {
       parameters.map { predicate($0.path) ? .all : .none }
     }
     let topLevel = model.children.map(\.name)
-    let withParameters = model.children.filter { !$0.module.parameters.isEmpty }.map(\.name)
     func topName(_ path: String) -> String { path.split(separator: ".").first.map(String.init) ?? path }
     switch self {
     case .all: return whole { _ in true }
@@ -104,10 +103,11 @@ extension ParameterSelection {
       }
       return whole { topName($0) == name }
     case .head, .trunk:
-      guard let head = withParameters.last else {
-        throw ModuleError("head/trunk needs a model made of layers; this one has no layer with parameters")
+      guard let head = model.headPath else {
+        throw ModuleError(
+          "'\(self)' needs a head, a final 'Linear' or classifier, but '\(model.configurationDescription)' has none")
       }
-      let inHead: (String) -> Bool = { topName($0) == head }
+      let inHead: (String) -> Bool = { head.isEmpty || $0.hasPrefix(head + ".") }
       return self == .head ? whole(inHead) : whole { !inHead($0) }
     case .randomFeatures(let defaultProbability, let probabilities, let seed):
       var generator = RandomGenerator(seed: seed)
@@ -179,9 +179,27 @@ extension ParameterSelection {
   }
 }
 
-extension ParameterSelection: Equatable {
-  public static func == (lhs: ParameterSelection, rhs: ParameterSelection) -> Bool {
-    String(describing: lhs) == String(describing: rhs)
+extension ParameterSelection: CustomStringConvertible {
+  /// The selection as the language writes it, for summaries and errors.
+  public var description: String {
+    func list(_ parts: [ParameterSelection]) -> String { parts.map(\.description).joined(separator: ", ") }
+    switch self {
+    case .all: return ".all"
+    case .path(let pattern): return "path(\"\(pattern)\")"
+    case .weights: return ".weights"
+    case .biases: return ".biases"
+    case .layer(let index): return "layer(\(index))"
+    case .layerNamed(let name): return "layer(\"\(name)\")"
+    case .head: return ".head"
+    case .trunk: return ".trunk"
+    case .randomFeatures(let probability, let probabilities, let seed):
+      let layers = probabilities.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }
+      let perLayer = layers.isEmpty ? "" : ", probabilities: [\(layers.joined(separator: ", "))]"
+      return "randomFeatures(probability: \(probability)\(perLayer), seed: \(seed))"
+    case .union(let parts): return "union(\(list(parts)))"
+    case .intersection(let parts): return "intersection(\(list(parts)))"
+    case .complement(let inner): return "complement(\(inner))"
+    }
   }
 }
 

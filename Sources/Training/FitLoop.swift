@@ -15,11 +15,17 @@ public struct FitConfiguration: Sendable, Equatable {
   public var shuffle: Bool
   /// Clips the joint gradient norm before each update (nil: no clipping).
   public var clipGradientNorm: Float?
-  public var schedule: LearningRateSchedule
+  /// A run whose step loss exceeds this multiple of its first steps' mean loss has diverged,
+  /// even while the loss is still finite (nil: only a NaN or infinite loss counts). See
+  /// `DivergenceCheck`.
+  public var divergenceFactor: Float?
+
+  /// The default `divergenceFactor`: a loss a thousand times its starting level is not training.
+  public static let defaultDivergenceFactor: Float = 1000
 
   public init(
     epochs: Int = 1, batchSize: Int = 32, seed: UInt64 = 0, loss: Loss? = nil, shuffle: Bool = true,
-    clipGradientNorm: Float? = nil, schedule: LearningRateSchedule = .constant
+    clipGradientNorm: Float? = nil, divergenceFactor: Float? = FitConfiguration.defaultDivergenceFactor
   ) {
     self.epochs = epochs
     self.batchSize = batchSize
@@ -27,7 +33,7 @@ public struct FitConfiguration: Sendable, Equatable {
     self.loss = loss
     self.shuffle = shuffle
     self.clipGradientNorm = clipGradientNorm
-    self.schedule = schedule
+    self.divergenceFactor = divergenceFactor
   }
 
   /// Batches in an epoch over `samples` samples (the last one may be smaller).
@@ -92,8 +98,9 @@ public enum Fit {
   ///
   /// Each epoch visits the training data once in batches shuffled by (seed, epoch), then
   /// evaluates on `validation`. The run ends early, with its history so far, when the observer
-  /// asks to stop (status `.interrupted`) or when a step's loss is NaN or infinite (status
-  /// `.diverged`, before that step's update).
+  /// asks to stop (status `.interrupted`) or when a step's loss is NaN or infinite or explodes
+  /// past `divergenceFactor` times its first steps' level (status `.diverged`, before that
+  /// step's update).
   public static func run(
     model: Module, optimizer: Optimizer, optimizerDescription: String, on train: Dataset, validation: Dataset?,
     configuration: FitConfiguration, observer: FitObserver? = nil
@@ -118,8 +125,8 @@ public enum Fit {
       model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
       trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count))
     let step = TrainingStep(
-      model: model, optimizer: optimizer, schedule: configuration.schedule, baseLearningRate: optimizer.learningRate,
-      loss: loss, task: train.task, clipNorm: configuration.clipGradientNorm)
+      model: model, optimizer: optimizer, loss: loss, task: train.task, clipNorm: configuration.clipGradientNorm)
+    var divergence = DivergenceCheck(factor: configuration.divergenceFactor)
     let start = Clock.now()
     model.setTraining(true)
     defer {
@@ -136,9 +143,14 @@ public enum Fit {
           try finishEpoch(epoch, totals, partial: true, record, validation, start: start, observer: observer)
           return record
         }
-        let outcome = try step.run(indices: indices, data: train, epoch: epoch - 1, time: &record.time)
-        guard outcome.loss.isFinite else {
+        var verdict = DivergenceCheck.Verdict.healthy
+        let outcome = try step.run(indices: indices, data: train, epoch: epoch - 1, time: &record.time) { loss in
+          verdict = divergence.judge(loss)
+          return verdict == .healthy
+        }
+        guard verdict == .healthy else {
           record.status = .diverged(epoch: epoch, step: position + 1, loss: outcome.loss)
+          if case .exploded(let threshold) = verdict { record.divergenceThreshold = threshold }
           try finishEpoch(epoch, totals, partial: true, record, nil, start: start, observer: observer)
           return record
         }

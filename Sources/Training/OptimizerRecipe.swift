@@ -6,10 +6,29 @@ import Optimizers
 public protocol OptimizerRecipe: Sendable {
   /// `SGD(learningRate: 0.1, momentum: 0.9)`: how the settings read in a summary.
   var description: String { get }
+  /// The base learning rate, before the schedule.
   var learningRate: Float { get }
-  /// The schedule applied on top of the learning rate; relative to the run's planned steps.
+  /// How the rate changes over the run, in epochs or as a shape over the whole run.
   var schedule: ScheduleRecipe { get }
-  func make(for model: Module) throws -> Optimizer
+  /// A fresh optimizer over `model`'s parameters, holding its base rate and its schedule
+  /// resolved to steps for `plan`: the one place a recipe's schedule becomes steps.
+  func make(for model: Module, plan: RunPlan) throws -> Optimizer
+}
+
+/// The length of a run, in what schedules are resolved against.
+public struct RunPlan: Sendable, Equatable {
+  public var epochs: Int
+  public var stepsPerEpoch: Int
+
+  public init(epochs: Int, stepsPerEpoch: Int) {
+    self.epochs = epochs
+    self.stepsPerEpoch = stepsPerEpoch
+  }
+
+  /// The plan of a `fit` with `configuration` over `samples` training samples.
+  public init(_ configuration: FitConfiguration, samples: Int) {
+    self.init(epochs: configuration.epochs, stepsPerEpoch: configuration.stepsPerEpoch(samples: samples))
+  }
 }
 
 /// A learning-rate schedule stated in epochs or as a shape over the whole run, resolved to steps
@@ -24,6 +43,11 @@ public indirect enum ScheduleRecipe: Sendable, Equatable {
   case step(epochs: Int, factor: Float)
   /// A linear ramp over the first `epochs` epochs, then `then` over the rest.
   case warmUp(epochs: Int, then: ScheduleRecipe)
+
+  /// The schedule in steps for a run of `plan`'s length.
+  public func resolved(for plan: RunPlan, base: Float) -> LearningRateSchedule {
+    resolved(epochs: plan.epochs, stepsPerEpoch: plan.stepsPerEpoch, base: base)
+  }
 
   /// The schedule in steps for a run of `epochs` epochs of `stepsPerEpoch` steps.
   public func resolved(epochs: Int, stepsPerEpoch: Int, base: Float) -> LearningRateSchedule {
@@ -70,10 +94,10 @@ public struct SGDRecipe: OptimizerRecipe {
     self.schedule = schedule
   }
 
-  public func make(for model: Module) throws -> Optimizer {
+  public func make(for model: Module, plan: RunPlan) throws -> Optimizer {
     try SGD(
       [OptimizedParameter](model), learningRate: learningRate, momentum: momentum, nesterov: nesterov,
-      weightDecay: weightDecay)
+      weightDecay: weightDecay, schedule: schedule.resolved(for: plan, base: learningRate))
   }
 
   public var description: String {
@@ -109,10 +133,11 @@ public struct AdamRecipe: OptimizerRecipe {
     self.schedule = schedule
   }
 
-  public func make(for model: Module) throws -> Optimizer {
+  public func make(for model: Module, plan: RunPlan) throws -> Optimizer {
     try Adam(
       [OptimizedParameter](model), learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-      weightDecay: weightDecay, decoupledWeightDecay: decoupled)
+      weightDecay: weightDecay, decoupledWeightDecay: decoupled,
+      schedule: schedule.resolved(for: plan, base: learningRate))
   }
 
   public var description: String {

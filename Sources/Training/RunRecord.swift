@@ -24,7 +24,8 @@ public enum RunStatus: Sendable, Equatable {
   case completed
   /// Stopped on request (an interrupt) after `step` steps of `epoch`.
   case interrupted(epoch: Int, step: Int)
-  /// The loss became NaN or infinite at `step` of `epoch` (both counted from 1).
+  /// The loss became NaN or infinite, or exploded (see `RunRecord.divergenceThreshold`), at
+  /// `step` of `epoch` (both counted from 1).
   case diverged(epoch: Int, step: Int, loss: Float)
 
   public var isCompleted: Bool { self == .completed }
@@ -39,6 +40,9 @@ public final class RunRecord {
   public internal(set) var stepLosses: [Float] = []
   public internal(set) var steps = 0
   public internal(set) var status: RunStatus = .completed
+  /// For a run that diverged by exploding (a finite loss), the level it crossed: the
+  /// configuration's `divergenceFactor` times its first steps' mean loss. Nil otherwise.
+  public internal(set) var divergenceThreshold: Float?
   public internal(set) var time = TimeSplit()
   /// Wall time from start to end, evaluation included.
   public internal(set) var wallTime = 0.0

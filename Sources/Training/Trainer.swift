@@ -2,14 +2,16 @@ import Datasets
 import NN
 import Optimizers
 
-/// Training one step at a time, for loops the user writes: the same step `fit` takes, on
-/// batches drawn in `fit`'s order (shuffled by seed and epoch), epoch after epoch.
+/// Training one step at a time, for loops the user writes: the same step `fit` takes, with
+/// `fit`'s configuration (batch size, seed, loss, shuffling, gradient clipping), on batches
+/// drawn in `fit`'s order, epoch after epoch. The configuration's `epochs` is not used: a
+/// trainer runs as long as it is stepped. The learning rate follows the optimizer's own
+/// schedule.
 public final class Trainer {
   public let model: Module
   public let optimizer: Optimizer
   public let data: Dataset
-  public let batchSize: Int
-  public let seed: UInt64
+  public let configuration: FitConfiguration
   public let loss: Loss
   private let trainingStep: TrainingStep
   /// The batches of the current epoch, and the next one to take.
@@ -23,29 +25,32 @@ public final class Trainer {
   public private(set) var lastAccuracy: Double?
   public private(set) var time = TimeSplit()
 
-  public init(
-    model: Module, optimizer: Optimizer, data: Dataset, batchSize: Int = 32, seed: UInt64 = 0, loss: Loss? = nil,
-    schedule: LearningRateSchedule = .constant
-  ) throws {
-    guard batchSize >= 1 else { throw TrainingError("batchSize must be at least 1, not \(batchSize)") }
+  public init(model: Module, optimizer: Optimizer, data: Dataset, configuration: FitConfiguration = FitConfiguration())
+    throws
+  {
+    guard configuration.batchSize >= 1 else {
+      throw TrainingError("batchSize must be at least 1, not \(configuration.batchSize)")
+    }
     guard data.count > 0 else { throw TrainingError("the training data '\(data.name)' is empty") }
     self.model = model
     self.optimizer = optimizer
     self.data = data
-    self.batchSize = batchSize
-    self.seed = seed
-    self.loss = try loss ?? Fit.probeLoss(model, data)
+    self.configuration = configuration
+    self.loss = try configuration.loss ?? Fit.probeLoss(model, data)
     trainingStep = TrainingStep(
-      model: model, optimizer: optimizer, schedule: schedule, baseLearningRate: optimizer.learningRate,
-      loss: self.loss, task: data.task, clipNorm: nil)
+      model: model, optimizer: optimizer, loss: self.loss, task: data.task, clipNorm: configuration.clipGradientNorm)
   }
+
+  public var batchSize: Int { configuration.batchSize }
+  public var seed: UInt64 { configuration.seed }
 
   /// Takes one step and returns its loss. A NaN or infinite loss is returned, not thrown, and
   /// the parameters are left as they were before it.
   @discardableResult
   public func step() throws -> Float {
     if position == order.count {
-      order = data.batchIndices(size: batchSize, shuffle: true, seed: seed, epoch: epoch)
+      order = data.batchIndices(
+        size: configuration.batchSize, shuffle: configuration.shuffle, seed: configuration.seed, epoch: epoch)
       position = 0
       epoch += 1
     }

@@ -51,16 +51,18 @@ public struct StepOutcome: Sendable {
 struct TrainingStep {
   let model: Module
   let optimizer: Optimizer
-  let schedule: LearningRateSchedule
-  let baseLearningRate: Float
   let loss: Loss
   let task: DataTask
   let clipNorm: Float?
 
   /// Makes the batch, runs forward and backward and updates the parameters, adding the time of
-  /// each part to `time`. A non-finite loss returns before the update, so parameters stay finite
-  /// (the run is over anyway, and the user may want to look at the model that diverged).
-  func run(indices: [Int], data: Dataset, epoch: Int, time: inout TimeSplit) throws -> StepOutcome {
+  /// each part to `time`. A loss that `isAcceptable` refuses (by default a non-finite one)
+  /// returns before the update, so parameters stay as they were (the run is over anyway, and
+  /// the user may want to look at the model that diverged).
+  func run(
+    indices: [Int], data: Dataset, epoch: Int, time: inout TimeSplit,
+    isAcceptable: (Float) -> Bool = { $0.isFinite }
+  ) throws -> StepOutcome {
     var mark = Clock.now()
     func lap(_ part: WritableKeyPath<TimeSplit, Double>) {
       let now = Clock.now()
@@ -74,13 +76,12 @@ struct TrainingStep {
     let measured = try loss.measure(output, on: batch, task: task)
     lap(\.forward)
     let value = measured.loss.value.scalar ?? .nan
-    guard value.isFinite else {
+    guard isAcceptable(value) else {
       return StepOutcome(loss: value, correct: measured.correct, predictions: measured.predictions)
     }
     try measured.loss.backward()
     lap(\.backward)
     if let clipNorm { optimizer.clipGradientNorm(clipNorm) }
-    optimizer.apply(schedule, base: baseLearningRate)
     try optimizer.step()
     lap(\.optimizer)
     return StepOutcome(loss: value, correct: measured.correct, predictions: measured.predictions)

@@ -36,6 +36,19 @@ struct SelectionTests {
     #expect(try paths(.union([.head, .layer(0)])) == ["0.weight", "0.bias", "4.weight", "4.bias"])
   }
 
+  @Test("the head is NN's headPath even when it is nested: '.head' and 'replacingHead' agree")
+  func nestedHead() throws {
+    var generator = RandomGenerator(seed: 2)
+    let inner = try Architectures.mlp([3, 5, 4], generator: &generator)
+    let nested = Sequential([inner, Activation(.tanh)])
+    #expect(nested.headPath == "0.3")
+    #expect(try ParameterSelection.head.resolve(in: nested).map(\.path) == ["0.3.weight", "0.3.bias"])
+    #expect(try ParameterSelection.trunk.resolve(in: nested).map(\.path) == ["0.1.weight", "0.1.bias"])
+    let bare = try Linear(3, 2, generator: &generator)
+    #expect(try ParameterSelection.head.resolve(in: bare).map(\.path) == ["weight", "bias"])
+    #expect(try ParameterSelection.trunk.resolve(in: bare).isEmpty)
+  }
+
   @Test("random features: whole rows with their bias entry, per-layer probability, reproducible by seed")
   func randomFeatures() throws {
     let wide = try network([10, 200, 200], seed: 2)

@@ -77,7 +77,7 @@ final class StopAfter: FitObserver {
     let model = try Architectures.mlp([10, 32, 1], activation: .relu, generator: &generator)
     let run = try Fit.run(
       model: model, optimizer: try sgd(model, 50, momentum: 0.9), optimizerDescription: "SGD", on: toy,
-      validation: nil, configuration: FitConfiguration(epochs: 50, batchSize: 16, seed: 0))
+      validation: nil, configuration: FitConfiguration(epochs: 50, batchSize: 16, seed: 0, divergenceFactor: nil))
     guard case .diverged(let epoch, let step, let loss) = run.status else {
       Issue.record("expected divergence, got \(run.status)")
       return
@@ -128,10 +128,70 @@ final class StopAfter: FitObserver {
       model: fitModel, optimizer: try sgd(fitModel, 0.05), optimizerDescription: "SGD", on: blobs, validation: nil,
       configuration: FitConfiguration(epochs: 2, batchSize: 32, seed: 9))
     let trainer = try Trainer(
-      model: stepModel, optimizer: try sgd(stepModel, 0.05), data: blobs, batchSize: 32, seed: 9)
+      model: stepModel, optimizer: try sgd(stepModel, 0.05), data: blobs,
+      configuration: FitConfiguration(batchSize: 32, seed: 9))
     for _ in 0..<(2 * ((blobs.count + 31) / 32)) { try trainer.step() }
     #expect(trainer.epoch == 2)
     for (a, b) in zip(fitModel.parameters, stepModel.parameters) { #expect(a.value.scalars == b.value.scalars) }
+  }
+
+  @Test("a loss that explodes without becoming NaN ends the run as diverged, before that step's update")
+  func explodingLossDiverges() throws {
+    let toy = Dataset.regressionToy(points: 200, seed: 0)
+    var generator = RandomGenerator(seed: 0)
+    let model = try Architectures.mlp([10, 32, 1], activation: .relu, generator: &generator)
+    let run = try Fit.run(
+      model: model, optimizer: try sgd(model, 50, momentum: 0.9), optimizerDescription: "SGD", on: toy,
+      validation: nil, configuration: FitConfiguration(epochs: 50, batchSize: 16, seed: 0, divergenceFactor: 1000))
+    guard case .diverged(_, _, let loss) = run.status else {
+      Issue.record("expected divergence, got \(run.status)")
+      return
+    }
+    let threshold = try #require(run.divergenceThreshold)
+    #expect(loss.isFinite && loss > threshold)
+    let reference = run.stepLosses.prefix(DivergenceCheck.referenceSteps).reduce(0, +)
+    let counted = Float(min(run.stepLosses.count, DivergenceCheck.referenceSteps))
+    #expect(abs(threshold - 1000 * reference / counted) <= 1e-3 * threshold)
+    #expect(run.stepLosses.allSatisfy { $0 <= threshold })
+  }
+
+  @Test("the divergence check: a reference from the first steps, off with nil, NaN always")
+  func divergenceCheck() {
+    var check = DivergenceCheck(factor: 100)
+    #expect(check.judge(2) == .healthy)
+    #expect(check.judge(4) == .healthy)
+    #expect(check.judge(299) == .healthy)
+    #expect(check.judge(20_000) == .exploded(threshold: 100 * (2 + 4 + 299) / 3))
+    #expect(check.judge(.nan) == .nonFinite)
+    var off = DivergenceCheck(factor: nil)
+    #expect(off.judge(1) == .healthy)
+    #expect(off.judge(1e30) == .healthy)
+    #expect(off.judge(.infinity) == .nonFinite)
+  }
+
+  @Test("a Trainer clips gradients as fit does: the same configuration gives the same weights")
+  func trainerClipsLikeFit() throws {
+    let data = Dataset.blobs(points: 96, classes: 3, seed: 2)
+    let configuration = FitConfiguration(epochs: 1, batchSize: 32, seed: 3, clipGradientNorm: 0.01)
+    let fitModel = try planeClassifier(classes: 3, seed: 5)
+    let stepModel = try fitModel.copy()
+    let unclippedModel = try fitModel.copy()
+    _ = try Fit.run(
+      model: fitModel, optimizer: try sgd(fitModel, 0.5), optimizerDescription: "SGD", on: data, validation: nil,
+      configuration: configuration)
+    let trainer = try Trainer(
+      model: stepModel, optimizer: try sgd(stepModel, 0.5), data: data, configuration: configuration)
+    var unclippedConfiguration = configuration
+    unclippedConfiguration.clipGradientNorm = nil
+    let unclipped = try Trainer(
+      model: unclippedModel, optimizer: try sgd(unclippedModel, 0.5), data: data,
+      configuration: unclippedConfiguration)
+    for _ in 0..<3 {
+      try trainer.step()
+      try unclipped.step()
+    }
+    for (a, b) in zip(fitModel.parameters, stepModel.parameters) { #expect(a.value.scalars == b.value.scalars) }
+    #expect(zip(fitModel.parameters, unclippedModel.parameters).contains { $0.value.scalars != $1.value.scalars })
   }
 
   @Test func mismatchedModelAndDataIsATrainingErrorWithTheFix() throws {

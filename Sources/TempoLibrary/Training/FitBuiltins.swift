@@ -64,10 +64,8 @@ enum FitBuiltins {
     batchSize: Int, loss: Loss?, seed: UInt64, name: String, showsProgress: Bool, args: Arguments
   ) throws -> Value {
     let module = try model.instantiate(for: train, seed: seed)
-    let optimizer = try recipe.make(for: module)
-    var configuration = FitConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, loss: loss)
-    configuration.schedule = recipe.schedule.resolved(
-      epochs: epochs, stepsPerEpoch: configuration.stepsPerEpoch(samples: train.count), base: recipe.learningRate)
+    let configuration = FitConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, loss: loss)
+    let optimizer = try recipe.make(for: module, plan: RunPlan(configuration, samples: train.count))
     let observer: FitObserver & AnyObject
     let progress: LiveProgress?
     if showsProgress {
@@ -90,9 +88,12 @@ enum FitBuiltins {
       name: name)
     progress?.finish(record, status: run.statusText)
     if case .diverged(let epoch, let step, let value) = record.status {
+      let what =
+        record.divergenceThreshold.map { threshold in
+          "the loss exploded to \(Format.number(Double(value))), above \(Format.number(Double(threshold))) (\(Format.number(Double(configuration.divergenceFactor ?? 0)))× its first steps' level),"
+        } ?? "the loss became \(value)"
       var error = RuntimeError(
-        .divergenceError,
-        "the loss became \(value) at epoch \(epoch), step \(step) of '\(name)' on '\(train.name)'",
+        .divergenceError, "\(what) at epoch \(epoch), step \(step) of '\(name)' on '\(train.name)'",
         notes: ["inside seeds(n) { … } the diverged run is kept, marked, and the next seed goes on"],
         help:
           "lower the learning rate (\(recipe.learningRate) now), or normalise the inputs (data.normalized())"

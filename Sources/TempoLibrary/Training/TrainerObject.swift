@@ -30,14 +30,13 @@ enum TrainerBuiltin {
       let seed = try args.seed(5)
       let module = try model.instantiate(for: data, seed: seed)
       let batchSize = try args.positiveInt(3, default: 32)
+      let configuration = FitConfiguration(
+        batchSize: batchSize, seed: seed, loss: try FitBuiltins.lossOption(args, 4))
+      // A trainer has no planned length: schedules count epochs of the data, and the shapes
+      // over a whole run (cosine, linear) span one epoch.
+      let plan = RunPlan(epochs: 1, stepsPerEpoch: configuration.stepsPerEpoch(samples: data.count))
       let trainer = try Trainer(
-        model: module, optimizer: try recipe.make(for: module), data: data, batchSize: batchSize, seed: seed,
-        loss: try FitBuiltins.lossOption(args, 4),
-        // A trainer has no planned length: schedules count epochs of the data, and the shapes
-        // over a whole run (cosine, linear) span one epoch.
-        schedule: recipe.schedule.resolved(
-          epochs: 1, stepsPerEpoch: FitConfiguration(batchSize: batchSize).stepsPerEpoch(samples: data.count),
-          base: recipe.learningRate))
+        model: module, optimizer: try recipe.make(for: module, plan: plan), data: data, configuration: configuration)
       return .host(TrainerObject(trainer, recipe: model.recipe))
     }
   }
