@@ -5,7 +5,8 @@
 /// reference is the mean of the first `referenceSteps` step losses (of the steps so far while
 /// there are fewer), so a rate that explodes at the second step is caught at the second step.
 /// The factor is relative because losses have no common scale (cross-entropy starts near
-/// ln(classes), a regression loss anywhere).
+/// ln(classes), a regression loss anywhere); the reference is at least 1, so a run that starts
+/// near zero loss (a model fine-tuned on what it already knows) is not ended by one noisy batch.
 public struct DivergenceCheck: Sendable {
   public enum Verdict: Equatable, Sendable {
     case healthy
@@ -32,10 +33,9 @@ public struct DivergenceCheck: Sendable {
   public mutating func judge(_ loss: Float) -> Verdict {
     guard loss.isFinite else { return .nonFinite }
     if let factor, referenceCount > 0 {
-      let reference = referenceSum / Double(referenceCount)
-      // A loss that starts at (almost) zero has no level to explode from.
+      let reference = Swift.max(referenceSum / Double(referenceCount), 1)
       let threshold = Float(reference * Double(factor))
-      if reference > 0, loss > threshold { return .exploded(threshold: threshold) }
+      if loss > threshold { return .exploded(threshold: threshold) }
     }
     if referenceCount < Self.referenceSteps {
       referenceSum += Double(loss)

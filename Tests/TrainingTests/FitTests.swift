@@ -151,7 +151,7 @@ final class StopAfter: FitObserver {
     #expect(loss.isFinite && loss > threshold)
     let reference = run.stepLosses.prefix(DivergenceCheck.referenceSteps).reduce(0, +)
     let counted = Float(min(run.stepLosses.count, DivergenceCheck.referenceSteps))
-    #expect(abs(threshold - 1000 * reference / counted) <= 1e-3 * threshold)
+    #expect(abs(threshold - 1000 * max(reference / counted, 1)) <= 1e-3 * threshold)
     #expect(run.stepLosses.allSatisfy { $0 <= threshold })
   }
 
@@ -163,6 +163,10 @@ final class StopAfter: FitObserver {
     #expect(check.judge(299) == .healthy)
     #expect(check.judge(20_000) == .exploded(threshold: 100 * (2 + 4 + 299) / 3))
     #expect(check.judge(.nan) == .nonFinite)
+    var small = DivergenceCheck(factor: 100)
+    #expect(small.judge(0.001) == .healthy)
+    #expect(small.judge(101) == .exploded(threshold: 100), "a reference below 1 counts as 1")
+    #expect(small.judge(99) == .healthy)
     var off = DivergenceCheck(factor: nil)
     #expect(off.judge(1) == .healthy)
     #expect(off.judge(1e30) == .healthy)
