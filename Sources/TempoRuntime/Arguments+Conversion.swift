@@ -1,5 +1,3 @@
-import TempoRuntime
-
 /// Converting arguments into the plain Swift values host libraries take (numbers, matrices,
 /// labels, options), with errors that say which argument and which element is wrong and how
 /// to fix it.
