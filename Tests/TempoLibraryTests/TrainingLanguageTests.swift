@@ -169,6 +169,16 @@ struct TrainingLanguageTests {
     #expect(session.value("net.head.paths")?.description.contains("weight") == true)
     #expect(session.value("tuned.history.count")?.description == "1")
   }
+
+  @Test("a selection is a value before the model has weights, resolved once the model is built")
+  func selectionsBeforeWeights() throws {
+    let session = LibrarySession()
+    let head = try #require(session.value("ConvNet(channels: [4], classes: 3).head")?.description)
+    #expect(head == "head of ConvNet [4] → 3 — picked when fit builds the model for its data")
+    let error = try #require(session.error("ConvNet(channels: [4], classes: 3).head.paths"))
+    #expect(error.rendered.contains("has no weights yet, so its head has no paths to show"))
+    #expect(session.value("MLP([4, 8, 3]).head.paths")?.description == "[\"3.weight\", \"3.bias\"]")
+  }
 }
 
 @Suite("Numbers in run summaries")

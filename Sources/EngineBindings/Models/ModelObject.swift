@@ -114,9 +114,9 @@ final class ModelObject: HostObject {
       let model = try builtModule(for: "layers")
       let layers = (model as? Sequential)?.children ?? model.children
       return .array(layers.map { .string("\($0.name): \($0.module.configurationDescription)") })
-    case "head": return .host(try ParametersObject(model: self, selection: .head, title: "head"))
-    case "weights": return .host(try ParametersObject(model: self, selection: .weights, title: "weights"))
-    case "biases": return .host(try ParametersObject(model: self, selection: .biases, title: "biases"))
+    case "head": return .host(ParametersObject(model: self, selection: .head, title: "head"))
+    case "weights": return .host(ParametersObject(model: self, selection: .weights, title: "weights"))
+    case "biases": return .host(ParametersObject(model: self, selection: .biases, title: "biases"))
     case "parameters": return .function(parametersMethod)
     case "replacingHead": return .function(replacingHeadMethod)
     default: return nil
@@ -131,7 +131,7 @@ final class ModelObject: HostObject {
       example: "model.parameters(matching: \"*.bias\")"
     ) { [self] args in
       let pattern = try args.string(0)
-      return .host(try ParametersObject(model: self, selection: .path(pattern), title: "matching \"\(pattern)\""))
+      return .host(ParametersObject(model: self, selection: .path(pattern), title: "matching \"\(pattern)\""))
     }
   }
 
@@ -182,34 +182,53 @@ extension ModelRecipe {
 
 /// Some of a model's parameters: its head, its weights or biases, or those matching a pattern.
 /// Optimizers take them to train only a part of a model (multirate's fast part, say).
+///
+/// A selection is a value, resolved against the model when it is built: `ConvNet().head` is
+/// valid before `fit` has given the model weights for its data; what it picks is known (and
+/// shown) once the model is built.
 final class ParametersObject: HostObject {
   let selection: ParameterSelection
   let title: String
-  let paths: [String]
-  let valueCount: Int
+  let model: ModelObject
 
-  init(model: ModelObject, selection: ParameterSelection, title: String) throws {
+  init(model: ModelObject, selection: ParameterSelection, title: String) {
     self.selection = selection
     self.title = title
-    let module = try model.builtModule(for: "parameters")
-    let chosen = try EngineErrors.translating { try selection.resolve(in: module) }
-    paths = chosen.map(\.path)
-    valueCount = chosen.reduce(0) { total, parameter in
+    self.model = model
+  }
+
+  /// The parameters picked in `module`, the model built for a run.
+  func resolve(in module: Module) throws -> [SelectedParameter] {
+    try EngineErrors.translating { try selection.resolve(in: module) }
+  }
+
+  /// What the selection picks in the model as it is now; nil while it has no weights.
+  private func resolvedNow() throws -> (paths: [String], valueCount: Int)? {
+    guard model.module != nil || !model.recipe.needsData else { return nil }
+    let chosen = try resolve(in: try model.builtModule(for: "parameters"))
+    let valueCount = chosen.reduce(0) { total, parameter in
       total + (parameter.mask.map { mask in mask.scalars.reduce(0) { $0 + Int($1) } } ?? parameter.variable.value.count)
     }
+    return (chosen.map(\.path), valueCount)
   }
 
   var typeName: String { "Parameters" }
   var description: String {
-    "\(title): \(paths.count) tensors, \(valueCount) values (\(paths.joined(separator: ", ")))"
+    guard let resolved = try? resolvedNow() else {
+      return "\(title) of \(model.recipe.title) — picked when fit builds the model for its data"
+    }
+    return
+      "\(title): \(resolved.paths.count) tensors, \(resolved.valueCount) values (\(resolved.paths.joined(separator: ", ")))"
   }
   var memberNames: [String] { ["count", "paths"] }
 
   func member(_ name: String) throws -> Value? {
-    switch name {
-    case "paths": return .array(paths.map(Value.string))
-    case "count": return .int(valueCount)
-    default: return nil
+    guard name == "paths" || name == "count" else { return nil }
+    guard let resolved = try resolvedNow() else {
+      throw RuntimeError(
+        .valueError, "\(model.recipe.title) has no weights yet, so its \(title) has no \(name) to show",
+        help: "fit it first and look at run.model's parameters; the selection itself can be used as it is")
     }
+    return name == "paths" ? .array(resolved.paths.map(Value.string)) : .int(resolved.valueCount)
   }
 }
