@@ -170,6 +170,19 @@ struct TrainingLanguageTests {
     #expect(session.value("tuned.history.count")?.description == "1")
   }
 
+  @Test("a loss that explodes without becoming NaN is a DivergenceError saying so, with epoch, step and help")
+  func explodingLoss() throws {
+    let session = LibrarySession()
+    let error = try #require(
+      session.error(
+        "fit(MLP([64, 128, 10]), on: Digits(), optimizer: SGD(learningRate: 10000), epochs: 1, progress: false)"))
+    #expect(error.family == .divergenceError)
+    #expect(error.rendered.contains("the loss exploded to"))
+    #expect(error.rendered.contains("× its first steps' level"))
+    #expect(error.rendered.contains("at epoch 1, step"))
+    #expect(error.rendered.contains("help: lower the learning rate"))
+  }
+
   @Test("a selection is a value before the model has weights, resolved once the model is built")
   func selectionsBeforeWeights() throws {
     let session = LibrarySession()
