@@ -328,7 +328,7 @@ extension Compiler {
       if case .tuple(let types, _)? = basePlace.declaredType, index < types.count { place.declaredType = types[index] }
       return place
     case .member(let base, let name, _):
-      // `pair.first = 3` changes an element of a labelled tuple inside the variable holding it,
+      // `pair.first = 3` changes an element of a labeled tuple inside the variable holding it,
       // so the base is compiled as a place too when it can be one.
       let constant = rootConstantName(base.strippingMembers)
       if assigning, let constant, case .tuple(_, let labels)? = staticType(base), labels.contains(name) {

@@ -58,10 +58,10 @@ enum Assignment {
         help: "change 'let' to 'var' where '\(name)' is declared")
   }
 
-  /// The value as a variable that holds `old` keeps it, as Swift's static type would: an
-  /// `Int` replacing a `Double` becomes a `Double`, and a tuple replacing a tuple of the same
-  /// size takes its labels and converts its elements (`p = (3, 4)` on `var p = (x: 1.0, y:
-  /// 2.0)` gives `(x: 3.0, y: 4.0)`), unless the two label an element differently.
+  /// What a variable holding `old` stores when given `value`, as Swift's static type would
+  /// make it: an `Int` replacing a `Double` becomes a `Double`, and a tuple replacing a tuple of
+  /// the same size takes its labels and converts its elements (`p = (3, 4)` on `var p = (x: 1.0,
+  /// y: 2.0)` stores `(x: 3.0, y: 4.0)`), unless the two label an element differently.
   @inline(__always)
   static func converted(_ value: Value, replacing old: Value) -> Value {
     switch old {
@@ -73,11 +73,13 @@ enum Assignment {
   }
 
   private static func convertedTuple(_ value: Value, replacing old: Value) -> Value {
-    guard let previous = old.tupleElements, let labels = old.tupleLabels, let elements = value.tupleElements,
-      let given = value.tupleLabels, elements.count == previous.count, !elements.isEmpty,
-      zip(labels, given).allSatisfy({ $0 == nil || $1 == nil || $0 == $1 })
+    guard let previous = old.tupleElements, let elements = value.tupleElements, elements.count == previous.count,
+      !elements.isEmpty
     else { return value }
-    return .tuple(zip(elements, previous).map { converted($0, replacing: $1) }, labels: labels)
+    let convertedElements = zip(elements, previous).map { converted($0, replacing: $1) }
+    guard case .labeledTuple(_, let labels) = old else { return .tuple(convertedElements) }
+    if case .labeledTuple(_, let given) = value, !TupleLabels.agree(labels, given) { return value }
+    return .labeledTuple(convertedElements, labels: labels)
   }
 
   static func checked(_ value: Value, _ type: RuntimeType?, name: String, at range: SourceRange) throws
@@ -295,10 +297,10 @@ final class TupleElementPlace: Place {
   }
 }
 
-/// `pair.first = value` on a labelled tuple's element, or `object.name = value` on a host
+/// `pair.first = value` on a labeled tuple's element, or `object.name = value` on a host
 /// object (other values have no settable members).
 final class MemberPlace: Place {
-  /// Where the member's owner comes from. A place, when the base can be one, lets a labelled
+  /// Where the member's owner comes from. A place, when the base can be one, lets a labeled
   /// tuple's element change inside the variable that holds the tuple; `constantName` is the
   /// `let` the place is rooted in, whose tuples cannot change (its host objects can).
   enum Base {
@@ -341,7 +343,7 @@ final class MemberPlace: Place {
     }
   }
 
-  /// Runs `element` on the labelled tuple element this place names, changing it inside the
+  /// Runs `element` on the labeled tuple element this place names, changing it inside the
   /// base; for any other base value, runs `member` with it.
   private func withTarget(
     _ m: Machine, element: (inout Value) throws -> Void, member: (Value) throws -> Void
@@ -351,7 +353,8 @@ final class MemberPlace: Place {
     let help: String?
     switch base {
     case .value(let node): return try member(try node.eval(m))
-    case .place(let basePlace, let constant, let constantHelp): (place, constantName, help) = (basePlace, constant, constantHelp)
+    case .place(let basePlace, let constant, let constantHelp):
+      (place, constantName, help) = (basePlace, constant, constantHelp)
     }
     if let constantName {
       let object = try place.get(m)

@@ -109,12 +109,11 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
       }
       return .dictionary(result)
     case (.tuple(let types, let labels), _):
-      // As in Swift, a tuple converts when no element is labelled differently on the two
+      // As in Swift, a tuple converts when no element is labeled differently on the two
       // sides, and takes the labels of the type: `(1, 2)` stored as `(x: Int, y: Int)` prints
       // `(x: 1, y: 2)`.
-      guard let elements = value.tupleElements, let given = value.tupleLabels, types.count == elements.count,
-        zip(labels, given).allSatisfy({ $0 == nil || $1 == nil || $0 == $1 })
-      else { return nil }
+      guard let elements = value.tupleElements, types.count == elements.count else { return nil }
+      if case .labeledTuple(_, let given) = value, !TupleLabels.agree(labels, given) { return nil }
       var converted: [Value] = []
       converted.reserveCapacity(elements.count)
       for (t, e) in zip(types, elements) {

@@ -12,7 +12,7 @@ public enum Value {
   case tuple([Value])
   /// A tuple with labels: `(first: 10, second: 20)`, `(x: 1, 2)`. `labels` has one entry per
   /// element, nil where the element has none, and at least one label; build it with
-  /// `Value.tuple(_:labels:)`, which gives a plain `.tuple` when no element is labelled.
+  /// `Value.tuple(_:labels:)`, which gives a plain `.tuple` when no element is labeled.
   ///
   /// Labels are a case of their own rather than a second payload of `.tuple`, so every
   /// `case .tuple(let elements)` keeps its shape; code that takes any tuple apart reads
@@ -92,7 +92,7 @@ public enum Value {
     return .labeledTuple(elements, labels: labels)
   }
 
-  /// The elements of a tuple, labelled or not; nil for other values.
+  /// The elements of a tuple, labeled or not; nil for other values.
   public var tupleElements: [Value]? {
     switch self {
     case .tuple(let elements), .labeledTuple(let elements, _): return elements

@@ -190,4 +190,3 @@ public indirect enum TypeAnnotation: Sendable, CustomStringConvertible {
     }
   }
 }
-

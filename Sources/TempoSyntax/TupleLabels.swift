@@ -10,4 +10,10 @@ public enum TupleLabels {
     }
     return text + ")"
   }
+
+  /// Whether one tuple converts to the other as Swift allows: no element labeled differently
+  /// on the two sides (a label missing on either side is fine).
+  public static func agree(_ labels: [String?], _ others: [String?]) -> Bool {
+    zip(labels, others).allSatisfy { $0 == nil || $1 == nil || $0 == $1 }
+  }
 }

@@ -74,6 +74,8 @@ struct CompletionTests {
     #expect(session.environment.inspect("weights", cursor: 3)?.hasPrefix("weights: [Double] = [0.5, 0.25]") == true)
     #expect(session.environment.inspect("nothingHere", cursor: 3) == nil)
     session.run("let bounds = (min: 1, max: 9)")
-    #expect(session.environment.inspect("bounds", cursor: 3)?.hasPrefix("bounds: (min: Int, max: Int) = (min: 1, max: 9)") == true)
+    #expect(
+      session.environment.inspect("bounds", cursor: 3)?.hasPrefix("bounds: (min: Int, max: Int) = (min: 1, max: 9)")
+        == true)
   }
 }
