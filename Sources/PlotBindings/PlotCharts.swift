@@ -53,7 +53,7 @@ enum PlotCharts {
         }
         return try zip(map.keys, map.values).map { key, value in
           let name = key.stringValue ?? key.description
-          if case .tuple(let parts) = value, parts.count == 2 {
+          if let parts = value.tupleElements, parts.count == 2 {
             let (x, y) = try matched(
               args, try args.numbers(from: parts[0], parameter: 0), try args.numbers(from: parts[1], parameter: 0),
               name: name)
@@ -157,7 +157,7 @@ enum PlotCharts {
 
   private static func pairElements(_ value: Value) -> [Value] {
     switch value {
-    case .tuple(let parts), .array(let parts): return parts
+    case .tuple(let parts), .labeledTuple(let parts, _), .array(let parts): return parts
     default: return []
     }
   }

@@ -72,7 +72,7 @@ enum TableBuiltins {
       } else {
         let rows: [[TableCell]] = elements.map { element in
           switch element {
-          case .array(let cells), .tuple(let cells): return cells.map(cell)
+          case .array(let cells), .tuple(let cells), .labeledTuple(let cells, _): return cells.map(cell)
           default: return [cell(element)]
           }
         }

@@ -88,7 +88,7 @@ extension Arguments {
     guard has(index), let value = self[index] else { return nil }
     let parts: [Value]
     switch value {
-    case .tuple(let elements), .array(let elements): parts = elements
+    case .tuple(let elements), .labeledTuple(let elements, _), .array(let elements): parts = elements
     default: throw typeError(index, expected: "(Double, Double)", got: value)
     }
     guard parts.count == 2 else {

@@ -220,7 +220,9 @@ enum Builtins {
       sequenceFunction("filter", example: "filter(0..<10) { $0 % 3 == 0 }  // [0, 3, 6, 9]"),
       sequenceFunction("reduce", example: "reduce([1, 2, 3], 0, +)  // 6"),
       sequenceFunction("sorted", example: "sorted([3, 1, 2])  // [1, 2, 3]"),
-      sequenceFunction("enumerated", example: "enumerated([\"a\", \"b\"])  // [(0, \"a\"), (1, \"b\")]"),
+      sequenceFunction(
+        "enumerated",
+        example: "enumerated([\"a\", \"b\"])  // [(offset: 0, element: \"a\"), (offset: 1, element: \"b\")]"),
       sequenceFunction("sum", example: "sum([1.5, 2.5])  // 4.0"),
       sequenceFunction("mean", example: "mean([1, 2, 3, 4])  // 2.5"),
       builtin(

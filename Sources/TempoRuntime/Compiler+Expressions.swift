@@ -39,8 +39,8 @@ extension Compiler {
       return DictionaryLiteralNode(
         keys: entries.map { compileExpression($0.key) }, values: entries.map { compileExpression($0.value) },
         range: range)
-    case .tuple(let elements):
-      return TupleLiteralNode(elements: elements.map(compileExpression), range: range)
+    case .tuple(let elements, let labels):
+      return TupleLiteralNode(elements: elements.map(compileExpression), labels: labels, range: range)
     case .prefix(let op, let operand):
       return PrefixNode(op: op, operand: compileExpression(operand), range: range)
     case .binary(let op, let lhs, let rhs, let opRange):
@@ -114,7 +114,7 @@ extension Compiler {
       error(.syntaxError, "expected an index in the subscript", at: range)
       return (ConstantNode(.nil, range: range), defaultValue)
     }
-    return (TupleLiteralNode(elements: positional, range: range), defaultValue)
+    return (TupleLiteralNode(elements: positional, labels: [], range: range), defaultValue)
   }
 
   func compileCall(_ callee: Expr, _ arguments: [Argument], range: SourceRange) -> Node {
@@ -199,6 +199,15 @@ extension Compiler {
     case .array(let elements):
       return .array(elements.first.flatMap(staticType) ?? .any)
     case .dictionary: return .dictionary(.any, .any)
+    case .tuple(let elements, let labels): return .tuple(elements.map { staticType($0) ?? .any }, labels: labels)
+    case .member(let base, let name, _):
+      guard case .tuple(let types, let labels)? = staticType(base), let index = labels.firstIndex(of: name) else {
+        return nil
+      }
+      return types[index]
+    case .tupleElement(let base, let index):
+      guard case .tuple(let types, _)? = staticType(base), index < types.count else { return nil }
+      return types[index]
     case .name(let name):
       switch resolve(name, in: scope) {
       case .local(let variable)?: return variable.type ?? variable.inferredType
@@ -237,6 +246,14 @@ extension Compiler {
     return (place, rootConstantName(expression))
   }
 
+  /// How to make the constant `name` changeable, for an assignment that changes it.
+  func constantHelp(_ name: String) -> String {
+    if case .local(let variable)? = resolve(name, in: scope), variable.isParameter {
+      return "parameters are constants; copy it first: 'var \(name) = \(name)'"
+    }
+    return "change 'let' to 'var' where '\(name)' is declared"
+  }
+
   /// The name of the `let` an assignment target is rooted in, if it is.
   func rootConstantName(_ expression: Expr) -> String? {
     switch expression.kind {
@@ -263,10 +280,7 @@ extension Compiler {
     switch expression.kind {
     case .name(let name):
       if assigning, let constant = rootConstantName(expression) {
-        var help = "change 'let' to 'var' where '\(constant)' is declared"
-        if case .local(let variable)? = resolve(name, in: scope), variable.isParameter {
-          help = "parameters are constants; copy it first: 'var \(constant) = \(constant)'"
-        }
+        let help = constantHelp(constant)
         if isFunctionName(name) {
           errors.append(Assignment.constantError(name, isFunction: true, at: range))
         } else {
@@ -311,14 +325,39 @@ extension Compiler {
       }
       guard let basePlace = compilePlace(base, assigning: false) else { return nil }
       let place = TupleElementPlace(base: basePlace, index: index, range: range)
-      if case .tuple(let types)? = basePlace.declaredType, index < types.count { place.declaredType = types[index] }
+      if case .tuple(let types, _)? = basePlace.declaredType, index < types.count { place.declaredType = types[index] }
       return place
     case .member(let base, let name, _):
-      return MemberPlace(base: compileExpression(base), name: name, range: range)
+      // `pair.first = 3` changes an element of a labeled tuple inside the variable holding it,
+      // so the base is compiled as a place too when it can be one.
+      let constant = rootConstantName(base.strippingMembers)
+      if assigning, let constant, case .tuple(_, let labels)? = staticType(base), labels.contains(name) {
+        error(
+          .typeError, "cannot assign to property: '\(constant)' is a 'let' constant", at: range,
+          help: constantHelp(constant))
+        return nil
+      }
+      guard base.isAssignable, let (basePlace, _) = compilePlaceQuietly(base) else {
+        return MemberPlace(base: .value(compileExpression(base)), name: name, range: range)
+      }
+      let place = MemberPlace(
+        base: .place(basePlace, constantName: constant, help: constant.map(constantHelp)), name: name, range: range)
+      if case .tuple(let types, let labels)? = basePlace.declaredType, let index = labels.firstIndex(of: name) {
+        place.declaredType = types[index]
+      }
+      return place
     default:
       error(.syntaxError, "cannot assign to this expression", at: range)
       return nil
     }
+  }
+}
+
+extension Expr {
+  /// The expression under any chain of `.name` members: `p` for `p.inner.x`.
+  var strippingMembers: Expr {
+    if case .member(let base, _, _) = kind { return base.strippingMembers }
+    return self
   }
 }
 

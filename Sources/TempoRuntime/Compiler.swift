@@ -189,7 +189,7 @@ final class Compiler {
     case .array(let element, _): return .array(resolveType(element) ?? .any)
     case .dictionary(let key, let value, _):
       return .dictionary(resolveType(key) ?? .any, resolveType(value) ?? .any)
-    case .tuple(let elements, _): return .tuple(elements.map { resolveType($0) ?? .any })
+    case .tuple(let elements, let labels, _): return .tuple(elements.map { resolveType($0) ?? .any }, labels: labels)
     case .optional(let wrapped, _): return .optional(resolveType(wrapped) ?? .any)
     case .function(let parameters, let result, _):
       _ = parameters.map(resolveType)
@@ -257,7 +257,7 @@ final class Compiler {
         binder: binder, value: node, type: type, name: pattern.names.first?.0 ?? "_", range: statement.range)
     case .assignment(let target, let op, let value):
       let valueNode = compileExpression(value)
-      if case .tuple(let elements) = target.kind {
+      if case .tuple(let elements, _) = target.kind {
         guard op == "=" else {
           error(
             .syntaxError, "'\(op)' cannot assign to a tuple", at: target.range, help: "assign each element on its own")

@@ -32,9 +32,23 @@ enum Members {
 
   static func noMember(_ value: Value, _ name: String, candidates: [String]) -> RuntimeError {
     let near = Suggestions.closest(to: name, among: candidates)
+    if let labels = value.tupleLabels {
+      return RuntimeError(
+        .typeError, "value of tuple type '\(value.typeName)' has no member '\(name)'",
+        help: near.map { "did you mean '\($0)'?" } ?? tupleHelp(labels))
+    }
     return RuntimeError(
       .typeError, "value of type '\(value.typeName)' has no member '\(name)'",
       help: near.map { "did you mean '\($0)'?" })
+  }
+
+  /// What a tuple's elements are called, for a member it does not have.
+  private static func tupleHelp(_ labels: [String?]) -> String? {
+    guard !labels.isEmpty else { return nil }
+    let named = labels.compactMap { $0 }.map { "'\($0)'" }
+    let positions = "'.0'" + (labels.count > 1 ? " through '.\(labels.count - 1)'" : "")
+    if named.isEmpty { return "its elements have no labels; use \(positions)" }
+    return "its labels are \(named.joined(separator: ", "))"
   }
 
   /// The members completion offers after `value.`.
@@ -52,6 +66,7 @@ enum Members {
     case .string: return ["count", "isEmpty", "first", "last"]
     case .dictionary: return ["count", "isEmpty", "keys", "values"]
     case .range: return ["count", "isEmpty", "lowerBound", "upperBound"]
+    case .labeledTuple(_, let labels): return labels.compactMap { $0 }
     case .double: return ["isNaN", "isFinite", "isInfinite", "truncatingRemainder", "rounded", "squareRoot"]
     default: return []
     }
@@ -59,6 +74,8 @@ enum Members {
 
   static func property(_ value: Value, _ name: String) throws -> Value? {
     switch (value, name) {
+    case (.labeledTuple(let elements, let labels), _):
+      return labels.firstIndex(of: name).map { elements[$0] }
     case (.array(let e), "count"): return .int(e.count)
     case (.array(let e), "isEmpty"): return .bool(e.isEmpty)
     case (.array(let e), "first"): return e.first ?? .nil

@@ -208,15 +208,18 @@ final class DictionaryLiteralNode: Node {
 
 final class TupleLiteralNode: Node {
   let elements: [Node]
-  init(elements: [Node], range: SourceRange) {
+  /// One per element, nil where it has none; empty for a tuple without labels.
+  let labels: [String?]
+  init(elements: [Node], labels: [String?], range: SourceRange) {
     self.elements = elements
+    self.labels = labels.contains { $0 != nil } ? labels : []
     super.init(range: range)
   }
   override func eval(_ m: Machine) throws -> Value {
     var values: [Value] = []
     values.reserveCapacity(elements.count)
     for element in elements { values.append(try element.eval(m)) }
-    return .tuple(values)
+    return labels.isEmpty ? .tuple(values) : .labeledTuple(values, labels: labels)
   }
 }
 
@@ -418,7 +421,7 @@ final class TupleElementNode: Node {
   }
   override func eval(_ m: Machine) throws -> Value {
     let value = try base.eval(m)
-    guard case .tuple(let elements) = value else {
+    guard let elements = value.tupleElements else {
       throw RuntimeError(
         .typeError, "value of type '\(value.typeName)' has no member '\(index)'", at: range,
         help: "'.\(index)' picks an element of a tuple")

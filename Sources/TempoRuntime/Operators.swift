@@ -143,7 +143,9 @@ enum Operators {
     case (.bool(let x), .bool(let y)): return x == y
     case (.string(let x), .string(let y)): return x == y
     case (.nil, .nil): return true
-    case (.array(let x), .array(let y)), (.tuple(let x), .tuple(let y)):
+    // Labels do not take part, as in Swift: `(a: 1, b: 2) == (c: 1, d: 2)` is true.
+    case (.array(let x), .array(let y)), (.tuple(let x), .tuple(let y)), (.tuple(let x), .labeledTuple(let y, _)),
+      (.labeledTuple(let x, _), .tuple(let y)), (.labeledTuple(let x, _), .labeledTuple(let y, _)):
       return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
     case (.dictionary(let x), .dictionary(let y)):
       guard x.count == y.count else { return false }
@@ -174,8 +176,10 @@ enum Operators {
     case (.double(let x), .int(let y)): return order(x, Double(y))
     case (.string(let x), .string(let y)): return x < y ? .less : x == y ? .equal : .greater
     case (.bool(let x), .bool(let y)): return x == y ? .equal : (!x ? .less : .greater)
-    case (.tuple(let x), .tuple(let y)), (.array(let x), .array(let y)):
-      // Like Swift's tuple '<': the first elements that are not equal decide.
+    case (.tuple(let x), .tuple(let y)), (.tuple(let x), .labeledTuple(let y, _)),
+      (.labeledTuple(let x, _), .tuple(let y)), (.labeledTuple(let x, _), .labeledTuple(let y, _)),
+      (.array(let x), .array(let y)):
+      // Like Swift's tuple '<': the first elements that are not equal decide; labels do not count.
       for (p, q) in zip(x, y) {
         guard let c = compare(p, q) else { return nil }
         if c != .equal { return c }

@@ -58,10 +58,28 @@ enum Assignment {
         help: "change 'let' to 'var' where '\(name)' is declared")
   }
 
+  /// What a variable holding `old` stores when given `value`, as Swift's static type would
+  /// make it: an `Int` replacing a `Double` becomes a `Double`, and a tuple replacing a tuple of
+  /// the same size takes its labels and converts its elements (`p = (3, 4)` on `var p = (x: 1.0,
+  /// y: 2.0)` stores `(x: 3.0, y: 4.0)`), unless the two label an element differently.
   @inline(__always)
   static func converted(_ value: Value, replacing old: Value) -> Value {
-    if case .double = old, case .int(let i) = value { return .double(Double(i)) }
+    switch old {
+    case .double: if case .int(let i) = value { return .double(Double(i)) }
+    case .tuple, .labeledTuple: return convertedTuple(value, replacing: old)
+    default: break
+    }
     return value
+  }
+
+  private static func convertedTuple(_ value: Value, replacing old: Value) -> Value {
+    guard let previous = old.tupleElements, let elements = value.tupleElements, elements.count == previous.count,
+      !elements.isEmpty
+    else { return value }
+    let convertedElements = zip(elements, previous).map { converted($0, replacing: $1) }
+    guard case .labeledTuple(_, let labels) = old else { return .tuple(convertedElements) }
+    if case .labeledTuple(_, let given) = value, !TupleLabels.agree(labels, given) { return value }
+    return .labeledTuple(convertedElements, labels: labels)
   }
 
   static func checked(_ value: Value, _ type: RuntimeType?, name: String, at range: SourceRange) throws
@@ -257,49 +275,111 @@ final class TupleElementPlace: Place {
   }
   override func get(_ m: Machine) throws -> Value {
     let value = try base.get(m)
-    guard case .tuple(let elements) = value, index < elements.count else {
+    guard let elements = value.tupleElements, index < elements.count else {
       throw RuntimeError(.indexError, "tuple '\(value.typeName)' has no element \(index)", at: range)
     }
     return elements[index]
   }
   override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
     try base.modify(m) { value in
-      guard case .tuple(var elements) = value, index < elements.count else {
+      guard var elements = value.tupleElements, index < elements.count else {
         throw RuntimeError(
           .indexError, "tuple '\(value.typeName)' has no element \(index)", at: range,
           help: "its elements are .0 through .\(max(0, (value.tupleCount ?? 1) - 1))")
       }
+      let labels: [String?]? = if case .labeledTuple(_, let labels) = value { labels } else { nil }
+      // Emptied while the element changes, so the elements' storage is not shared and
+      // changes in place.
       value = .undefined
-      defer { value = .tuple(elements) }
+      defer { value = labels.map { .labeledTuple(elements, labels: $0) } ?? .tuple(elements) }
       try body(&elements[index])
     }
   }
 }
 
-/// `object.name = value` on a host object (value types have no settable members).
+/// `pair.first = value` on a labeled tuple's element, or `object.name = value` on a host
+/// object (other values have no settable members).
 final class MemberPlace: Place {
-  let base: Node
+  /// Where the member's owner comes from. A place, when the base can be one, lets a labeled
+  /// tuple's element change inside the variable that holds the tuple; `constantName` is the
+  /// `let` the place is rooted in, whose tuples cannot change (its host objects can).
+  enum Base {
+    case value(Node)
+    case place(Place, constantName: String?, help: String?)
+  }
+
+  let base: Base
   let name: String
-  init(base: Node, name: String, range: SourceRange) {
+  init(base: Base, name: String, range: SourceRange) {
     self.base = base
     self.name = name
     super.init(range: range)
   }
   override func get(_ m: Machine) throws -> Value {
-    try Members.get(try base.eval(m), name, m)
+    switch base {
+    case .value(let node): return try Members.get(try node.eval(m), name, m)
+    case .place(let place, _, _): return try Members.get(try place.get(m), name, m)
+    }
   }
   override func modify(_ m: Machine, _ body: (inout Value) throws -> Void) throws {
-    let object = try base.eval(m)
-    var value = try Members.get(object, name, m)
-    try body(&value)
-    try setMember(object, value)
+    try withTarget(m, element: body) { object in
+      var value = try Members.get(object, name, m)
+      try body(&value)
+      try setMember(object, value)
+    }
   }
   override func set(_ m: Machine, _ value: Value) throws {
     if value.isContainer { try Limits.checkNesting(value, m.limits) }
-    try setMember(try base.eval(m), value)
+    var element = value
+    if let type = declaredType, !type.holdsUnchanged(value) {
+      guard let converted = type.coerce(value) else {
+        throw RuntimeError(
+          .typeError, "cannot assign value of type '\(value.typeName)' to type '\(type)'", at: range)
+      }
+      element = converted
+    }
+    try withTarget(m, element: { old in old = Assignment.converted(element, replacing: old) }) { object in
+      try setMember(object, value)
+    }
   }
+
+  /// Runs `element` on the labeled tuple element this place names, changing it inside the
+  /// base; for any other base value, runs `member` with it.
+  private func withTarget(
+    _ m: Machine, element: (inout Value) throws -> Void, member: (Value) throws -> Void
+  ) throws {
+    let place: Place
+    let constantName: String?
+    let help: String?
+    switch base {
+    case .value(let node): return try member(try node.eval(m))
+    case .place(let basePlace, let constant, let constantHelp):
+      (place, constantName, help) = (basePlace, constant, constantHelp)
+    }
+    if let constantName {
+      let object = try place.get(m)
+      guard case .labeledTuple(_, let labels) = object, labels.contains(name) else { return try member(object) }
+      throw RuntimeError(
+        .typeError, "cannot assign to property: '\(constantName)' is a 'let' constant", at: range, help: help)
+    }
+    var other: Value?
+    try place.modify(m) { value in
+      guard case .labeledTuple(var elements, let labels) = value, let index = labels.firstIndex(of: name) else {
+        other = value
+        return
+      }
+      value = .undefined
+      defer { value = .labeledTuple(elements, labels: labels) }
+      try element(&elements[index])
+    }
+    if let other { try member(other) }
+  }
+
   private func setMember(_ object: Value, _ value: Value) throws {
     guard case .host(let host) = object else {
+      if object.tupleElements != nil {
+        throw Members.noMember(object, name, candidates: Members.names(of: object)).located(at: range)
+      }
       throw RuntimeError(
         .typeError, "cannot assign to property: '\(name)' of '\(object.typeName)' is read-only",
         at: range)

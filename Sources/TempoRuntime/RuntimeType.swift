@@ -13,7 +13,8 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
   case string
   case array(RuntimeType)
   case dictionary(RuntimeType, RuntimeType)
-  case tuple([RuntimeType])
+  /// A tuple type; `labels` has one entry per element, nil where it has none.
+  case tuple([RuntimeType], labels: [String?])
   case optional(RuntimeType)
   /// A function type, with its written form for messages: `(Int) -> Int`.
   case function(String)
@@ -30,7 +31,7 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
     case .string: return "String"
     case .array(let e): return "[\(e)]"
     case .dictionary(let k, let v): return "[\(k): \(v)]"
-    case .tuple(let elements): return "(" + elements.map(\.description).joined(separator: ", ") + ")"
+    case .tuple(let elements, let labels): return TupleLabels.spelled(elements.map(\.description), labels: labels)
     case .optional(let w): return "\(w)?"
     case .function(let text): return text
     case .range: return "Range<Int>"
@@ -43,7 +44,7 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
   var requiresReturn: Bool {
     switch self {
     case .any, .optional: return false
-    case .tuple(let elements): return !elements.isEmpty
+    case .tuple(let elements, _): return !elements.isEmpty
     default: return true
     }
   }
@@ -53,7 +54,7 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
     switch self {
     case .array(let e): return "Array<\(e.swiftName)>"
     case .dictionary(let k, let v): return "Dictionary<\(k.swiftName), \(v.swiftName)>"
-    case .tuple(let elements): return "(" + elements.map(\.swiftName).joined(separator: ", ") + ")"
+    case .tuple(let elements, let labels): return TupleLabels.spelled(elements.map(\.swiftName), labels: labels)
     case .optional(let w): return "Optional<\(w.swiftName)>"
     default: return description
     }
@@ -62,7 +63,7 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
   /// The names a type annotation may use besides host types.
   static let builtinNames: [String: RuntimeType] = [
     "Any": .any, "Int": .int, "Double": .double, "Float": .double, "Bool": .bool,
-    "String": .string, "Range": .range, "ClosedRange": .range, "Void": .tuple([]),
+    "String": .string, "Range": .range, "ClosedRange": .range, "Void": .tuple([], labels: []),
   ]
 
   /// Whether the value already has this scalar type, so no conversion is needed (the check
@@ -107,13 +108,19 @@ public indirect enum RuntimeType: Sendable, CustomStringConvertible {
         result.set(cv, for: ck, hashKey: h)
       }
       return .dictionary(result)
-    case (.tuple(let types), .tuple(let elements)) where types.count == elements.count:
+    case (.tuple(let types, let labels), _):
+      // As in Swift, a tuple converts when no element is labeled differently on the two
+      // sides, and takes the labels of the type: `(1, 2)` stored as `(x: Int, y: Int)` prints
+      // `(x: 1, y: 2)`.
+      guard let elements = value.tupleElements, types.count == elements.count else { return nil }
+      if case .labeledTuple(_, let given) = value, !TupleLabels.agree(labels, given) { return nil }
       var converted: [Value] = []
+      converted.reserveCapacity(elements.count)
       for (t, e) in zip(types, elements) {
         guard let c = t.coerce(e) else { return nil }
         converted.append(c)
       }
-      return .tuple(converted)
+      return .tuple(converted, labels: labels)
     case (.host(let name), .host(let object)) where object.typeName == name: return value
     default: return nil
     }

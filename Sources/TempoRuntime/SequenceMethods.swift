@@ -73,10 +73,13 @@ enum SequenceMethods {
         .array(try elements(receiver, args).reversed())
       },
       method(
-        "enumerated", [], returns: "[(Int, Element)]", "Pairs of position and element.",
+        "enumerated", [], returns: "[(offset: Int, element: Element)]", "Pairs of position and element.",
         example: "for (i, x) in [\"a\", \"b\"].enumerated() { print(i, x) }"
       ) { receiver, args in
-        .array(try elements(receiver, args).enumerated().map { .tuple([.int($0.offset), $0.element]) })
+        .array(
+          try elements(receiver, args).enumerated().map {
+            .labeledTuple([.int($0.offset), $0.element], labels: Sequences.offsetElementLabels)
+          })
       },
       method(
         "contains", [ParameterSpec(nil, "element", type: "Element")], returns: "Bool",

@@ -20,10 +20,11 @@ enum Sequences {
       for i in 0..<count { result.append(.int(lower + i)) }
       return result
     case .dictionary(let map):
-      return zip(map.keys, map.values).map { .tuple([$0, $1]) }
+      // Swift's `Dictionary.Element` is `(key: Key, value: Value)`.
+      return zip(map.keys, map.values).map { .labeledTuple([$0, $1], labels: Sequences.keyValueLabels) }
     case .string(let text):
       return text.map { .string(String($0)) }
-    case .tuple(let elements): return elements
+    case .tuple(let elements), .labeledTuple(let elements, _): return elements
     case .cell(let box): return try elements(of: box.value, limits: limits)
     default: return nil
     }
@@ -31,6 +32,10 @@ enum Sequences {
 }
 
 extension Sequences {
+  /// The labels of a dictionary's elements and of `enumerated()`'s pairs, shared by every pair.
+  static let keyValueLabels: [String?] = ["key", "value"]
+  static let offsetElementLabels: [String?] = ["offset", "element"]
+
   /// The number of elements without building them; nil when unknown or not a sequence.
   static func count(of value: Value) -> Int? {
     switch value {
@@ -38,7 +43,7 @@ extension Sequences {
       let (span, overflow) = upper.subtractingReportingOverflow(lower)
       if overflow { return Int.max }
       return isClosed ? (span == Int.max ? Int.max : span + 1) : span
-    case .array(let elements), .tuple(let elements): return elements.count
+    case .array(let elements), .tuple(let elements), .labeledTuple(let elements, _): return elements.count
     case .dictionary(let map): return map.count
     default: return nil
     }
@@ -99,7 +104,7 @@ enum Subscripts {
     case .string(let text):
       let characters = Array(text)
       return .string(String(characters[try index(key, count: characters.count, typeName: "String")]))
-    case .tuple:
+    case .tuple, .labeledTuple:
       throw RuntimeError(
         .typeError, "value of type '\(container.typeName)' has no subscripts",
         help: "pick a tuple element with '.0', '.1', …")

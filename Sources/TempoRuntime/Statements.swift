@@ -67,7 +67,7 @@ indirect enum Binder {
     case .discard:
       break
     case .tuple(let binders, let patternRange):
-      guard case .tuple(let elements) = value, elements.count == binders.count else {
+      guard let elements = value.tupleElements, elements.count == binders.count else {
         throw RuntimeError(
           .typeError,
           "cannot destructure value of type '\(value.typeName)' into \(binders.count) names",
@@ -180,7 +180,7 @@ final class TupleAssignmentStatement: Statement {
   }
   override func exec(_ m: Machine) throws -> Flow {
     let result = try value.eval(m)
-    guard case .tuple(let elements) = result, elements.count == places.count else {
+    guard let elements = result.tupleElements, elements.count == places.count else {
       throw RuntimeError(
         .typeError, "cannot assign value of type '\(result.typeName)' to a tuple of \(places.count) places",
         at: value.range, help: "the right side must be a tuple of \(places.count) elements")

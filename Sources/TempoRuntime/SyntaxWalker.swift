@@ -64,7 +64,7 @@ struct SyntaxWalker {
     switch expression.kind {
     case .string(let parts):
       for case .expression(let e) in parts { walk(e) }
-    case .array(let elements), .tuple(let elements):
+    case .array(let elements), .tuple(let elements, _):
       for e in elements { walk(e) }
     case .dictionary(let entries):
       for entry in entries {

@@ -180,7 +180,7 @@ final class UserFunction: Callable {
     let labels = labels ?? Signature.positionalLabels(specs, count: given.count)
     if template.isClosure {
       // `{ (key, value) in … }` over pairs: one tuple argument spreads over the parameters.
-      if given.count == 1, specs.count > 1, case .tuple(let elements) = given[0], elements.count == specs.count {
+      if given.count == 1, specs.count > 1, let elements = given[0].tupleElements, elements.count == specs.count {
         for value in elements { try m.push(value) }
         return
       }

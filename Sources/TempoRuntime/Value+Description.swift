@@ -1,4 +1,6 @@
-/// How values print: exactly as Swift prints them (`5.0`, `[1, 4, 9]`, `["a": 1]`).
+import TempoSyntax
+
+/// How values print: exactly as Swift prints them (`5.0`, `[1, 4, 9]`, `["a": 1]`, `(x: 1, 2)`).
 extension Value: CustomStringConvertible, CustomDebugStringConvertible {
   /// What `print` and string interpolation show.
   public var description: String {
@@ -40,6 +42,8 @@ extension Value: CustomStringConvertible, CustomDebugStringConvertible {
       return "[\(Value.commonTypeName(map.keys)): \(Value.commonTypeName(map.values))]"
     case .tuple(let elements):
       return "(" + elements.map(\.typeName).joined(separator: ", ") + ")"
+    case .labeledTuple(let elements, let labels):
+      return TupleLabels.spelled(elements.map(\.typeName), labels: labels)
     case .range(_, _, let isClosed): return isClosed ? "ClosedRange<Int>" : "Range<Int>"
     case .function(let f): return f.typeDescription
     case .host(let object): return object.typeName
@@ -57,6 +61,8 @@ extension Value: CustomStringConvertible, CustomDebugStringConvertible {
         "Dictionary<\(Value.commonSwiftTypeName(map.keys)), \(Value.commonSwiftTypeName(map.values))>"
     case .tuple(let elements):
       return "(" + elements.map(\.swiftTypeName).joined(separator: ", ") + ")"
+    case .labeledTuple(let elements, let labels):
+      return TupleLabels.spelled(elements.map(\.swiftTypeName), labels: labels)
     case .nil: return "Optional<Any>"
     default: return typeName
     }
@@ -114,6 +120,7 @@ struct DescriptionWriter {
     case .nil: append("nil")
     case .array(let elements): writeList(elements, open: "[", close: "]")
     case .tuple(let elements): writeList(elements, open: "(", close: ")")
+    case .labeledTuple(let elements, let labels): writeList(elements, labels: labels, open: "(", close: ")")
     case .dictionary(let map):
       if map.count == 0 {
         append("[:]")
@@ -136,10 +143,11 @@ struct DescriptionWriter {
     }
   }
 
-  private mutating func writeList(_ elements: [Value], open: String, close: String) {
+  private mutating func writeList(_ elements: [Value], labels: [String?] = [], open: String, close: String) {
     append(open)
     for (index, element) in elements.enumerated() {
       if index > 0 { append(", ") }
+      if index < labels.count, let label = labels[index] { append(label + ": ") }
       write(element, quoted: true)
       if exceeded { return }
     }

@@ -10,6 +10,14 @@ public enum Value {
   case array([Value])
   case dictionary(OrderedMap)
   case tuple([Value])
+  /// A tuple with labels: `(first: 10, second: 20)`, `(x: 1, 2)`. `labels` has one entry per
+  /// element, nil where the element has none, and at least one label; build it with
+  /// `Value.tuple(_:labels:)`, which gives a plain `.tuple` when no element is labeled.
+  ///
+  /// Labels are a case of their own rather than a second payload of `.tuple`, so every
+  /// `case .tuple(let elements)` keeps its shape; code that takes any tuple apart reads
+  /// `tupleElements`, or matches both cases.
+  case labeledTuple([Value], labels: [String?])
   case range(lower: Int, upper: Int, isClosed: Bool)
   case function(Callable)
   case host(any HostObject)
@@ -38,7 +46,7 @@ public enum Value {
   /// The nesting depth (a scalar is 0, `[1]` is 1), or `limit + 1` once it passes `limit`.
   private func nestingDepth(limit: Int, depths: inout [UnsafeRawPointer: Int]) -> Int {
     switch self {
-    case .array(let elements), .tuple(let elements):
+    case .array(let elements), .tuple(let elements), .labeledTuple(let elements, _):
       guard let key = elements.withUnsafeBufferPointer({ $0.baseAddress.map(UnsafeRawPointer.init) }) else {
         return 1
       }
@@ -72,16 +80,37 @@ public enum Value {
   @inline(__always)
   var isContainer: Bool {
     switch self {
-    case .array, .tuple, .dictionary, .cell: return true
+    case .array, .tuple, .labeledTuple, .dictionary, .cell: return true
     default: return false
     }
   }
 
-  /// The number of elements of a tuple; nil for other values.
-  public var tupleCount: Int? {
-    if case .tuple(let elements) = self { return elements.count }
-    return nil
+  /// A tuple with these labels (one per element, nil for none): `.labeledTuple` when some
+  /// element has a label, otherwise `.tuple`.
+  public static func tuple(_ elements: [Value], labels: [String?]) -> Value {
+    guard labels.count == elements.count, labels.contains(where: { $0 != nil }) else { return .tuple(elements) }
+    return .labeledTuple(elements, labels: labels)
   }
+
+  /// The elements of a tuple, labeled or not; nil for other values.
+  public var tupleElements: [Value]? {
+    switch self {
+    case .tuple(let elements), .labeledTuple(let elements, _): return elements
+    default: return nil
+    }
+  }
+
+  /// The labels of a tuple's elements, nil where an element has none; nil for other values.
+  public var tupleLabels: [String?]? {
+    switch self {
+    case .tuple(let elements): return Array(repeating: nil, count: elements.count)
+    case .labeledTuple(_, let labels): return labels
+    default: return nil
+    }
+  }
+
+  /// The number of elements of a tuple; nil for other values.
+  public var tupleCount: Int? { tupleElements?.count }
 
   public var isNil: Bool {
     if case .nil = self { return true }
@@ -194,7 +223,8 @@ extension Value {
     case .host(let object as TypeObject):
       // Lets `[String: Int]` stand for the dictionary type (`[String: Int]()`).
       return .string("\u{0}type \(object.name)")
-    case .tuple(let elements):
+    // Labels do not take part: `(x: 1, y: 2) == (1, 2)` in Swift, so they are the same key.
+    case .tuple(let elements), .labeledTuple(let elements, _):
       var keys: [HashKey] = []
       for element in elements {
         guard let key = element.hashKey else { return nil }

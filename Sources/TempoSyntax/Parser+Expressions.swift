@@ -242,13 +242,13 @@ extension Parser {
       try nest()
       defer { depth -= 1 }
       var elements: [Expr] = []
+      var labels: [String?] = []
+      var labelRanges: [SourceRange?] = []
       var sawComma = false
       while !current.isPunctuation(.rightParen) {
-        if case .identifier = current.kind, peek().isPunctuation(.colon) {
-          throw fail(
-            "tuple labels are not supported", at: current.range,
-            help: "write the tuple without labels and use '.0', '.1', … or destructure it")
-        }
+        let (label, labelRange) = parseElementLabel()
+        labels.append(label)
+        labelRanges.append(labelRange)
         elements.append(try parseExpression())
         guard current.isPunctuation(.comma) else { break }
         sawComma = true
@@ -256,8 +256,17 @@ extension Parser {
       }
       let close = try expect(.rightParen, "to close the parenthesis")
       let range = token.range.to(close.range)
-      if elements.count == 1, !sawComma { return Expr(elements[0].kind, range) }
-      return Expr(.tuple(elements), range)
+      if elements.count == 1, !sawComma {
+        if let label = labels[0], let labelRange = labelRanges[0] {
+          diagnostics.append(
+            Diagnostic(
+              "cannot create a single-element tuple with an element label", at: labelRange,
+              help: "remove '\(label):', or give the tuple a second element"))
+        }
+        return Expr(elements[0].kind, range)
+      }
+      checkDistinct(labels, at: labelRanges)
+      return Expr(.tuple(elements, labels: labels), range)
     case .punctuation(.leftBracket):
       return try parseCollectionLiteral()
     case .punctuation(.leftBrace):
@@ -278,6 +287,37 @@ extension Parser {
         help: keyword == .let || keyword == .var ? "declarations are statements; put it on its own line" : nil)
     default:
       throw fail("expected an expression, found \(token.displayText)", at: token.range)
+    }
+  }
+
+  /// The `label:` before a tuple element or a tuple type's element, if there is one.
+  mutating func parseElementLabel() -> (String?, SourceRange?) {
+    guard peek().isPunctuation(.colon) else { return (nil, nil) }
+    switch current.kind {
+    case .identifier(let name):
+      let range = advance().range
+      _ = advance()
+      return (name, range)
+    case .keyword(let keyword) where keyword != .underscore:
+      let range = advance().range
+      _ = advance()
+      return (keyword.rawValue, range)
+    default:
+      return (nil, nil)
+    }
+  }
+
+  /// Reports a label that a tuple uses twice, as Swift does.
+  mutating func checkDistinct(_ labels: [String?], at ranges: [SourceRange?]) {
+    var seen: Set<String> = []
+    for (label, range) in zip(labels, ranges) {
+      guard let label, let range else { continue }
+      if !seen.insert(label).inserted {
+        diagnostics.append(
+          Diagnostic(
+            "cannot create a tuple with a duplicate element label", at: range,
+            help: "'\(label)' labels an earlier element; give this one another label"))
+      }
     }
   }
 

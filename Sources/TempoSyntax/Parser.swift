@@ -555,7 +555,12 @@ public struct Parser {
     case .punctuation(.leftParen):
       _ = advance()
       var elements: [TypeAnnotation] = []
+      var labels: [String?] = []
+      var labelRanges: [SourceRange?] = []
       while !current.isPunctuation(.rightParen) {
+        let (label, labelRange) = parseElementLabel()
+        labels.append(label)
+        labelRanges.append(labelRange)
         elements.append(try parseType())
         guard current.isPunctuation(.comma) else { break }
         _ = advance()
@@ -564,11 +569,23 @@ public struct Parser {
       if current.isPunctuation(.arrow) {
         _ = advance()
         let result = try parseType()
+        for case (let label?, let labelRange?) in zip(labels, labelRanges) {
+          diagnostics.append(
+            Diagnostic(
+              "function types cannot have argument labels", at: labelRange, help: "write the type without '\(label):'"))
+        }
         type = .function(parameters: elements, result: result, SourceRange(start, result.range.end))
       } else if elements.count == 1 {
+        if let label = labels[0], let labelRange = labelRanges[0] {
+          diagnostics.append(
+            Diagnostic(
+              "cannot create a single-element tuple with an element label", at: labelRange,
+              help: "write the type without '\(label):'"))
+        }
         type = elements[0]
       } else {
-        type = .tuple(elements, SourceRange(start, close.range.end))
+        checkDistinct(labels, at: labelRanges)
+        type = .tuple(elements, labels: labels, SourceRange(start, close.range.end))
       }
     default:
       throw fail("expected a type", at: errorRange(), help: "for example 'Int', 'Double', '[String]'")
@@ -586,7 +603,8 @@ extension Expr {
   public var isAssignable: Bool {
     switch kind {
     case .name, .subscriptAccess, .tupleElement: return true
-    case .tuple(let elements): return !elements.isEmpty && elements.allSatisfy(\.isAssignable)
+    case .tuple(let elements, let labels):
+      return !elements.isEmpty && elements.allSatisfy(\.isAssignable) && labels.allSatisfy { $0 == nil }
     case .member(let base, _, _): return base.isAssignable
     default: return false
     }

@@ -25,7 +25,8 @@ public indirect enum ExprKind: Sendable {
   case implicitMember(String)
   case array([Expr])
   case dictionary([DictionaryEntry])
-  case tuple([Expr])
+  /// `(1, 2)` or `(first: 1, second: 2)`: one label per element, nil where there is none.
+  case tuple([Expr], labels: [String?])
   case prefix(op: String, operand: Expr)
   case binary(op: String, lhs: Expr, rhs: Expr, opRange: SourceRange)
   case ternary(condition: Expr, then: Expr, else: Expr)
@@ -163,13 +164,14 @@ public indirect enum TypeAnnotation: Sendable, CustomStringConvertible {
   case named(String, SourceRange)
   case array(TypeAnnotation, SourceRange)
   case dictionary(key: TypeAnnotation, value: TypeAnnotation, SourceRange)
-  case tuple([TypeAnnotation], SourceRange)
+  /// `(Int, Int)` or `(min: Int, max: Int)`: one label per element, nil where there is none.
+  case tuple([TypeAnnotation], labels: [String?], SourceRange)
   case optional(TypeAnnotation, SourceRange)
   case function(parameters: [TypeAnnotation], result: TypeAnnotation, SourceRange)
 
   public var range: SourceRange {
     switch self {
-    case .named(_, let r), .array(_, let r), .dictionary(_, _, let r), .tuple(_, let r),
+    case .named(_, let r), .array(_, let r), .dictionary(_, _, let r), .tuple(_, _, let r),
       .optional(_, let r), .function(_, _, let r):
       return r
     }
@@ -180,8 +182,8 @@ public indirect enum TypeAnnotation: Sendable, CustomStringConvertible {
     case .named(let name, _): return name
     case .array(let element, _): return "[\(element)]"
     case .dictionary(let key, let value, _): return "[\(key): \(value)]"
-    case .tuple(let elements, _):
-      return "(" + elements.map(\.description).joined(separator: ", ") + ")"
+    case .tuple(let elements, let labels, _):
+      return TupleLabels.spelled(elements.map(\.description), labels: labels)
     case .optional(let wrapped, _): return "\(wrapped)?"
     case .function(let parameters, let result, _):
       return "(" + parameters.map(\.description).joined(separator: ", ") + ") -> \(result)"

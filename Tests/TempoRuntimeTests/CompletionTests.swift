@@ -28,6 +28,14 @@ struct CompletionTests {
     #expect(complete(session, "Double.p1️⃣").matches == ["pi"])
   }
 
+  @Test("after a dot, a labeled tuple's labels complete, also through a label")
+  func tupleLabels() {
+    let session = TestSession()
+    session.run("let pair = (first: 10, second: (inner: 1, other: 2))")
+    #expect(complete(session, "pair.1️⃣").matches == ["first", "second"])
+    #expect(complete(session, "pair.second.i1️⃣").matches == ["inner"])
+  }
+
   @Test("inside a call, argument labels complete")
   func labels() {
     let session = TestSession()
@@ -65,5 +73,9 @@ struct CompletionTests {
     #expect(session.environment.inspect("print(", cursor: 6)?.contains("Writes the items to standard output.") == true)
     #expect(session.environment.inspect("weights", cursor: 3)?.hasPrefix("weights: [Double] = [0.5, 0.25]") == true)
     #expect(session.environment.inspect("nothingHere", cursor: 3) == nil)
+    session.run("let bounds = (min: 1, max: 9)")
+    #expect(
+      session.environment.inspect("bounds", cursor: 3)?.hasPrefix("bounds: (min: Int, max: Int) = (min: 1, max: 9)")
+        == true)
   }
 }

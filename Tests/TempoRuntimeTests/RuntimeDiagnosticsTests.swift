@@ -85,6 +85,39 @@ struct RuntimeDiagnosticsTests {
     #expect(text?.hasSuffix("help: change 'let' to 'var' where 'epochs' is declared") == true)
   }
 
+  @Test("a misspelled tuple label names the tuple's type and suggests the label")
+  func misspelledTupleLabel() {
+    let session = TestSession()
+    let (text, _, _) = rendered(session, "let pair = (first: 10, second: 20)\nprint(pair.frist)", name: "<cell 1>")
+    #expect(
+      text == """
+        TypeError: value of tuple type '(first: Int, second: Int)' has no member 'frist'
+
+        <cell 1>:2:12: error: value of tuple type '(first: Int, second: Int)' has no member 'frist'
+        1 | let pair = (first: 10, second: 20)
+        2 | print(pair.frist)
+          |            `- error: value of tuple type '(first: Int, second: Int)' has no member 'frist'
+        help: did you mean 'first'?
+        """)
+    let (far, _, _) = rendered(session, "print(pair.total)", name: "<cell 2>")
+    #expect(far?.hasSuffix("help: its labels are 'first', 'second'") == true)
+    let (unlabeled, _, _) = rendered(session, "print((1, 2).x)", name: "<cell 3>")
+    #expect(unlabeled?.hasSuffix("help: its elements have no labels; use '.0' through '.1'") == true)
+  }
+
+  @Test("changing a labeled element of a let tuple, or a tuple parameter, says how to make it a variable")
+  func assignToLetTupleElement() {
+    let session = TestSession()
+    let (text, line, expectedLine) = rendered(
+      session, "let pair = (first: 1, second: 2)\n1️⃣pair.first = 3", name: "<cell 1>")
+    #expect(line == expectedLine)
+    #expect(text?.hasPrefix("TypeError: cannot assign to property: 'pair' is a 'let' constant") == true)
+    #expect(text?.hasSuffix("help: change 'let' to 'var' where 'pair' is declared") == true)
+    let (parameter, _, _) = rendered(
+      session, "func move(_ p: (x: Int, y: Int)) {\n  p.x += 1\n}", name: "<cell 2>")
+    #expect(parameter?.hasSuffix("help: parameters are constants; copy it first: 'var p = p'") == true)
+  }
+
   @Test("division by zero names the operator's place")
   func divisionByZero() {
     let session = TestSession()

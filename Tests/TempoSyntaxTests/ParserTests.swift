@@ -27,6 +27,9 @@ struct ParserTests {
     case .implicitMember(let n): return ".\(n)"
     case .operatorFunction(let op): return "op\(op)"
     case .help(let x): return "help(\(render(x)))"
+    case .tuple(let elements, let labels):
+      return TupleLabels.spelled(elements.map(render), labels: labels)
+    case .tupleElement(let base, let index): return "\(render(base)).\(index)"
     default: return "?"
     }
   }
@@ -57,6 +60,29 @@ struct ParserTests {
     #expect(shape("f(1) { a, b in a }") == "f(1, {a,b|1})")
     #expect(shape("xs.reduce(0, +)") == "xs.reduce(0, op+)")
     #expect(shape("fit(act: .tanh)") == "fit(act: .tanh)")
+  }
+
+  @Test("tuple elements may carry labels, as in Swift")
+  func labeledTuples() {
+    #expect(shape("(first: 1, second: 2)") == "(first: 1, second: 2)")
+    #expect(shape("(x: 1, 2)") == "(x: 1, 2)")
+    #expect(shape("(1, 2).0") == "(1, 2).0")
+    #expect(shape("(in: a, for: b)") == "(in: a, for: b)")
+    #expect(shape("(a ? b : c, d)") == "((a ? b : c), d)")
+    #expect(shape("(value: 1)") == "error: [\"cannot create a single-element tuple with an element label\"]")
+    #expect(shape("(x: 1, x: 2)") == "error: [\"cannot create a tuple with a duplicate element label\"]")
+  }
+
+  @Test("a tuple type may label its elements; a function type may not")
+  func labeledTupleTypes() {
+    let parsed = Parser.parse(SourceFile(name: "t", text: "func f() -> (min: Int, max: Int) { (1, 2) }"))
+    guard case .function(let declaration)? = parsed.statements.first?.kind else {
+      Issue.record("expected a function, got \(parsed.diagnostics.map(\.message))")
+      return
+    }
+    #expect(declaration.returnType?.description == "(min: Int, max: Int)")
+    let function = Parser.parse(SourceFile(name: "t", text: "let f: (x: Int) -> Int = { $0 }"))
+    #expect(function.diagnostics.map(\.message) == ["function types cannot have argument labels"])
   }
 
   @Test("a trailing '?' asks for help")
