@@ -122,6 +122,7 @@ let package = Package(
     .testTarget(
       name: "TempoLibraryTests",
       dependencies: ["TempoLibrary", "PlotBindings", "EngineBindings", "TempoRuntime", "Plotting", "TestSupport"]),
+    .testTarget(name: "LayoutTests"),
     .testTarget(
       name: "SystemLibrariesTests",
       dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]
