@@ -29,10 +29,11 @@ let package = Package(
     // MARK: - Shared
 
     .target(name: "JSONValue", dependencies: ["CJansson"], exclude: ["README.md"]),
+    .target(name: "SystemCalls", exclude: ["README.md"]),
 
     // MARK: - Engine
 
-    .target(name: "TensorCore", dependencies: ["CBLAS", "JSONValue"], exclude: ["README.md"]),
+    .target(name: "TensorCore", dependencies: ["CBLAS", "JSONValue", "SystemCalls"], exclude: ["README.md"]),
     .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
     .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
@@ -60,7 +61,7 @@ let package = Package(
     // MARK: - Jupyter
 
     .target(name: "JupyterKernel", dependencies: ["JSONValue", "COpenSSL"], exclude: ["README.md"]),
-    .target(name: "JupyterZMQ", dependencies: ["JupyterKernel", "CZeroMQ"], exclude: ["README.md"]),
+    .target(name: "JupyterZMQ", dependencies: ["JupyterKernel", "CZeroMQ", "SystemCalls"], exclude: ["README.md"]),
     .target(
       name: "TempoKernel", dependencies: ["JupyterKernel", "JSONValue", "TempoRuntime", "TempoLibrary"],
       exclude: ["README.md"]),
@@ -71,7 +72,7 @@ let package = Package(
       name: "tempo",
       dependencies: [
         "TempoRuntime", "TempoLibrary", "TempoKernel", "JupyterKernel", "JupyterZMQ", "EngineBenchmarks",
-        "TensorCore", "Plotting",
+        "TensorCore", "Plotting", "SystemCalls",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]

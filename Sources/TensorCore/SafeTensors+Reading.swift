@@ -1,5 +1,6 @@
 import Glibc
 import JSONValue
+import SystemCalls
 
 extension SafeTensorsFile {
   /// Reads every tensor of a safetensors file, converted to Float32.

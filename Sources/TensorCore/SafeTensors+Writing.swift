@@ -1,5 +1,6 @@
 import Glibc
 import JSONValue
+import SystemCalls
 
 extension SafeTensorsFile {
   /// Writes tensors as F32 to a safetensors file, replacing `path` atomically.

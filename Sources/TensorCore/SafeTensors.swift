@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Named tensors and text metadata in the safetensors format (https://github.com/huggingface/safetensors).
 ///
@@ -122,29 +123,6 @@ enum SafeTensorsDType: String, CaseIterable {
 }
 
 // MARK: - Files
-
-/// A failed system call: the function and its `errno`.
-struct SystemCallError: Error {
-  var function: String
-  var code: Int32
-
-  /// `strerror`, starting lowercase as diagnostics do: "no such file or directory".
-  var reason: String {
-    let text = String(cString: strerror(code))
-    return text.prefix(1).lowercased() + text.dropFirst()
-  }
-}
-
-/// Runs a system call until it is not interrupted; a negative result throws the `errno`.
-func retryingInterrupts<Result: BinaryInteger>(
-  _ function: String, _ call: () -> Result
-) throws(SystemCallError) -> Result {
-  while true {
-    let result = call()
-    if result >= 0 { return result }
-    guard errno == EINTR else { throw SystemCallError(function: function, code: errno) }
-  }
-}
 
 /// An open file descriptor that is closed exactly once: by ``close()`` or when it goes out of scope.
 struct FileDescriptor: ~Copyable {
