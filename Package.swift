@@ -42,7 +42,7 @@ let package = Package(
       name: "Training", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "Datasets"], exclude: ["README.md"]
     ),
     .target(
-      name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "CBLAS"],
+      name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore"],
       exclude: ["README.md"]),
 
     // MARK: - Language bindings (the language face of plotting and of the engine)

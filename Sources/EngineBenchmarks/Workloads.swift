@@ -1,5 +1,4 @@
 import Autodiff
-import CBLAS
 import NN
 import TensorCore
 
@@ -58,28 +57,28 @@ public enum Workloads {
     var inputGradients = try sizes.dropLast().map { try Tensor.zeros([batch, $0]) }
     var weightGradients = weights
     return Workload(name: "sgemm", flopsPerStep: 3 * Workload.linearFlops(sizes, batch: batch)) {
-      openblas_set_num_threads(Int32(BLASThreads.current))
-      defer { openblas_set_num_threads(1) }
+      BLAS.setThreadCount(BLASThreads.current)
+      defer { BLAS.setThreadCount(1) }
       for layer in weights.indices {
-        let (inputs, outputs) = (Int32(sizes[layer]), Int32(sizes[layer + 1]))
+        let (inputs, outputs) = (sizes[layer], sizes[layer + 1])
         activations[layer].withUnsafeBufferPointer { x in
           activations[layer + 1].withUnsafeBufferPointer { g in
             weights[layer].withUnsafeBufferPointer { w in
               // forward x·Wᵀ, input gradient G·W, weight gradient Gᵀ·x: the three products per layer.
               products[layer].withUnsafeMutableBufferPointer { y in
-                cblas_sgemm(
-                  CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), outputs, inputs, 1, x.baseAddress, inputs,
-                  w.baseAddress, inputs, 0, y.baseAddress, outputs)
+                BLAS.multiply(
+                  transposingB: true, m: batch, n: outputs, k: inputs, x.baseAddress, lda: inputs, w.baseAddress,
+                  ldb: inputs, y.baseAddress, ldc: outputs)
               }
               inputGradients[layer].withUnsafeMutableBufferPointer { dx in
-                cblas_sgemm(
-                  CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), inputs, outputs, 1, g.baseAddress, outputs,
-                  w.baseAddress, inputs, 0, dx.baseAddress, inputs)
+                BLAS.multiply(
+                  m: batch, n: inputs, k: outputs, g.baseAddress, lda: outputs, w.baseAddress, ldb: inputs,
+                  dx.baseAddress, ldc: inputs)
               }
               weightGradients[layer].withUnsafeMutableBufferPointer { dw in
-                cblas_sgemm(
-                  CblasRowMajor, CblasTrans, CblasNoTrans, outputs, inputs, Int32(batch), 1, g.baseAddress, outputs,
-                  x.baseAddress, inputs, 0, dw.baseAddress, inputs)
+                BLAS.multiply(
+                  transposingA: true, m: outputs, n: inputs, k: batch, g.baseAddress, lda: outputs, x.baseAddress,
+                  ldb: inputs, dw.baseAddress, ldc: inputs)
               }
             }
           }
