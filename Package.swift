@@ -37,7 +37,9 @@ let package = Package(
     .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
     .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
-    .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], exclude: ["README.md", "DIGITS-LICENSE.md"]),
+    .target(
+      name: "Datasets", dependencies: ["TensorCore", "CZlib", "SystemCalls"],
+      exclude: ["README.md", "DIGITS-LICENSE.md"]),
     .target(
       name: "Training", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "Datasets"], exclude: ["README.md"]
     ),
@@ -47,12 +49,12 @@ let package = Package(
 
     // MARK: - Language bindings (the language face of plotting and of the engine)
 
-    .target(name: "PlotBindings", dependencies: ["TempoRuntime", "Plotting"], exclude: ["README.md"]),
+    .target(name: "PlotBindings", dependencies: ["TempoRuntime", "Plotting", "SystemCalls"], exclude: ["README.md"]),
     .target(
       name: "EngineBindings",
       dependencies: [
         "TempoRuntime", "PlotBindings", "Plotting", "Training", "Datasets", "NN", "Optimizers", "TensorCore",
-        "JSONValue",
+        "JSONValue", "SystemCalls",
       ],
       exclude: ["README.md"]),
     .target(
