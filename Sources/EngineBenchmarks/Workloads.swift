@@ -22,23 +22,24 @@ public enum Workloads {
 
   /// 784-1024-1024-10, ReLU, batch 256.
   static func mlp(generator: inout RandomGenerator) throws -> Workload {
-    let sizes = [784, 1024, 1024, 10]
-    let model = try Workload.multilayerPerceptron(sizes, activation: .relu, generator: &generator)
-    let input = try Tensor.normal([256, 784], generator: &generator)
-    let targets = Workload.randomTargets(256, classes: 10, generator: &generator)
-    return try .classifier(
-      name: "mlp", flopsPerStep: 3 * Workload.linearFlops(sizes, batch: 256), model: model, input: input,
-      targets: targets)
+    try perceptron("mlp", sizes: [784, 1024, 1024, 10], activation: .relu, batch: 256, generator: &generator)
   }
 
   /// 2-64-64-4, tanh, batch 32: small enough that framework overhead dominates.
   static func spiral(generator: inout RandomGenerator) throws -> Workload {
-    let sizes = [2, 64, 64, 4]
-    let model = try Workload.multilayerPerceptron(sizes, activation: .tanh, generator: &generator)
-    let input = try Tensor.normal([32, 2], generator: &generator)
-    let targets = Workload.randomTargets(32, classes: 4, generator: &generator)
+    try perceptron("spiral", sizes: [2, 64, 64, 4], activation: .tanh, batch: 32, generator: &generator)
+  }
+
+  /// A classifier step of an MLP on normal inputs and random classes, drawn from `generator`
+  /// in that order: model, inputs, targets.
+  private static func perceptron(
+    _ name: String, sizes: [Int], activation: Activation.Kind, batch: Int, generator: inout RandomGenerator
+  ) throws -> Workload {
+    let model = try Workload.multilayerPerceptron(sizes, activation: activation, generator: &generator)
+    let input = try Tensor.normal([batch, sizes[0]], generator: &generator)
+    let targets = Workload.randomTargets(batch, classes: sizes[sizes.count - 1], generator: &generator)
     return try .classifier(
-      name: "spiral", flopsPerStep: 3 * Workload.linearFlops(sizes, batch: 32), model: model, input: input,
+      name: name, flopsPerStep: 3 * Workload.linearFlops(sizes, batch: batch), model: model, input: input,
       targets: targets)
   }
 
