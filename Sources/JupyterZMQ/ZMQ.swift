@@ -1,5 +1,6 @@
 import CZeroMQ
 import Glibc
+import SystemCalls
 
 /// A failed libzmq call: which function and the errno it left.
 public struct ZMQError: Error, CustomStringConvertible {
@@ -12,16 +13,16 @@ public struct ZMQError: Error, CustomStringConvertible {
 }
 
 /// Every libzmq call goes through here: a signal (SIGINT for an interrupt) makes blocking calls
-/// return EINTR, which is retried rather than treated as a failure (KERNEL.md §1.8).
+/// return EINTR, which is retried rather than treated as a failure (libzmq documents EINTR for
+/// `zmq_poll`, `zmq_msg_send` and `zmq_msg_recv`: "the operation was interrupted by delivery of a
+/// signal", http://api.zeromq.org/master:zmq-poll).
 enum ZMQ {
   @discardableResult
   static func call(_ function: String, _ body: () -> Int32) throws(ZMQError) -> Int32 {
-    while true {
-      let result = body()
-      if result >= 0 { return result }
-      let code = zmq_errno()
-      if code == EINTR { continue }
-      throw ZMQError(function: function, errno: code)
+    do throws(SystemCallError) {
+      return try retryingInterrupts(function, errorNumber: zmq_errno, body)
+    } catch {
+      throw ZMQError(function: error.function, errno: error.code)
     }
   }
 }
