@@ -3,8 +3,9 @@ import PackageDescription
 
 /// Tempo: a Jupyter kernel for a small Swift-like language that trains neural networks.
 ///
-/// Targets are grouped like swift-numerics: the public modules, the C shims they stand on,
-/// and the tests. Arrows point down only; `TempoSyntax` depends on nothing.
+/// Targets are grouped by layer: the language, plotting, the engine, the language bindings of
+/// plotting and the engine (assembled into the standard library), the Jupyter kernel, the
+/// executable, the C shims they stand on, and the tests. `TempoSyntax` depends on nothing.
 let package = Package(
   name: "Tempo",
   platforms: [.macOS(.v15)],
@@ -24,12 +25,6 @@ let package = Package(
     // MARK: - Display
 
     .target(name: "Plotting", exclude: ["README.md"]),
-    .target(
-      name: "TempoLibrary",
-      dependencies: [
-        "TempoRuntime", "Plotting", "Training", "Datasets", "NN", "Optimizers", "TensorCore", "JSONValue",
-      ],
-      exclude: ["README.md"]),
 
     // MARK: - Shared
 
@@ -48,6 +43,19 @@ let package = Package(
     .target(
       name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "CBLAS"],
       exclude: ["README.md"]),
+
+    // MARK: - Language bindings (the language face of plotting and of the engine)
+
+    .target(name: "PlotBindings", dependencies: ["TempoRuntime", "Plotting"], exclude: ["README.md"]),
+    .target(
+      name: "EngineBindings",
+      dependencies: [
+        "TempoRuntime", "PlotBindings", "Plotting", "Training", "Datasets", "NN", "Optimizers", "TensorCore",
+        "JSONValue",
+      ],
+      exclude: ["README.md"]),
+    .target(
+      name: "TempoLibrary", dependencies: ["TempoRuntime", "PlotBindings", "EngineBindings"], exclude: ["README.md"]),
 
     // MARK: - Jupyter
 
@@ -69,7 +77,7 @@ let package = Package(
       exclude: ["README.md"]
     ),
 
-    // MARK: - System libraries (one Swift importer each; later issues import them)
+    // MARK: - System libraries (one Swift importer each)
 
     .systemLibrary(
       name: "CZeroMQ", pkgConfig: "libzmq",
@@ -111,7 +119,10 @@ let package = Package(
     .testTarget(name: "PlottingTests", dependencies: ["Plotting"], exclude: ["Snapshots"]),
     .testTarget(
       name: "TrainingTests", dependencies: ["Training", "Datasets", "NN", "Optimizers", "Autodiff", "TensorCore"]),
-    .testTarget(name: "TempoLibraryTests", dependencies: ["TempoLibrary", "TempoRuntime", "Plotting", "TestSupport"]),
+    .testTarget(
+      name: "TempoLibraryTests",
+      dependencies: ["TempoLibrary", "PlotBindings", "EngineBindings", "TempoRuntime", "Plotting", "TestSupport"]),
+    .testTarget(name: "LayoutTests"),
     .testTarget(
       name: "SystemLibrariesTests",
       dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]

@@ -5,7 +5,7 @@ extension Dataset {
   ///
   /// UCI Optical Recognition of Handwritten Digits, E. Alpaydin & C. Kaynak (1998), CC BY 4.0,
   /// as shipped by scikit-learn (see DIGITS-LICENSE.md). The stand-in for MNIST and CIFAR in
-  /// quick experiments (ALGORITHMS.md §3.1(c)); split it with `split(fraction: 0.8, seed:)`.
+  /// quick experiments; split it with `split(fraction: 0.8, seed:)`.
   /// Decoded once, at the first call.
   public static func digits() -> Dataset {
     switch bundledDigits {

@@ -2,8 +2,8 @@ import Glibc
 import TensorCore
 
 extension Dataset {
-  /// The two-spiral data of Leimkuhler, Matthews & Vlaar (2019), exactly as ALGORITHMS.md
-  /// §3.1(a) states it: the data set of the multirate paper's slow-biases experiment.
+  /// The two-spiral data of Leimkuhler, Matthews & Vlaar (2019): the data set of the multirate
+  /// paper's slow-biases experiment, generated exactly as follows.
   ///
   /// With `m = floor(points / 2)`, for each `i` in `0..<m`: `t ~ U[0, 1)`, `r = a·t^p`,
   /// `φ = 2π·turns·t^p` (`a = 2`, `p = 0.5`); the class-0 point is `(r cos φ, r sin φ) + ε` and the

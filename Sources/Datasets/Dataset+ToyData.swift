@@ -45,7 +45,7 @@ extension Dataset {
       classNames: ["0", "1"], classLabels: (0..<count).map { $0 % 2 == 0 ? 1 : 0 })
   }
 
-  /// The regression toy of the Alrao code (ALGORITHMS.md §3.1(d)): `u ~ U(−1, 1)`, input
+  /// The regression toy of the Alrao code: `u ~ U(−1, 1)`, input
   /// `(u, u², …, u¹⁰)`, target `sin(πu)`; task `.regression(outputs: 1)`.
   ///
   /// `u = 2·U[0, 1) − 1`, one draw per point, powers and sine in Double, stored as Float32.

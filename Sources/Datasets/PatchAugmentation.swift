@@ -1,7 +1,7 @@
 import TensorCore
 
 /// The patches of the patch augmentation of Li, Wei & Ma (2019) as used by the multirate paper
-/// (App. C.1; ALGORITHMS.md §3.1(b)): one random patch `z` shared by all images and one small
+/// (App. C.1): one random patch `z` shared by all images and one small
 /// class patch `ζ_c` per class, drawn once.
 ///
 /// A training set and its "augmented" test set must use the same patches: make one with
@@ -105,7 +105,7 @@ struct AppliedPatchAugmentation: Sendable {
 }
 
 extension Dataset {
-  /// This image data set with the patch augmentation of ALGORITHMS.md §3.1(b), with new
+  /// This image data set with the patch augmentation of `PatchAugmentation`, with new
   /// patches `z`, `ζ` drawn from `seed`.
   ///
   /// Each sample is selected once, with probability `probability` (0.8); a selected sample gets
@@ -125,7 +125,7 @@ extension Dataset {
   }
 
   /// This data set augmented with the same patches `z`, `ζ` as `other` (the augmented test set
-  /// of ALGORITHMS.md §3.1(b)), with its own selection and per-access draws from `seed`.
+  /// of the multirate paper's App. C.1), with its own selection and per-access draws from `seed`.
   /// - Throws: `DataError` when `other` is not patch-augmented, or as `patchAugmented(with:seed:)`.
   public func patchAugmented(sharing other: Dataset, seed: UInt64, probability: Double = 0.8) throws(DataError)
     -> Dataset
@@ -167,7 +167,7 @@ extension Dataset {
     return result
   }
 
-  /// The patch-only evaluation set of ALGORITHMS.md §3.1(b): `count` all-zero images with
+  /// The patch-only evaluation set (the patches without the images): `count` all-zero images with
   /// uniformly random labels, every one passed through this data set's patch transform at each
   /// access (so ≈ 80 % carry `z ± ζ_y` and ≈ 20 % `z ± 1.75·a·ζ_y` on a zero background).
   /// - Throws: `DataError` when this data set is not patch-augmented or `count` is negative.

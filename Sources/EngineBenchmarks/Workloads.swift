@@ -3,7 +3,7 @@ import CBLAS
 import NN
 import TensorCore
 
-/// The workloads of issue 4's table, by name.
+/// The workloads of `bench/README.md`'s table (the same as `bench/pytorch/workloads.py`), by name.
 public enum Workloads {
   public static let names = ["sgemm", "mlp", "spiral", "cnn", "resnet", "transformer", "lstm"]
 

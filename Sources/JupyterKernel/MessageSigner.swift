@@ -5,7 +5,9 @@ import JSONValue
 ///
 /// The signature covers the *received* bytes of the header, parent header, metadata and
 /// content frames, never a re-serialization: JSON printers disagree on spacing and key order,
-/// and a signature over re-encoded JSON fails intermittently (KERNEL.md §1.11, pitfall 5).
+/// and a signature over re-encoded JSON fails intermittently. The messaging spec signs "the
+/// concatenation of the four frames" as sent
+/// (https://jupyter-client.readthedocs.io/en/latest/messaging.html#the-wire-protocol).
 public struct MessageSigner: Sendable {
   private let key: [UInt8]
 

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Text waits at most `interval` before it is sent, and one flush sends at most `chunkBytes`,
 /// so a chatty loop produces about ten messages a second and stays well under the server's
-/// IOPub limits (1000 msgs/s, 1 MB/s; KERNEL.md §1.11). A writer that gets `backlogBytes`
+/// IOPub limits (Jupyter Server's defaults: `iopub_msg_rate_limit` 1000 messages/s and
+/// `iopub_data_rate_limit` 1 MB/s, beyond which it drops output). A writer that gets `backlogBytes`
 /// ahead of the network waits. Text is split only at Unicode scalar boundaries.
 final class StreamCoalescer: @unchecked Sendable {
   typealias Emit = @Sendable (_ name: StreamName, _ text: String, _ parent: [UInt8]) -> Void

@@ -29,7 +29,8 @@ public enum WireError: Error, Equatable, CustomStringConvertible {
 /// metadata content [buffers…]`, signing with HMAC-SHA256 and refusing replays.
 public final class WireCodec: Sendable {
   public static let delimiter = Array("<IDS|MSG>".utf8)
-  /// The protocol version written into every header; ≥ 5.2 keeps validators lenient (KERNEL.md §2.4).
+  /// The protocol version written into every header. From 5.2 on, jupyter_kernel_test's
+  /// schemas accept fields newer than its own 5.1 (`additionalProperties` in `msgspec_v5.py`).
   public static let protocolVersion = "5.5"
 
   public let signer: MessageSigner

@@ -4,7 +4,7 @@ import Glibc
 import JupyterKernel
 
 /// A kernel on ZeroMQ: binds the connection file's five sockets and runs one owner thread
-/// per socket (DESIGN.md §3):
+/// per socket, because a ZeroMQ socket is not thread-safe:
 ///
 /// - heartbeat: a REP echo loop;
 /// - control: reads requests and has `KernelCore` handle them at once, so interrupt, shutdown

@@ -12,7 +12,9 @@ public struct ZMQError: Error, CustomStringConvertible {
 }
 
 /// Every libzmq call goes through here: a signal (SIGINT for an interrupt) makes blocking calls
-/// return EINTR, which is retried rather than treated as a failure (KERNEL.md §1.8).
+/// return EINTR, which is retried rather than treated as a failure (libzmq documents EINTR for
+/// `zmq_poll`, `zmq_msg_send` and `zmq_msg_recv`: "the operation was interrupted by delivery of a
+/// signal", http://api.zeromq.org/master:zmq-poll).
 enum ZMQ {
   @discardableResult
   static func call(_ function: String, _ body: () -> Int32) throws(ZMQError) -> Int32 {

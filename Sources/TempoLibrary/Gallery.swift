@@ -1,3 +1,4 @@
+import PlotBindings
 import TempoRuntime
 
 /// One figure of every chart kind, as the Tempo code that makes it: `tempo docs gallery`

@@ -1,3 +1,5 @@
+import EngineBindings
+import PlotBindings
 import TempoRuntime
 
 /// The environment a notebook or `tempo run` gets: the language's builtins plus the host
@@ -11,17 +13,10 @@ public enum StandardLibrary {
 
   /// Adds every library builtin and host type name to `environment`.
   public static func install(into environment: Environment) {
-    let training =
-      DataBuiltins.all + ModelBuiltins.all + OptimizerBuiltins.all + FitBuiltins.all + ExperimentBuiltins.all
-      + [TrainerBuiltin.trainer, Checkpoints.load]
-    for builtin in PlotBuiltins.all + TableBuiltins.all + training {
+    for builtin in PlotLibrary.builtins + EngineLibrary.builtins {
       environment.define(builtin.name, value: .function(builtin), documentation: builtin.documentation)
     }
-    environment.registerType("Figure")
-    environment.registerType("Table")
-    for type in [
-      "Dataset", "DataSplit", "Model", "Layer", "Parameters", "Optimizer", "Schedule", "Run", "RunGroup", "Trainer",
-    ] {
+    for type in PlotLibrary.typeNames + EngineLibrary.typeNames {
       environment.registerType(type)
     }
   }

@@ -2,7 +2,7 @@ import Testing
 
 @testable import Datasets
 
-@Suite("Patch augmentation (ALGORITHMS.md §3.1(b))")
+@Suite("Patch augmentation")
 struct PatchAugmentationTests {
   static let background: Float = 200 * (1 / 255 as Float)
 

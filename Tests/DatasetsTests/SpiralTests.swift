@@ -3,7 +3,7 @@ import Testing
 
 @testable import Datasets
 
-@Suite("Two-spiral generator (ALGORITHMS.md §3.1(a))")
+@Suite("Two-spiral generator")
 struct SpiralTests {
   let sigma = 0.02
 
@@ -92,7 +92,7 @@ struct SpiralTests {
   }
 
   /// Recorded once from this implementation (draw order per point: t, ε, ε′; RandomGenerator
-  /// seed 42) and reproduced by an independent Python transcription of §3.1(a) and of
+  /// seed 42) and reproduced by an independent Python transcription of `Dataset.spiral`'s documented formula and of
   /// xoshiro256**/Box–Muller. To re-record after a deliberate change of the generator, print
   /// `try Dataset.spiral(seed: 42).batch([0, 1, 2]).inputs.scalars` and paste it here.
   @Test("golden: the first three points of seed 42")

@@ -3,6 +3,8 @@ import Plotting
 import TempoRuntime
 import Testing
 
+@testable import EngineBindings
+@testable import PlotBindings
 @testable import TempoLibrary
 
 /// Runs cells in an environment with the standard library, as the kernel does.

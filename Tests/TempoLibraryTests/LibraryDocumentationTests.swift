@@ -2,6 +2,8 @@ import Foundation
 import TempoRuntime
 import Testing
 
+@testable import EngineBindings
+@testable import PlotBindings
 @testable import TempoLibrary
 
 @Suite("Library documentation")

@@ -3,6 +3,8 @@ import Plotting
 import TempoRuntime
 import Testing
 
+@testable import EngineBindings
+@testable import PlotBindings
 @testable import TempoLibrary
 
 @Suite("Training in the language")

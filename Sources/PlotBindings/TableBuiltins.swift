@@ -1,10 +1,9 @@
-import Foundation
 import Plotting
 import TempoRuntime
 
-/// `table(…)` and `save(…)`.
+/// `table(…)`; `save(…)` writes tables too (`Saving`).
 enum TableBuiltins {
-  static var all: [BuiltinFunction] { [table, save] }
+  static var all: [BuiltinFunction] { [table, Saving.save] }
 
   static var table: BuiltinFunction {
     let documentation = Documentation(
@@ -98,65 +97,6 @@ enum TableBuiltins {
     case .string(let s): return .text(s)
     case .nil: return .missing
     default: return .text(value.description)
-    }
-  }
-
-  static var save: BuiltinFunction {
-    let documentation = Documentation(
-      name: "save",
-      signature: Signature([
-        ParameterSpec(nil, "value", type: "Figure, Table, Model or Run", "what to save"),
-        ParameterSpec(
-          nil, "path", type: "String",
-          "the file: .svg for a figure; .html, .md, .txt or .csv for a table; .safetensors for a model"),
-      ]),
-      summary: "Writes a figure, a table or a model's weights to a file.",
-      discussion:
-        "The file is written whole or not at all (a temporary file renamed into place), so an interrupted save never leaves half a file. The folder must exist. A model (or a run's model) is saved as safetensors under PyTorch's parameter names, with its architecture in the metadata so load(path) rebuilds it.",
-      example: "save(plot([3, 2, 1]), \"loss.svg\")", category: "Figures and tables")
-    return BuiltinFunction(documentation) { args in
-      let value = args[0] ?? .nil
-      let path = try args.string(1)
-      let fileExtension = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
-      let text: String
-      switch value {
-      case .host(let model as ModelObject):
-        try Checkpoints.save(model, to: path)
-        return .void
-      case .host(let run as RunObject):
-        try Checkpoints.save(run.model, to: path)
-        return .void
-      case .host(let figure as FigureObject):
-        guard fileExtension == "svg" else {
-          throw RuntimeError(
-            .valueError, "a figure is saved as SVG, not as '.\(fileExtension)' (\(path))",
-            help: "use a path ending in .svg")
-        }
-        text = figure.svg
-      case .host(let table as TableObject):
-        switch fileExtension {
-        case "html", "htm": text = table.table.html
-        case "md", "markdown": text = table.table.markdown
-        case "txt": text = table.table.plainText + "\n"
-        case "csv": text = table.table.csv
-        default:
-          throw RuntimeError(
-            .valueError, "a table is saved as .html, .md, .txt or .csv, not as '.\(fileExtension)' (\(path))",
-            help: "use one of those extensions")
-        }
-      default:
-        throw RuntimeError(
-          .typeError, "save(…) writes figures and tables, not a \(value.typeName)",
-          help: "make a figure with plot(…) or a table with table(…); print(…) shows other values")
-      }
-      do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-      } catch {
-        throw RuntimeError(
-          .valueError, "cannot write '\(path)': \((error as NSError).localizedDescription)",
-          help: "check that the folder exists and is writable")
-      }
-      return .void
     }
   }
 }

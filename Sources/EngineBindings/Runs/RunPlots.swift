@@ -1,16 +1,29 @@
+import PlotBindings
 import Plotting
 import TempoRuntime
 import Training
 
-/// `plot(runs, metric:)`: learning curves of runs and groups.
-enum RunPlots {
-  /// The metric to plot when `value` holds runs; nil when it holds numbers (an ordinary plot).
-  static func metric(_ args: Arguments, _ value: Value, index: Int) throws -> Metric? {
-    guard containsRuns(value) else { return nil }
-    let word = try args.choice(index, among: Metric.allCases.map(\.rawValue), default: Metric.testAccuracy.rawValue)
-    return Metric(rawValue: word)
-  }
+/// `plot(runs, metric:)`: learning curves of runs and groups, epochs on the x axis.
+protocol RunCurves: CurvePlottable {}
 
+extension RunCurves {
+  static var metricNames: [String] { Metric.allCases.map(\.rawValue) }
+  static var defaultMetric: String { Metric.testAccuracy.rawValue }
+  static var stepTitle: String { "epoch" }
+
+  static func axisTitle(metric: String) -> String { Metric(rawValue: metric)?.displayName ?? metric }
+
+  static func series(_ value: Value, metric: String, function: String) throws -> [Series] {
+    guard let metric = Metric(rawValue: metric) else { return [] }
+    return RunFigures.series(try RunPlots.entries(value, function: function), metric: metric)
+  }
+}
+
+extension RunObject: RunCurves {}
+extension RunGroupObject: RunCurves {}
+
+/// Runs and groups gathered from the values `plot` and `compare` take.
+enum RunPlots {
   static func containsRuns(_ value: Value) -> Bool {
     switch value {
     case .host(let object): return object is RunObject || object is RunGroupObject
@@ -18,10 +31,6 @@ enum RunPlots {
     case .dictionary(let map): return map.values.first.map(containsRuns) ?? false
     default: return false
     }
-  }
-
-  static func series(_ args: Arguments, _ value: Value, metric: Metric) throws -> [Series] {
-    RunFigures.series(try entries(value, function: args.function), metric: metric)
   }
 
   /// Named entries from a run, a group, an array of them, or a dictionary of names to them.

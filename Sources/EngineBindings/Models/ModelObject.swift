@@ -1,6 +1,7 @@
 import Datasets
 import NN
 import Optimizers
+import PlotBindings
 import Plotting
 import TempoRuntime
 import TensorCore

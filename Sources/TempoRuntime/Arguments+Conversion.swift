@@ -1,18 +1,18 @@
-import TempoRuntime
-
-/// Converting Tempo values into what `Plotting` takes, with errors that say which argument
-/// and which element is wrong and how to fix it.
+/// Converting arguments into the plain Swift values host libraries take (numbers, matrices,
+/// labels, options), with errors that say which argument and which element is wrong and how
+/// to fix it.
 extension Arguments {
   /// Whether argument `index` was given.
-  func has(_ index: Int) -> Bool { self[index] != nil && !(self[index]?.isNil ?? true) }
+  public func has(_ index: Int) -> Bool { self[index] != nil && !(self[index]?.isNil ?? true) }
 
   /// An array or range of numbers as doubles; `nil` elements become NaN (a gap in a line).
-  func numbers(_ index: Int) throws -> [Double] {
+  public func numbers(_ index: Int) throws -> [Double] {
     guard let value = self[index] else { return [] }
     return try numbers(from: value, parameter: index)
   }
 
-  func numbers(from value: Value, parameter index: Int) throws -> [Double] {
+  /// `value` (an element of argument `index`) as doubles, with errors naming that argument.
+  public func numbers(from value: Value, parameter index: Int) throws -> [Double] {
     if case .range = value {
       return try sequence(index).map { element in
         if case .int(let i) = element { return Double(i) }
@@ -40,20 +40,21 @@ extension Arguments {
   }
 
   /// Whether a value is an array whose elements are arrays (several series, a matrix).
-  func isNested(_ value: Value) -> Bool {
+  public func isNested(_ value: Value) -> Bool {
     guard case .array(let elements) = value, let first = elements.first else { return false }
     if case .array = first { return true }
     return false
   }
 
   /// A matrix: an array of rows, each an array of numbers.
-  func matrix(_ index: Int) throws -> [[Double]] {
+  public func matrix(_ index: Int) throws -> [[Double]] {
     guard let value = self[index] else { return [] }
     guard case .array(let rows) = value else { throw typeError(index, expected: "[[Double]]", got: value) }
     return try rows.map { try numbers(from: $0, parameter: index) }
   }
 
-  func integers(_ index: Int) throws -> [Int]? {
+  /// An array of Int values (class labels), nil when not given.
+  public func integers(_ index: Int) throws -> [Int]? {
     guard has(index), let value = self[index] else { return nil }
     guard case .array(let elements) = value else { throw typeError(index, expected: "[Int]", got: value) }
     return try elements.enumerated().map { position, element in
@@ -68,7 +69,7 @@ extension Arguments {
   }
 
   /// Any values as text, as string interpolation shows them (labels, class names).
-  func strings(_ index: Int) throws -> [String]? {
+  public func strings(_ index: Int) throws -> [String]? {
     guard has(index), let value = self[index] else { return nil }
     return try sequence(index).map { element in
       if case .string(let s) = element { return s }
@@ -76,13 +77,14 @@ extension Arguments {
     }
   }
 
-  func optionalString(_ index: Int) throws -> String? {
+  /// A string, nil when not given or `nil`.
+  public func optionalString(_ index: Int) throws -> String? {
     guard has(index) else { return nil }
     return try string(index)
   }
 
   /// A `(low, high)` pair of numbers (axis limits, extents), or nil when not given.
-  func pair(_ index: Int) throws -> (Double, Double)? {
+  public func pair(_ index: Int) throws -> (Double, Double)? {
     guard has(index), let value = self[index] else { return nil }
     let parts: [Value]
     switch value {
@@ -104,7 +106,7 @@ extension Arguments {
   }
 
   /// A symbol such as `.log` (or the same word as a string), checked against `choices`.
-  func choice(_ index: Int, among choices: [String], default fallback: String) throws -> String {
+  public func choice(_ index: Int, among choices: [String], default fallback: String) throws -> String {
     guard has(index), let value = self[index] else { return fallback }
     let word: String
     switch value {
@@ -118,5 +120,13 @@ extension Arguments {
         help: "use " + choices.map { "." + $0 }.joined(separator: " or "))
     }
     return word
+  }
+}
+
+extension Value {
+  /// The text of a string value, nil for anything else.
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
   }
 }

@@ -1,3 +1,4 @@
+import PlotBindings
 import Plotting
 import TempoRuntime
 import Training

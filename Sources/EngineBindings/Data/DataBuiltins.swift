@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import PlotBindings
 import Plotting
 import TempoRuntime
 

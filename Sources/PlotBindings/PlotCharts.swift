@@ -26,13 +26,15 @@ enum PlotCharts {
     example:
       "plot([\"train\": [2.3, 1.2, 0.8], \"test\": [2.4, 1.5, 1.1]], title: \"loss\", xlabel: \"epoch\")\nplot([1e-4, 1e-3, 1e-2], [0.61, 0.83, 0.79], markers: true, xscale: .log)",
     defaults: { panel, args in
-      guard let first = args[0], let metric = try RunPlots.metric(args, first, index: 7) else { return }
-      panel.xLabel = "epoch"
-      panel.yLabel = metric.displayName
+      guard let first = args[0], let kind = CurvePlots.kind(of: first) else { return }
+      let metric = try CurvePlots.metric(args, index: 7, kind: kind)
+      panel.xLabel = kind.stepTitle
+      panel.yLabel = kind.axisTitle(metric: metric)
     },
     makeSeries: { args in
-      if let first = args[0], let metric = try RunPlots.metric(args, first, index: 7) {
-        return try RunPlots.series(args, first, metric: metric)
+      if let first = args[0], let kind = CurvePlots.kind(of: first) {
+        let metric = try CurvePlots.metric(args, index: 7, kind: kind)
+        return try kind.series(first, metric: metric, function: args.function)
       }
       if args.has(7) {
         throw RuntimeError(
@@ -356,12 +358,4 @@ enum PlotCharts {
       "classify", type: "(Double, Double) -> Int", default: "nil", "the class at a point (a trailing closure)"))
 
   static let regionsClosureIndex = 4 + PanelOptions.parameters.count
-}
-
-extension Value {
-  /// The text of a string value, nil for anything else.
-  var stringValue: String? {
-    if case .string(let s) = self { return s }
-    return nil
-  }
 }

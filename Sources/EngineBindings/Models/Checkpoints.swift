@@ -1,6 +1,7 @@
 import Datasets
 import JSONValue
 import NN
+import PlotBindings
 import TempoRuntime
 import TensorCore
 
@@ -67,4 +68,12 @@ enum Checkpoints {
       return .host(ModelObject(recipe: recipe, module: module, sampleShape: shape, task: task))
     }
   }
+}
+
+extension ModelObject: SavableObject {
+  func save(to path: String, fileExtension: String) throws { try Checkpoints.save(self, to: path) }
+}
+
+extension RunObject: SavableObject {
+  func save(to path: String, fileExtension: String) throws { try Checkpoints.save(model, to: path) }
 }

@@ -1,0 +1,16 @@
+import TempoRuntime
+
+/// What the engine bindings add to an environment: data sets, models, optimizers, `fit`,
+/// runs, the step-level trainer and checkpoints, with their host type names.
+public enum EngineLibrary {
+  /// Every builtin, in the order the reference lists them.
+  public static var builtins: [BuiltinFunction] {
+    DataBuiltins.all + ModelBuiltins.all + OptimizerBuiltins.all + FitBuiltins.all + ExperimentBuiltins.all
+      + [TrainerBuiltin.trainer, Checkpoints.load]
+  }
+
+  /// Host type names usable in annotations.
+  public static let typeNames = [
+    "Dataset", "DataSplit", "Model", "Layer", "Parameters", "Optimizer", "Schedule", "Run", "RunGroup", "Trainer",
+  ]
+}
