@@ -122,7 +122,7 @@ public indirect enum ParameterType: Sendable, Equatable, CustomStringConvertible
     case .symbol: return "Symbol"
     case .any: return "Any"
     case .sequence: return "Sequence"
-    case .optional(.oneOf(let types)): return ParameterType.list(types.map(\.description) + ["nil"])
+    case .optional(.oneOf(let types)): return "(\(ParameterType.list(types.map(\.description))))?"
     case .optional(.function(let text)): return "(\(text))?"
     case .optional(let wrapped): return "\(wrapped)?"
     case .array(let element): return "[\(element)]"
