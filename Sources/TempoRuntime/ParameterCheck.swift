@@ -53,12 +53,6 @@ public struct ParameterCheck: Sendable {
     return copy
   }
 
-  /// The symbols a `.choices` check allows.
-  public var choices: [String]? {
-    if case .choices(let names) = rule { return names }
-    return nil
-  }
-
   /// As documentation states it: `≥ 0`, `in 0..<1`, `in 1...10000`, `one of .linear, .log`.
   public var description: String {
     switch rule {

@@ -188,7 +188,6 @@ public struct DefaultArgument: Sendable {
     case symbol(String)
     case none
     case array([Storage])
-    case tuple([Storage])
     /// Made anew for each call: host objects are references.
     case object(@Sendable () -> any HostObject)
     /// An operator as a function value: `<`.
@@ -238,7 +237,6 @@ public struct DefaultArgument: Sendable {
     case .symbol(let name): return .host(Symbol(name))
     case .none: return .nil
     case .array(let elements): return .array(elements.compactMap { value(of: $0) })
-    case .tuple(let elements): return .tuple(elements.compactMap { value(of: $0) })
     case .object(let make): return .host(make())
     case .operatorFunction(let symbol): return .function(OperatorFunctions.function(for: symbol))
     case .computed, .required: return nil
@@ -253,14 +251,6 @@ public struct DefaultArgument: Sendable {
     }
   }
 
-  /// Whether the default is a value (not computed by the callee).
-  public var isValue: Bool {
-    switch storage {
-    case .computed, .required: return false
-    default: return true
-    }
-  }
-
   /// The same default with Int literals written for a Double parameter made Doubles.
   func converted(to type: ParameterType) -> DefaultArgument {
     DefaultArgument(DefaultArgument.converted(storage, to: type))
@@ -271,8 +261,6 @@ public struct DefaultArgument: Sendable {
     case (.int(let v), .double), (.int(let v), .optional(.double)): return .double(Double(v))
     case (.array(let elements), .array(let element)), (.array(let elements), .optional(.array(let element))):
       return .array(elements.map { converted($0, to: element) })
-    case (.tuple(let elements), .tuple(let types)) where elements.count == types.count:
-      return .tuple(zip(elements, types).map { converted($0, to: $1) })
     default: return storage
     }
   }
@@ -287,9 +275,4 @@ extension DefaultArgument: ExpressibleByIntegerLiteral, ExpressibleByFloatLitera
   public init(stringLiteral value: String) { self.init(.string(value)) }
   public init(nilLiteral: ()) { self.init(.none) }
   public init(arrayLiteral elements: DefaultArgument...) { self.init(.array(elements.map(\.storage))) }
-
-  /// `(0, 1)`.
-  public static func tuple(_ elements: DefaultArgument...) -> DefaultArgument {
-    DefaultArgument(.tuple(elements.map(\.storage)))
-  }
 }
