@@ -29,29 +29,32 @@ let package = Package(
     // MARK: - Shared
 
     .target(name: "JSONValue", dependencies: ["CJansson"], exclude: ["README.md"]),
+    .target(name: "SystemCalls", exclude: ["README.md"]),
 
     // MARK: - Engine
 
-    .target(name: "TensorCore", dependencies: ["CBLAS", "JSONValue"], exclude: ["README.md"]),
+    .target(name: "TensorCore", dependencies: ["CBLAS", "JSONValue", "SystemCalls"], exclude: ["README.md"]),
     .target(name: "Autodiff", dependencies: ["TensorCore"], exclude: ["README.md"]),
     .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
-    .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"], exclude: ["README.md", "DIGITS-LICENSE.md"]),
+    .target(
+      name: "Datasets", dependencies: ["TensorCore", "CZlib", "SystemCalls"],
+      exclude: ["README.md", "DIGITS-LICENSE.md"]),
     .target(
       name: "Training", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "Datasets"], exclude: ["README.md"]
     ),
     .target(
-      name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "CBLAS"],
+      name: "EngineBenchmarks", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore"],
       exclude: ["README.md"]),
 
     // MARK: - Language bindings (the language face of plotting and of the engine)
 
-    .target(name: "PlotBindings", dependencies: ["TempoRuntime", "Plotting"], exclude: ["README.md"]),
+    .target(name: "PlotBindings", dependencies: ["TempoRuntime", "Plotting", "SystemCalls"], exclude: ["README.md"]),
     .target(
       name: "EngineBindings",
       dependencies: [
         "TempoRuntime", "PlotBindings", "Plotting", "Training", "Datasets", "NN", "Optimizers", "TensorCore",
-        "JSONValue",
+        "JSONValue", "SystemCalls",
       ],
       exclude: ["README.md"]),
     .target(
@@ -60,7 +63,7 @@ let package = Package(
     // MARK: - Jupyter
 
     .target(name: "JupyterKernel", dependencies: ["JSONValue", "COpenSSL"], exclude: ["README.md"]),
-    .target(name: "JupyterZMQ", dependencies: ["JupyterKernel", "CZeroMQ"], exclude: ["README.md"]),
+    .target(name: "JupyterZMQ", dependencies: ["JupyterKernel", "CZeroMQ", "SystemCalls"], exclude: ["README.md"]),
     .target(
       name: "TempoKernel", dependencies: ["JupyterKernel", "JSONValue", "TempoRuntime", "TempoLibrary"],
       exclude: ["README.md"]),
@@ -71,7 +74,7 @@ let package = Package(
       name: "tempo",
       dependencies: [
         "TempoRuntime", "TempoLibrary", "TempoKernel", "JupyterKernel", "JupyterZMQ", "EngineBenchmarks",
-        "TensorCore", "Plotting",
+        "TensorCore", "Plotting", "SystemCalls",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       exclude: ["README.md"]

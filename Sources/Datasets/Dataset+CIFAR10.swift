@@ -1,3 +1,5 @@
+import SystemCalls
+
 extension Dataset {
   /// The CIFAR-10 class names, in label order.
   public static let cifar10ClassNames = [
@@ -44,7 +46,7 @@ extension Dataset {
   /// test set (`test_batch.bin`, 10,000) of the extracted `cifar-10-batches-bin` directory.
   /// - Throws: `DataError` as `cifar10(files:)`.
   public static func cifar10(directory: String) throws(DataError) -> (train: Dataset, test: Dataset) {
-    guard FileSystem.isDirectory(directory) else {
+    guard FileStatus.isDirectory(directory) else {
       throw .missing(directory, expected: "the directory cifar-10-batches-bin holding data_batch_1.bin, …")
     }
     let train = (1...5).map { FileSystem.join(directory, "data_batch_\($0).bin") }

@@ -1,3 +1,5 @@
+import SystemCalls
+
 extension Dataset {
   /// The Fashion-MNIST class names (Zalando), in label order.
   public static let fashionMNISTClassNames = [
@@ -14,7 +16,7 @@ extension Dataset {
     directory: String = "/usr/share/datasets/fashion-mnist"
   ) throws(DataError) -> (train: Dataset, test: Dataset) {
     let help = "install Fashion-MNIST with `apt-get install dataset-fashion-mnist` (`make setup` installs it)"
-    guard FileSystem.isDirectory(directory) else {
+    guard FileStatus.isDirectory(directory) else {
       throw .missing(
         directory, expected: "a directory holding the Fashion-MNIST files train-images-idx3-ubyte.gz, …", help: help)
     }
@@ -35,14 +37,14 @@ extension Dataset {
   /// - Throws: `DataError` naming the file names tried when one is missing, or as
   ///   `idx(images:labels:)`.
   public static func mnist(path: String) throws(DataError) -> (train: Dataset, test: Dataset) {
-    guard FileSystem.isDirectory(path) else {
+    guard FileStatus.isDirectory(path) else {
       throw .missing(path, expected: "a directory holding the MNIST files train-images-idx3-ubyte(.gz), …")
     }
     func file(_ prefix: String, _ kind: String, _ format: String) throws(DataError) -> String {
       let candidates = ["\(prefix)-\(kind)-\(format)-ubyte", "\(prefix)-\(kind).\(format)-ubyte"].flatMap {
         [$0 + ".gz", $0]
       }
-      for candidate in candidates where FileSystem.exists(FileSystem.join(path, candidate)) {
+      for candidate in candidates where FileStatus.exists(FileSystem.join(path, candidate)) {
         return FileSystem.join(path, candidate)
       }
       throw .missing(

@@ -1,3 +1,5 @@
+import SystemCalls
+
 extension Dataset {
   /// A character-level language-modelling data set: `text` as token ids, cut into
   /// non-overlapping windows of `sequenceLength` tokens, each labelled with the next character
@@ -59,7 +61,7 @@ extension Dataset {
   /// only `%` and keep their final newline.
   /// - Throws: `DataError` when the directory is missing (with the package to install).
   public static func fortuneEntries(directory: String = "/usr/share/games/fortunes") throws(DataError) -> [String] {
-    guard FileSystem.isDirectory(directory) else {
+    guard FileStatus.isDirectory(directory) else {
       throw .missing(
         directory, expected: "a directory of fortune files",
         help: "install them with `apt-get install fortunes`")
@@ -68,7 +70,7 @@ extension Dataset {
     for name in try FileSystem.contents(of: directory)
     where !name.hasSuffix(".dat") && !name.hasSuffix(".u8") && !name.hasPrefix(".") {
       let path = FileSystem.join(directory, name)
-      guard !FileSystem.isDirectory(path) else { continue }
+      guard !FileStatus.isDirectory(path) else { continue }
       let text = String(decoding: try DataFile(opening: path, expected: "a fortune file").readToEnd(), as: UTF8.self)
       var entry = ""
       var lines = text.split(separator: "\n", omittingEmptySubsequences: false)

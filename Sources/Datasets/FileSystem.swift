@@ -1,17 +1,8 @@
 import Glibc
 
-/// The few file-system questions the loaders ask, answered with Glibc (no Foundation).
+/// The few file-system questions the loaders ask beyond `FileStatus`, answered with Glibc (no
+/// Foundation).
 enum FileSystem {
-  static func isDirectory(_ path: String) -> Bool {
-    var status = stat()
-    return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
-  }
-
-  static func exists(_ path: String) -> Bool {
-    var status = stat()
-    return stat(path, &status) == 0
-  }
-
   /// The names in a directory (no `.` or `..`), sorted so that loading order never depends on
   /// the file system.
   static func contents(of directory: String) throws(DataError) -> [String] {

@@ -1,5 +1,4 @@
 import Autodiff
-import CBLAS
 import NN
 import TensorCore
 
@@ -23,23 +22,24 @@ public enum Workloads {
 
   /// 784-1024-1024-10, ReLU, batch 256.
   static func mlp(generator: inout RandomGenerator) throws -> Workload {
-    let sizes = [784, 1024, 1024, 10]
-    let model = try Workload.multilayerPerceptron(sizes, activation: .relu, generator: &generator)
-    let input = try Tensor.normal([256, 784], generator: &generator)
-    let targets = Workload.randomTargets(256, classes: 10, generator: &generator)
-    return try .classifier(
-      name: "mlp", flopsPerStep: 3 * Workload.linearFlops(sizes, batch: 256), model: model, input: input,
-      targets: targets)
+    try perceptron("mlp", sizes: [784, 1024, 1024, 10], activation: .relu, batch: 256, generator: &generator)
   }
 
   /// 2-64-64-4, tanh, batch 32: small enough that framework overhead dominates.
   static func spiral(generator: inout RandomGenerator) throws -> Workload {
-    let sizes = [2, 64, 64, 4]
-    let model = try Workload.multilayerPerceptron(sizes, activation: .tanh, generator: &generator)
-    let input = try Tensor.normal([32, 2], generator: &generator)
-    let targets = Workload.randomTargets(32, classes: 4, generator: &generator)
+    try perceptron("spiral", sizes: [2, 64, 64, 4], activation: .tanh, batch: 32, generator: &generator)
+  }
+
+  /// A classifier step of an MLP on normal inputs and random classes, drawn from `generator`
+  /// in that order: model, inputs, targets.
+  private static func perceptron(
+    _ name: String, sizes: [Int], activation: Activation.Kind, batch: Int, generator: inout RandomGenerator
+  ) throws -> Workload {
+    let model = try Workload.multilayerPerceptron(sizes, activation: activation, generator: &generator)
+    let input = try Tensor.normal([batch, sizes[0]], generator: &generator)
+    let targets = Workload.randomTargets(batch, classes: sizes[sizes.count - 1], generator: &generator)
     return try .classifier(
-      name: "spiral", flopsPerStep: 3 * Workload.linearFlops(sizes, batch: 32), model: model, input: input,
+      name: name, flopsPerStep: 3 * Workload.linearFlops(sizes, batch: batch), model: model, input: input,
       targets: targets)
   }
 
@@ -58,28 +58,28 @@ public enum Workloads {
     var inputGradients = try sizes.dropLast().map { try Tensor.zeros([batch, $0]) }
     var weightGradients = weights
     return Workload(name: "sgemm", flopsPerStep: 3 * Workload.linearFlops(sizes, batch: batch)) {
-      openblas_set_num_threads(Int32(BLASThreads.current))
-      defer { openblas_set_num_threads(1) }
+      BLAS.setThreadCount(BLASThreads.current)
+      defer { BLAS.setThreadCount(1) }
       for layer in weights.indices {
-        let (inputs, outputs) = (Int32(sizes[layer]), Int32(sizes[layer + 1]))
+        let (inputs, outputs) = (sizes[layer], sizes[layer + 1])
         activations[layer].withUnsafeBufferPointer { x in
           activations[layer + 1].withUnsafeBufferPointer { g in
             weights[layer].withUnsafeBufferPointer { w in
               // forward x·Wᵀ, input gradient G·W, weight gradient Gᵀ·x: the three products per layer.
               products[layer].withUnsafeMutableBufferPointer { y in
-                cblas_sgemm(
-                  CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), outputs, inputs, 1, x.baseAddress, inputs,
-                  w.baseAddress, inputs, 0, y.baseAddress, outputs)
+                BLAS.multiply(
+                  transposingB: true, m: batch, n: outputs, k: inputs, x.baseAddress, lda: inputs, w.baseAddress,
+                  ldb: inputs, y.baseAddress, ldc: outputs)
               }
               inputGradients[layer].withUnsafeMutableBufferPointer { dx in
-                cblas_sgemm(
-                  CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), inputs, outputs, 1, g.baseAddress, outputs,
-                  w.baseAddress, inputs, 0, dx.baseAddress, inputs)
+                BLAS.multiply(
+                  m: batch, n: inputs, k: outputs, g.baseAddress, lda: outputs, w.baseAddress, ldb: inputs,
+                  dx.baseAddress, ldc: inputs)
               }
               weightGradients[layer].withUnsafeMutableBufferPointer { dw in
-                cblas_sgemm(
-                  CblasRowMajor, CblasTrans, CblasNoTrans, outputs, inputs, Int32(batch), 1, g.baseAddress, outputs,
-                  x.baseAddress, inputs, 0, dw.baseAddress, inputs)
+                BLAS.multiply(
+                  transposingA: true, m: outputs, n: inputs, k: batch, g.baseAddress, lda: outputs, x.baseAddress,
+                  ldb: inputs, dw.baseAddress, ldc: inputs)
               }
             }
           }

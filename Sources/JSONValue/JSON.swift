@@ -15,10 +15,28 @@ public enum JSON: Equatable, Sendable {
 
   /// Why bytes are not a JSON document.
   public struct ParseError: Error, Equatable, CustomStringConvertible {
+    /// What kind of fault it is, for callers that explain some faults in their own words.
+    public enum Kind: Equatable, Sendable {
+      /// An object names `key` twice; documents with repeated keys are rejected, never merged.
+      /// The key is nil when jansson's message does not quote it.
+      case duplicateKey(String?)
+      /// Anything else: bad syntax, invalid UTF-8, input ending early, a number out of range.
+      case malformed
+    }
+
+    public var kind: Kind
+    /// jansson's text, such as `'[' or '{' expected near 'x'`.
     public var message: String
     public var line: Int
     public var column: Int
     public var description: String { "invalid JSON at line \(line), column \(column): \(message)" }
+
+    public init(kind: Kind = .malformed, message: String, line: Int, column: Int) {
+      self.kind = kind
+      self.message = message
+      self.line = line
+      self.column = column
+    }
   }
 
   /// Parses one JSON document (any value at the top level; NUL characters allowed in strings).
@@ -34,10 +52,22 @@ public enum JSON: Equatable, Sendable {
       let text = withUnsafeBytes(of: error.text) { raw in
         String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
       }
-      throw ParseError(message: text, line: Int(error.line), column: Int(error.column))
+      throw ParseError(
+        kind: kind(of: &error, message: text), message: text, line: Int(error.line), column: Int(error.column))
     }
     defer { json_decref(root) }
     return JSON(jansson: root)
+  }
+
+  /// The kind of a failed parse, from jansson's error code (`json_error_code`).
+  private static func kind(of error: inout json_error_t, message: String) -> ParseError.Kind {
+    guard json_error_code(&error) == json_error_duplicate_key else { return .malformed }
+    // jansson names the repeated key as the token it stopped at: `… near '"name"'`, the token
+    // being the key as JSON text.
+    guard let near = message.firstRange(of: "near '"), message.hasSuffix("'") else { return .duplicateKey(nil) }
+    let token = message[near.upperBound...].dropLast()
+    guard case .string(let key)? = try? parse(String(token)) else { return .duplicateKey(nil) }
+    return .duplicateKey(key)
   }
 
   /// Parses UTF-8 text; convenient in tests.

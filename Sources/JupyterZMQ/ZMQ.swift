@@ -1,5 +1,6 @@
 import CZeroMQ
 import Glibc
+import SystemCalls
 
 /// A failed libzmq call: which function and the errno it left.
 public struct ZMQError: Error, CustomStringConvertible {
@@ -18,12 +19,10 @@ public struct ZMQError: Error, CustomStringConvertible {
 enum ZMQ {
   @discardableResult
   static func call(_ function: String, _ body: () -> Int32) throws(ZMQError) -> Int32 {
-    while true {
-      let result = body()
-      if result >= 0 { return result }
-      let code = zmq_errno()
-      if code == EINTR { continue }
-      throw ZMQError(function: function, errno: code)
+    do throws(SystemCallError) {
+      return try retryingInterrupts(function, errorNumber: zmq_errno, body)
+    } catch {
+      throw ZMQError(function: error.function, errno: error.code)
     }
   }
 }

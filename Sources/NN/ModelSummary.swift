@@ -56,11 +56,10 @@ extension Module {
   public func summary(inputShape: [Int]) throws -> ModelSummary {
     let recorder = ModelSummary.Recorder()
     for (path, module) in namedModules() { recorder.paths[ObjectIdentifier(module)] = path }
-    let wasTraining = isTraining
-    setTraining(false)
-    defer { setTraining(wasTraining) }
     let input = Variable(try Tensor.zeros(inputShape))
-    _ = try ModelSummary.$recorder.withValue(recorder) { try noGrad { try self(input) } }
+    _ = try withMode(training: false) {
+      try ModelSummary.$recorder.withValue(recorder) { try noGrad { try self(input) } }
+    }
     // Modules report when they finish, so the model itself comes last; list them top-down.
     var order: [String: Int] = [:]
     for (index, entry) in namedModules().enumerated() { order[entry.path.isEmpty ? "(model)" : entry.path] = index }

@@ -93,6 +93,21 @@ open class Module {
     for (_, module) in namedModules() { module.isTraining = training }
   }
 
+  /// Runs `body` with this module and every module inside it in training or evaluation mode,
+  /// then switches them all back to the mode this module was in, also when `body` throws.
+  ///
+  /// For an evaluation pass in the middle of training (`withMode(training: false) { … }`).
+  /// The restore is uniform: a model whose parts were in different modes comes back with all
+  /// of them in this module's mode.
+  public func withMode<Result, Failure: Error>(
+    training: Bool, _ body: () throws(Failure) -> Result
+  ) throws(Failure) -> Result {
+    let wasTraining = isTraining
+    setTraining(training)
+    defer { setTraining(wasTraining) }
+    return try body()
+  }
+
   /// Stops (or restarts) gradients for every parameter: a frozen module runs forward without
   /// recording, and backward stops before it.
   public func setFrozen(_ frozen: Bool) {

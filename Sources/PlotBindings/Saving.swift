@@ -1,4 +1,5 @@
-import Foundation
+import Glibc
+import SystemCalls
 import TempoRuntime
 
 /// A host object that `save(value, path)` writes to a file: figures and tables here, models
@@ -44,15 +45,25 @@ enum Saving {
     }
   }
 
-  /// Writes `text` to `path` whole or not at all.
+  /// Writes `text` to `path` whole or not at all (`AtomicFile`: a temporary file, `fsync`,
+  /// rename).
   static func write(_ text: String, to path: String) throws {
-    do {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    let reason: String
+    do throws(AtomicFile.Failure) {
+      try AtomicFile.write(Array(text.utf8), to: path)
+      return
     } catch {
-      throw RuntimeError(
-        .valueError, "cannot write '\(path)': \((error as NSError).localizedDescription)",
-        help: "check that the folder exists and is writable")
+      switch error {
+      case .noFileName: reason = "the path has no file name"
+      case .cannotCreate(let directory, let error) where error.code == ENOENT:
+        reason = "the folder '\(directory)' does not exist"
+      case .cannotCreate(_, let error), .cannotWrite(let error), .cannotReplace(let error): reason = error.reason
+      case .cannotSynchronizeDirectory(let error):
+        reason = "it was saved, but syncing its folder failed (\(error.reason)), so it may not survive a power failure"
+      }
     }
+    throw RuntimeError(
+      .valueError, "cannot write '\(path)': \(reason)", help: "check that the folder exists and is writable")
   }
 }
 

@@ -1,5 +1,6 @@
 import Glibc
 import JSONValue
+import SystemCalls
 
 extension SafeTensorsFile {
   /// Reads every tensor of a safetensors file, converted to Float32.
@@ -245,18 +246,16 @@ extension SafeTensorsError {
   }
 
   static func headerNotJSON(_ path: String, _ error: JSON.ParseError) -> SafeTensorsError {
-    // jansson reports a repeated key as `duplicate object key near '"name"'`; the token is JSON.
-    let duplicate = "duplicate object key near '"
-    if error.message.hasPrefix(duplicate), error.message.hasSuffix("'"),
-      case .string(let key)? = try? JSON.parse(String(error.message.dropFirst(duplicate.count).dropLast()))
-    {
-      return SafeTensorsError(
+    switch error.kind {
+    case .duplicateKey(let key?):
+      SafeTensorsError(
         path: path, "the header has the key '\(key)' twice",
         help: "each tensor name may appear only once; save the tensors again under distinct names")
+    case .duplicateKey(nil), .malformed:
+      SafeTensorsError(
+        path: path, "the header is not valid JSON: \(error.message) at line \(error.line), column \(error.column)",
+        help: SafeTensorsFile.damagedHelp)
     }
-    return SafeTensorsError(
-      path: path, "the header is not valid JSON: \(error.message) at line \(error.line), column \(error.column)",
-      help: SafeTensorsFile.damagedHelp)
   }
 
   static func beyondBuffer(_ path: String, _ entry: SafeTensorsFile.Entry, bufferSize: Int) -> SafeTensorsError {

@@ -1,5 +1,6 @@
 import Glibc
 import JSONValue
+import SystemCalls
 
 extension SafeTensorsFile {
   /// Writes tensors as F32 to a safetensors file, replacing `path` atomically.
@@ -7,13 +8,13 @@ extension SafeTensorsFile {
   /// The data buffer holds the tensors in the order given (the Python library lays them out by
   /// dtype size, then name; readers do not care), so ``read(from:)`` returns them in that order.
   /// The header is compact JSON with sorted keys, padded with spaces to a multiple of 8 bytes;
-  /// `"__metadata__"` is written only when `metadata` is not empty. The bytes go to a temporary file
-  /// `.<name>.tmp-<pid>-<random>` in the same directory, which is flushed with `fsync`, renamed
-  /// over `path` and followed by an `fsync` of the directory: a reader sees the old file or the
-  /// new one, never a part, and a failure removes the temporary file and leaves the old file as it
-  /// was. The new file's permissions come from the umask, not from the file it replaces; and a
-  /// symbolic link at `path` is replaced by the file rather than followed, so save to the link's
-  /// target when other paths must see the new weights.
+  /// `"__metadata__"` is written only when `metadata` is not empty. The file is written with
+  /// `AtomicFile`: a temporary file beside `path`, flushed with `fsync`, renamed over `path` and
+  /// followed by an `fsync` of the directory, so a reader sees the old file or the new one, never
+  /// a part, and a failure leaves the old file as it was. The new file's permissions come from
+  /// the umask, not from the file it replaces; and a symbolic link at `path` is replaced by the
+  /// file rather than followed, so save to the link's target when other paths must see the new
+  /// weights.
   ///
   /// - Parameters:
   ///   - tensors: names and tensors; the names must be distinct and not `"__metadata__"`.
@@ -25,22 +26,13 @@ extension SafeTensorsFile {
     _ tensors: [(String, Tensor)], metadata: [String: String] = [:], to path: String
   ) throws(SafeTensorsError) {
     let header = try makeHeader(tensors, metadata: metadata, path: path)
-    let (directory, temporaryPath) = try temporaryLocation(for: path)
-
-    let file: FileDescriptor
-    do {
-      file = try FileDescriptor(opening: temporaryPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o666)
-    } catch { throw .cannotCreate(path, in: directory, error) }
-    do throws(SafeTensorsError) {
-      try writeContents(header: header, tensors: tensors, to: file, path: path)
-      do { _ = try retryingInterrupts("rename") { rename(temporaryPath, path) } } catch {
-        throw .cannotReplace(path, error)
+    do throws(AtomicFile.Failure) {
+      try AtomicFile.write(to: path) { (file: borrowing FileDescriptor) throws(SystemCallError) in
+        try writeContents(header: header, tensors: tensors, to: file)
       }
     } catch {
-      unlink(temporaryPath)
-      throw error
+      throw SafeTensorsError(path: path, error)
     }
-    try synchronizeDirectory(directory, path: path)
   }
 
   /// The JSON header, padded with spaces to a multiple of 8 bytes.
@@ -82,59 +74,23 @@ extension SafeTensorsFile {
     return header
   }
 
-  /// The directory (for the final `fsync`) and a fresh temporary path beside `path`.
-  private static func temporaryLocation(for path: String) throws(SafeTensorsError) -> (String, String) {
-    let slash = path.lastIndex(of: "/")
-    let prefix = slash.map { String(path[...$0]) } ?? ""
-    let name = String(path.dropFirst(prefix.count))
-    guard !name.isEmpty, name != ".", name != ".." else {
-      throw SafeTensorsError(path: path, "the path has no file name", help: "add one, e.g. 'model.safetensors'")
-    }
-    let directory = prefix.isEmpty ? "." : prefix == "/" ? "/" : String(prefix.dropLast())
-    let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
-    return (directory, "\(prefix).\(name).tmp-\(getpid())-\(suffix)")
-  }
-
-  /// Length, header and data, then `fsync` and `close`; the descriptor is closed on every path.
+  /// Length, header and data.
   private static func writeContents(
-    header: [UInt8], tensors: [(String, Tensor)], to file: consuming FileDescriptor, path: String
-  ) throws(SafeTensorsError) {
+    header: [UInt8], tensors: [(String, Tensor)], to file: borrowing FileDescriptor
+  ) throws(SystemCallError) {
     // The `withUnsafe…` functions rethrow untyped errors; each write returns a `Result` to keep its type.
-    do {
-      let length = (0..<8).map { UInt8(truncatingIfNeeded: UInt64(header.count) >> (8 * $0)) }
-      try (length + header).withUnsafeBytes { raw in Result { () throws(SystemCallError) in try file.write(raw) } }
-        .get()
-      for (_, tensor) in tensors {
-        #if _endian(big)
-          let values = tensor.scalars.map { $0.bitPattern.littleEndian }
-        #else
-          let values = tensor
-        #endif
-        try values.withUnsafeBufferPointer { buffer in
-          Result { () throws(SystemCallError) in try file.write(UnsafeRawBufferPointer(buffer)) }
-        }.get()
-      }
-      try file.synchronize()
-      try file.close()
-    } catch {
-      throw SafeTensorsError(
-        path: path, "cannot write the file: \(error.reason)", help: "the existing file, if any, is unchanged")
-    }
-  }
-
-  /// Makes the rename itself durable. File systems that cannot sync a directory report `EINVAL`;
-  /// there is nothing more to do on them.
-  private static func synchronizeDirectory(_ directory: String, path: String) throws(SafeTensorsError) {
-    do {
-      let handle = try FileDescriptor(opening: directory, flags: O_RDONLY | O_DIRECTORY)
-      try handle.synchronize()
-      try handle.close()
-    } catch  where error.code == EINVAL {
-      return
-    } catch {
-      throw SafeTensorsError(
-        path: path, "the file was saved, but syncing its directory failed: \(error.reason)",
-        help: "the new file may not survive a power failure; save it again to be sure")
+    let length = (0..<8).map { UInt8(truncatingIfNeeded: UInt64(header.count) >> (8 * $0)) }
+    try (length + header).withUnsafeBytes { raw in Result { () throws(SystemCallError) in try file.write(raw) } }
+      .get()
+    for (_, tensor) in tensors {
+      #if _endian(big)
+        let values = tensor.scalars.map { $0.bitPattern.littleEndian }
+      #else
+        let values = tensor
+      #endif
+      try values.withUnsafeBufferPointer { buffer in
+        Result { () throws(SystemCallError) in try file.write(UnsafeRawBufferPointer(buffer)) }
+      }.get()
     }
   }
 }
@@ -142,6 +98,22 @@ extension SafeTensorsFile {
 // MARK: - Writing errors
 
 extension SafeTensorsError {
+  /// The message for each way an atomic save can fail.
+  init(path: String, _ failure: AtomicFile.Failure) {
+    switch failure {
+    case .noFileName:
+      self.init(path: path, "the path has no file name", help: "add one, e.g. 'model.safetensors'")
+    case .cannotCreate(let directory, let error): self = .cannotCreate(path, in: directory, error)
+    case .cannotWrite(let error):
+      self.init(path: path, "cannot write the file: \(error.reason)", help: "the existing file, if any, is unchanged")
+    case .cannotReplace(let error): self = .cannotReplace(path, error)
+    case .cannotSynchronizeDirectory(let error):
+      self.init(
+        path: path, "the file was saved, but syncing its directory failed: \(error.reason)",
+        help: "the new file may not survive a power failure; save it again to be sure")
+    }
+  }
+
   static func cannotCreate(_ path: String, in directory: String, _ error: SystemCallError) -> SafeTensorsError {
     switch error.code {
     case ENOENT:

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Named tensors and text metadata in the safetensors format (https://github.com/huggingface/safetensors).
 ///
@@ -118,79 +119,5 @@ enum SafeTensorsDType: String, CaseIterable {
   static var readableList: String {
     let names = allCases.map(\.rawValue)
     return names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
-  }
-}
-
-// MARK: - Files
-
-/// A failed system call: the function and its `errno`.
-struct SystemCallError: Error {
-  var function: String
-  var code: Int32
-
-  /// `strerror`, starting lowercase as diagnostics do: "no such file or directory".
-  var reason: String {
-    let text = String(cString: strerror(code))
-    return text.prefix(1).lowercased() + text.dropFirst()
-  }
-}
-
-/// Runs a system call until it is not interrupted; a negative result throws the `errno`.
-func retryingInterrupts<Result: BinaryInteger>(
-  _ function: String, _ call: () -> Result
-) throws(SystemCallError) -> Result {
-  while true {
-    let result = call()
-    if result >= 0 { return result }
-    guard errno == EINTR else { throw SystemCallError(function: function, code: errno) }
-  }
-}
-
-/// An open file descriptor that is closed exactly once: by ``close()`` or when it goes out of scope.
-struct FileDescriptor: ~Copyable {
-  private let raw: Int32
-
-  init(opening path: String, flags: Int32, mode: mode_t = 0) throws(SystemCallError) {
-    raw = try retryingInterrupts("open") { Glibc.open(path, flags | O_CLOEXEC, mode) }
-  }
-
-  deinit { _ = Glibc.close(raw) }
-
-  /// Closes the descriptor and reports a failure (which can be a late write error on some file systems).
-  consuming func close() throws(SystemCallError) {
-    let raw = self.raw
-    discard self
-    // Linux closes the descriptor even when close is interrupted, so it must not be retried.
-    guard Glibc.close(raw) == 0 || errno == EINTR else { throw SystemCallError(function: "close", code: errno) }
-  }
-
-  func status() throws(SystemCallError) -> (size: Int, isDirectory: Bool) {
-    var info = stat()
-    _ = try retryingInterrupts("fstat") { fstat(raw, &info) }
-    return (Int(info.st_size), info.st_mode & S_IFMT == S_IFDIR)
-  }
-
-  /// Fills `buffer` from `offset`; returns fewer bytes only at the end of the file.
-  func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(SystemCallError) -> Int {
-    guard let base = buffer.baseAddress else { return 0 }
-    var done = 0
-    while done < buffer.count {
-      let count = try retryingInterrupts("pread") { pread(raw, base + done, buffer.count - done, off_t(offset + done)) }
-      if count == 0 { break }
-      done += count
-    }
-    return done
-  }
-
-  func write(_ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
-    guard let base = bytes.baseAddress else { return }
-    var done = 0
-    while done < bytes.count {
-      done += try retryingInterrupts("write") { Glibc.write(raw, base + done, bytes.count - done) }
-    }
-  }
-
-  func synchronize() throws(SystemCallError) {
-    _ = try retryingInterrupts("fsync") { fsync(raw) }
   }
 }

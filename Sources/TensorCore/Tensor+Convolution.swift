@@ -1,5 +1,3 @@
-import CBLAS
-
 /// How a 2-D convolution's kernel moves over its input: the step between windows and the zeros
 /// added on every side, the same along height and width (PyTorch's integer `stride` and
 /// `padding`).
@@ -123,9 +121,7 @@ extension Tensor {
       rowSums.deallocate()
     }
     ones.initialize(repeating: 1, count: area)
-    cblas_sgemv(
-      CblasRowMajor, CblasNoTrans, Int32(rows), Int32(area), 1, outputGradient.storage.base, Int32(area), ones, 1, 0,
-      rowSums, 1)
+    BLAS.multiply(rows: rows, columns: area, outputGradient.storage.base, lda: area, vector: ones, into: rowSums)
     for channel in 0..<channels {
       var total = 0.0
       for image in 0..<batch { total += Double(rowSums[image * channels + channel]) }
@@ -269,9 +265,9 @@ struct ConvolutionLayout {
           let rows = top..<Swift.min(top + rowsPerTile, outputHeight)
           let span = rows.count * outputWidth
           let (matrix, leading) = columnTile(source, columns, rows)
-          multiply(
-            .noTranspose, .noTranspose, m: outputChannels, n: span, k: patchSize, weight, patchSize, matrix, leading,
-            beta: bias == nil ? 0 : 1, destination + top * outputWidth, area)
+          BLAS.multiply(
+            m: outputChannels, n: span, k: patchSize, weight, lda: patchSize, matrix, ldb: leading,
+            beta: bias == nil ? 0 : 1, destination + top * outputWidth, ldc: area)
           top = rows.upperBound
         }
       }
@@ -317,9 +313,9 @@ struct ConvolutionLayout {
           let rows = top..<Swift.min(top + rowsPerTile, outputHeight)
           let (matrix, leading) = columnTile(input + image * imageSize, columns, rows)
           // dWᵀ += columns [C·KH·KW, rows] × dYᵀ [rows, O]; BLAS reads the transpose in place.
-          multiply(
-            .noTranspose, .transpose, m: patchSize, n: outputChannels, k: rows.count * outputWidth, matrix, leading,
-            gradient + top * outputWidth, area, beta: 1, transposed, outputChannels)
+          BLAS.multiply(
+            transposingB: true, m: patchSize, n: outputChannels, k: rows.count * outputWidth, matrix, lda: leading,
+            gradient + top * outputWidth, ldb: area, beta: 1, transposed, ldc: outputChannels)
           top = rows.upperBound
         }
       }
@@ -358,14 +354,14 @@ struct ConvolutionLayout {
           // dColumns = Wᵀ [C·KH·KW, O] × dY [O, rows], then each column entry is added back to
           // the input position it was copied from.
           if let columns {
-            multiply(
-              .transpose, .noTranspose, m: patchSize, n: span, k: outputChannels, weight, patchSize,
-              gradient + top * outputWidth, area, beta: 0, columns, span)
+            BLAS.multiply(
+              transposingA: true, m: patchSize, n: span, k: outputChannels, weight, lda: patchSize,
+              gradient + top * outputWidth, ldb: area, beta: 0, columns, ldc: span)
             raiseFromColumns(columns, destination, rows)
           } else {
-            multiply(
-              .transpose, .noTranspose, m: patchSize, n: span, k: outputChannels, weight, patchSize,
-              gradient + top * outputWidth, area, beta: 0, destination + top * outputWidth, area)
+            BLAS.multiply(
+              transposingA: true, m: patchSize, n: span, k: outputChannels, weight, lda: patchSize,
+              gradient + top * outputWidth, ldb: area, beta: 0, destination + top * outputWidth, ldc: area)
           }
           top = rows.upperBound
         }
@@ -539,23 +535,4 @@ extension ConvolutionLayout {
       }
     }
   }
-}
-
-/// Whether BLAS reads an operand as stored or transposed.
-private enum MatrixOperand {
-  case noTranspose, transpose
-
-  var blas: CBLAS_TRANSPOSE { self == .noTranspose ? CblasNoTrans : CblasTrans }
-}
-
-/// `C = op(A) × op(B) + beta × C` in row-major order, on `cblas_sgemm`; sizes fit Int32 (the
-/// layouts check).
-@inline(__always)
-private func multiply(
-  _ transposeA: MatrixOperand, _ transposeB: MatrixOperand, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>,
-  _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
-) {
-  cblas_sgemm(
-    CblasRowMajor, transposeA.blas, transposeB.blas, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb),
-    beta, c, Int32(ldc))
 }

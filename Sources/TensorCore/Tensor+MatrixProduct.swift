@@ -1,4 +1,3 @@
-import CBLAS
 import Dispatch
 import Glibc
 import Synchronization
@@ -69,7 +68,7 @@ public enum BLASThreads {
   private static let configured = Atomic<Int>(0)
 
   public static func set(_ count: Int) {
-    openblas_set_num_threads(1)
+    BLAS.setThreadCount(1)
     configured.store(Swift.max(1, count), ordering: .relaxed)
   }
 
@@ -126,10 +125,10 @@ enum ParallelProduct {
       // column j of op(B).
       let aStart = a + (transposingA ? rows.lowerBound : rows.lowerBound * lda)
       let bStart = b + (transposingB ? columns.lowerBound * ldb : columns.lowerBound)
-      cblas_sgemm(
-        CblasRowMajor, transposingA ? CblasTrans : CblasNoTrans, transposingB ? CblasTrans : CblasNoTrans,
-        Int32(rows.count), Int32(columns.count), Int32(k), 1, aStart, Int32(Swift.max(lda, 1)), bStart,
-        Int32(Swift.max(ldb, 1)), 0, c + rows.lowerBound * n + columns.lowerBound, Int32(n))
+      BLAS.multiply(
+        transposingA: transposingA, transposingB: transposingB, m: rows.count, n: columns.count, k: k, aStart,
+        lda: Swift.max(lda, 1), bStart, ldb: Swift.max(ldb, 1), beta: 0, c + rows.lowerBound * n + columns.lowerBound,
+        ldc: n)
     }
   }
 }

@@ -1,4 +1,3 @@
-import CBLAS
 import Glibc
 
 /// What an LSTM layer's forward pass keeps for its backward pass.
@@ -39,10 +38,9 @@ extension Tensor {
         (gates.base + (row * steps + step) * width).update(from: p + (row * steps + step) * width, count: width)
       }
       if step > 0, batch > 0, size > 0 {
-        cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasTrans, Int32(batch), Int32(width), Int32(size), 1,
-          output.base + (step - 1) * size, Int32(steps * size), hiddenWeight.storage.base, Int32(size), 1,
-          gates.base + step * width, Int32(steps * width))
+        BLAS.multiply(
+          transposingB: true, m: batch, n: width, k: size, output.base + (step - 1) * size, lda: steps * size,
+          hiddenWeight.storage.base, ldb: size, beta: 1, gates.base + step * width, ldc: steps * width)
       }
       for row in 0..<batch {
         let a = gates.base + (row * steps + step) * width
@@ -108,20 +106,18 @@ extension Tensor {
       }
       // dh_{t−1} = dgates_t · W_hh (the recurrent product's input gradient).
       if step > 0, batch > 0, size > 0 {
-        cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(batch), Int32(size), Int32(width), 1,
-          gateGradients.base + step * width, Int32(steps * width), hiddenWeight.storage.base, Int32(size), 0,
-          hiddenGradient.base, Int32(size))
+        BLAS.multiply(
+          m: batch, n: size, k: width, gateGradients.base + step * width, lda: steps * width,
+          hiddenWeight.storage.base, ldb: size, beta: 0, hiddenGradient.base, ldc: size)
       }
     }
     // dW_hh = Σ_t dgates_tᵀ · h_{t−1}: one product over every (row, step ≥ 1) pair.
     let weightGradient = TensorStorage(repeating: 0, count: width * size)
     if steps > 1, batch > 0, size > 0 {
       for row in 0..<batch {
-        cblas_sgemm(
-          CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(size), Int32(steps - 1), 1,
-          gateGradients.base + (row * steps + 1) * width, Int32(width), output.storage.base + row * steps * size,
-          Int32(size), 1, weightGradient.base, Int32(size))
+        BLAS.multiply(
+          transposingA: true, m: width, n: size, k: steps - 1, gateGradients.base + (row * steps + 1) * width,
+          lda: width, output.storage.base + row * steps * size, ldb: size, beta: 1, weightGradient.base, ldc: size)
       }
     }
     return (

@@ -18,24 +18,23 @@ public enum Evaluation {
     _ model: Module, on data: Dataset, loss: Loss? = nil, batchSize: Int = 500
   ) throws -> EvaluationResult {
     guard data.count > 0 else { throw TrainingError("cannot evaluate on an empty data set '\(data.name)'") }
-    let wasTraining = model.isTraining
-    model.setTraining(false)
-    defer { model.setTraining(wasTraining) }
     var totalLoss = 0.0
     var correct = 0
     var predictions = 0
     var hasAccuracy = true
     var chosenLoss = loss
-    try noGrad {
-      for indices in data.batchIndices(size: batchSize, shuffle: false, seed: 0, epoch: 0) {
-        let batch = try data.batch(indices)
-        let output = try model(Variable(batch.inputs))
-        let lossFunction = chosenLoss ?? Loss.automatic(for: data.task, outputWidth: output.shape.last ?? 1)
-        chosenLoss = lossFunction
-        let measured = try lossFunction.measure(output, on: batch, task: data.task)
-        totalLoss += Double(measured.loss.value.scalar ?? .nan) * Double(batch.count)
-        if let right = measured.correct { correct += right } else { hasAccuracy = false }
-        predictions += measured.predictions
+    try model.withMode(training: false) {
+      try noGrad {
+        for indices in data.batchIndices(size: batchSize, shuffle: false, seed: 0, epoch: 0) {
+          let batch = try data.batch(indices)
+          let output = try model(Variable(batch.inputs))
+          let lossFunction = chosenLoss ?? Loss.automatic(for: data.task, outputWidth: output.shape.last ?? 1)
+          chosenLoss = lossFunction
+          let measured = try lossFunction.measure(output, on: batch, task: data.task)
+          totalLoss += Double(measured.loss.value.scalar ?? .nan) * Double(batch.count)
+          if let right = measured.correct { correct += right } else { hasAccuracy = false }
+          predictions += measured.predictions
+        }
       }
     }
     return EvaluationResult(
@@ -45,16 +44,15 @@ public enum Evaluation {
 
   /// The model's outputs for every sample, in order: `[count] + output shape`.
   public static func outputs(_ model: Module, on data: Dataset, batchSize: Int = 500) throws -> Tensor {
-    let wasTraining = model.isTraining
-    model.setTraining(false)
-    defer { model.setTraining(wasTraining) }
     var values: [Float] = []
     var rowShape: [Int] = []
-    try noGrad {
-      for indices in data.batchIndices(size: batchSize, shuffle: false, seed: 0, epoch: 0) {
-        let output = try model(Variable(try data.batch(indices).inputs)).value
-        rowShape = Array(output.shape.dropFirst())
-        values += output.scalars
+    try model.withMode(training: false) {
+      try noGrad {
+        for indices in data.batchIndices(size: batchSize, shuffle: false, seed: 0, epoch: 0) {
+          let output = try model(Variable(try data.batch(indices).inputs)).value
+          rowShape = Array(output.shape.dropFirst())
+          values += output.scalars
+        }
       }
     }
     return try Tensor(shape: [data.count] + rowShape, values: values)
@@ -64,13 +62,7 @@ public enum Evaluation {
   public static func predictedClasses(_ model: Module, on data: Dataset, batchSize: Int = 500) throws -> [Int] {
     let scores = try outputs(model, on: data, batchSize: batchSize)
     let width = scores.shape.count > 1 ? scores.shape.last ?? 1 : 1
-    return scores.withUnsafeBufferPointer { values in
-      stride(from: 0, to: values.count, by: width).map { base in
-        if width == 1 { return values[base] > 0 ? 1 : 0 }
-        var best = 0
-        for column in 1..<width where values[base + column] > values[base + best] { best = column }
-        return best
-      }
-    }
+    if width == 1 { return scores.scalars.map { $0 > 0 ? 1 : 0 } }
+    return try Loss.predictedClasses(scores.reshaped([-1, width]))
   }
 }

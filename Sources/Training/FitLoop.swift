@@ -183,11 +183,10 @@ public enum Fit {
   /// The loss for the task, from one forward pass over a single sample (to learn the output width).
   static func probeLoss(_ model: Module, _ data: Dataset) throws -> Loss {
     let width = try noGrad { () throws -> Int in
-      let wasTraining = model.isTraining
-      model.setTraining(false)
-      defer { model.setTraining(wasTraining) }
-      let output = try model(Variable(try data.batch([0]).inputs))
-      return output.shape.last ?? 1
+      try model.withMode(training: false) {
+        let output = try model(Variable(try data.batch([0]).inputs))
+        return output.shape.last ?? 1
+      }
     }
     return Loss.automatic(for: data.task, outputWidth: width)
   }

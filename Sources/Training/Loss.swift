@@ -42,7 +42,8 @@ public enum Loss: String, Sendable, CaseIterable {
       }
       let loss = try scores.crossEntropy(targets: batch.labels)
       return Measurement(
-        loss: loss, correct: Self.correctArgmax(scores.value, labels: batch.labels), predictions: batch.labels.count)
+        loss: loss, correct: try Self.correctArgmax(scores.value, labels: batch.labels), predictions: batch.labels.count
+      )
     case .binaryCrossEntropy:
       guard output.value.count == batch.labels.count else {
         throw TrainingError(
@@ -74,22 +75,15 @@ public enum Loss: String, Sendable, CaseIterable {
   }
 
   /// The number of rows of `scores` whose largest entry is at the label.
-  static func correctArgmax(_ scores: Tensor, labels: [Int]) -> Int {
+  static func correctArgmax(_ scores: Tensor, labels: [Int]) throws -> Int {
     guard let width = scores.shape.last, width > 0 else { return 0 }
-    var correct = 0
-    scores.withUnsafeBufferPointer { values in
-      for (row, label) in labels.enumerated() {
-        let base = row * width
-        var best = 0
-        var bestValue = values[base]
-        for column in 1..<width where values[base + column] > bestValue {
-          best = column
-          bestValue = values[base + column]
-        }
-        if best == label { correct += 1 }
-      }
-    }
-    return correct
+    return zip(try predictedClasses(scores), labels).count { $0 == $1 }
+  }
+
+  /// The column of the largest entry of each row of `[rows, classes]` scores (the first, on
+  /// ties), by `Tensor.argmax`.
+  static func predictedClasses(_ scores: Tensor) throws -> [Int] {
+    try scores.argmax(alongAxis: 1).scalars.map { Int($0) }
   }
 
   public var displayName: String {

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 import TempoRuntime
 
 /// Output for `tempo run`: stdout (buffered) and stderr, `show` and `display` as text, `input`
@@ -103,11 +104,10 @@ enum StandardStreams {
       guard let base = raw.baseAddress else { return }
       var offset = 0
       while offset < raw.count {
-        let written = Glibc.write(descriptor, base + offset, raw.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          return
-        }
+        // A terminal that is gone cannot be told so; the text is dropped.
+        guard
+          let written = try? retryingInterrupts("write", { Glibc.write(descriptor, base + offset, raw.count - offset) })
+        else { return }
         offset += written
       }
     }
@@ -129,10 +129,11 @@ enum FileReading {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-      let count = read(descriptor, &chunk, chunk.count)
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw Failure(message: "cannot read '\(path)': \(String(cString: strerror(errno)))")
+      let count: Int
+      do throws(SystemCallError) {
+        count = try retryingInterrupts("read") { read(descriptor, &chunk, chunk.count) }
+      } catch {
+        throw Failure(message: "cannot read '\(path)': \(String(cString: strerror(error.code)))")
       }
       if count == 0 { break }
       bytes.append(contentsOf: chunk[0..<count])

@@ -182,6 +182,20 @@ struct JSONTests {
     #expect(throws: JSON.ParseError.self) { try JSON.parse(#"{"a":1,"a":2}"#) }
     #expect(throws: JSON.ParseError.self) { try JSON.parse("[1] x") }
   }
+
+  @Test("a parse error says its kind: a repeated key is named, from jansson's error code")
+  func parseErrorKinds() {
+    func kind(_ text: String) -> JSON.ParseError.Kind? {
+      do {
+        _ = try JSON.parse(text)
+        return nil
+      } catch { return error.kind }
+    }
+    #expect(kind(#"{"a":1,"a":2}"#) == .duplicateKey("a"))
+    #expect(kind(#"{"x":{"it's \"b\"":1,"it's \"b\"":2}}"#) == .duplicateKey(#"it's "b""#))
+    #expect(kind("[1] x") == .malformed)
+    #expect(kind(#"{"a":"#) == .malformed)
+  }
 }
 
 @Suite("Connection files")

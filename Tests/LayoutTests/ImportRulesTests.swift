@@ -27,6 +27,7 @@ struct ImportRulesTests {
     #expect(Self.swiftTargets.contains("TensorCore"))
     #expect(Self.swiftTargets.contains("tempo"))
     #expect(!Self.swiftTargets.contains("CBLAS"))
+    #expect(Self.cModules.contains("CBLAS"))
   }
 
   @Test("a target imports exactly what its README's allowed imports list", arguments: swiftTargets)
@@ -54,6 +55,30 @@ struct ImportRulesTests {
     for name in allowed where ImportRules.isModuleName(name) && !imported.contains(name) {
       Issue.record("Sources/\(target)/README.md allows \(name), which no file of \(target) imports")
     }
+  }
+
+  /// Every folder under `Sources` with a `module.modulemap`: the system-library shims.
+  static var cModules: [String] {
+    let folders = (try? FileManager.default.contentsOfDirectory(atPath: sources.path)) ?? []
+    return folders.sorted().filter {
+      FileManager.default.fileExists(
+        atPath: sources.appendingPathComponent($0).appendingPathComponent("module.modulemap").path)
+    }
+  }
+
+  @Test("each C module has exactly one Swift importer", arguments: cModules)
+  func cModuleHasOneImporter(module: String) throws {
+    var importers: [String] = []
+    for target in Self.swiftTargets {
+      let imports = try Self.swiftFiles(in: target).flatMap { file in
+        let url = Self.sources.appendingPathComponent(target).appendingPathComponent(file)
+        return ImportRules.importedModules(inSource: try String(contentsOf: url, encoding: .utf8))
+      }
+      if imports.contains(module) { importers.append(target) }
+    }
+    #expect(
+      importers.count == 1,
+      "\(module) is imported by \(importers.isEmpty ? "no target" : importers.joined(separator: ", "))")
   }
 
   @Test("an allowed-imports paragraph is read up to its first period, without the parentheses")

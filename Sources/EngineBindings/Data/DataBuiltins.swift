@@ -1,7 +1,7 @@
 import Datasets
-import Foundation
 import PlotBindings
 import Plotting
+import SystemCalls
 import TempoRuntime
 
 /// Loaders of real data, seeded generators, and `samples` to look at images.
@@ -85,8 +85,7 @@ enum DataBuiltins {
         example: "let cifar = CIFAR10(\"/data/cifar-10-batches-bin\")"
       ) { args in
         let path = try args.string("path")
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        if FileStatus.isDirectory(path) {
           let (train, test) = try Dataset.cifar10(directory: path)
           return .host(DataSplitObject(train: train, test: test))
         }

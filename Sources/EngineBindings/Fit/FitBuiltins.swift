@@ -123,13 +123,10 @@ enum FitBuiltins {
       let model = try trainedModule(args)
       let data = try DataArguments.dataset(args, "data")
       let result = try Evaluation.evaluate(model, on: data)
-      var map = OrderedMap()
-      map.set(.double(result.loss), for: .string("loss"), hashKey: .string("loss"))
-      if let accuracy = result.accuracy {
-        map.set(.double(accuracy), for: .string("accuracy"), hashKey: .string("accuracy"))
-      }
-      map.set(.int(result.count), for: .string("count"), hashKey: .string("count"))
-      return .dictionary(map)
+      var entries: [(String, Value)] = [("loss", .double(result.loss))]
+      if let accuracy = result.accuracy { entries.append(("accuracy", .double(accuracy))) }
+      entries.append(("count", .int(result.count)))
+      return .record(entries)
     }
   }
 

@@ -91,31 +91,28 @@ final class RunObject: HostObject {
       return .array(record.series(metric).map { $0.map(Value.double) ?? .nil })
     case "history": return .array(record.history.map(Self.historyRow))
     case "time":
-      var map = OrderedMap()
       let time = record.time
-      for (key, seconds) in [
-        ("data", time.data), ("forward", time.forward), ("backward", time.backward), ("optimizer", time.optimizer),
-        ("evaluation", time.evaluation), ("total", record.wallTime),
-      ] {
-        map.set(.double(seconds), for: .string(key), hashKey: .string(key))
-      }
-      return .dictionary(map)
+      return .record(
+        [
+          ("data", time.data), ("forward", time.forward), ("backward", time.backward), ("optimizer", time.optimizer),
+          ("evaluation", time.evaluation), ("total", record.wallTime),
+        ].map { ($0, .double($1)) })
     default: return nil
     }
   }
 
   static func historyRow(_ entry: EpochRecord) -> Value {
-    var map = OrderedMap()
-    func put(_ key: String, _ value: Value) { map.set(value, for: .string(key), hashKey: .string(key)) }
-    put("epoch", .int(entry.epoch))
-    put("trainLoss", .double(entry.trainLoss))
-    put("trainAccuracy", entry.trainAccuracy.map(Value.double) ?? .nil)
-    put("testLoss", entry.testLoss.map(Value.double) ?? .nil)
-    put("testAccuracy", entry.testAccuracy.map(Value.double) ?? .nil)
-    put("steps", .int(entry.steps))
-    put("seconds", .double(entry.elapsed))
-    if entry.isPartial { put("partial", .bool(true)) }
-    return .dictionary(map)
+    var entries: [(String, Value)] = [
+      ("epoch", .int(entry.epoch)),
+      ("trainLoss", .double(entry.trainLoss)),
+      ("trainAccuracy", entry.trainAccuracy.map(Value.double) ?? .nil),
+      ("testLoss", entry.testLoss.map(Value.double) ?? .nil),
+      ("testAccuracy", entry.testAccuracy.map(Value.double) ?? .nil),
+      ("steps", .int(entry.steps)),
+      ("seconds", .double(entry.elapsed)),
+    ]
+    if entry.isPartial { entries.append(("partial", .bool(true))) }
+    return .record(entries)
   }
 
   var documentation: Documentation? {
@@ -196,14 +193,10 @@ final class RunGroupObject: HostObject {
 
   private func summaryValue(_ summary: Summary?) -> Value {
     guard let summary else { return .nil }
-    var map = OrderedMap()
-    for (key, value) in [
-      ("mean", summary.mean), ("min", summary.minimum), ("max", summary.maximum), ("std", summary.standardDeviation),
-    ] {
-      map.set(.double(value), for: .string(key), hashKey: .string(key))
-    }
-    map.set(.int(summary.count), for: .string("count"), hashKey: .string("count"))
-    return .dictionary(map)
+    return .record([
+      ("mean", .double(summary.mean)), ("min", .double(summary.minimum)), ("max", .double(summary.maximum)),
+      ("std", .double(summary.standardDeviation)), ("count", .int(summary.count)),
+    ])
   }
 
   var documentation: Documentation? {
