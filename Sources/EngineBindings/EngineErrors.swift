@@ -44,42 +44,34 @@ func trainingBuiltin(
   }
 }
 
+extension ParameterSpec {
+  /// `seed: Int = 0`, a whole number ≥ 0: what every seeded builtin takes.
+  static func seed(_ summary: String = "") -> ParameterSpec {
+    ParameterSpec("seed", .int, default: 0, check: .nonNegative, summary)
+  }
+}
+
 extension Arguments {
-  /// A host object of type `T` at `index`, or a TypeError naming what was expected.
-  func object<T: HostObject>(_ index: Int, _ type: T.Type, expected: String) throws -> T {
-    guard case .host(let object as T)? = self[index] else {
-      throw typeError(index, expected: expected, got: self[index] ?? .nil)
-    }
+  /// A host object of type `T`, or a TypeError naming the parameter's declared type.
+  func object<T: HostObject>(_ name: String, _ type: T.Type) throws -> T {
+    let value = try value(name)
+    guard case .host(let object as T) = value else { throw typeError(name, got: value) }
     return object
   }
 
-  /// A positive whole number, with an error naming the parameter.
-  func positiveInt(_ index: Int, default fallback: Int? = nil) throws -> Int {
-    let value = try int(index, default: fallback)
-    guard value >= 1 else {
-      throw RuntimeError(
-        .valueError, "'\(parameterName(index))' of '\(function)' must be at least 1, not \(value)")
-    }
-    return value
+  /// A seed: a whole number ≥ 0 (the parameter declares `.nonNegative`).
+  func seed(_ name: String) throws -> UInt64 {
+    let value = try int(name)
+    guard let seed = UInt64(exactly: value) else { throw invalid(name, "must be ≥ 0, not \(value)") }
+    return seed
   }
 
-  /// A seed: a whole number ≥ 0.
-  func seed(_ index: Int, default fallback: Int = 0) throws -> UInt64 {
-    let value = try int(index, default: fallback)
-    guard value >= 0 else {
-      throw RuntimeError(.valueError, "'\(parameterName(index))' of '\(function)' must be ≥ 0, not \(value)")
-    }
-    return UInt64(value)
-  }
-
-  /// Whole numbers (sizes, channels).
-  func sizes(_ index: Int) throws -> [Int] {
-    guard self[index] != nil else { return [] }
-    return try sequence(index).enumerated().map { position, element in
+  /// Positive whole numbers (sizes, channels).
+  func sizes(_ name: String) throws -> [Int] {
+    try sequence(name).enumerated().map { position, element in
       guard case .int(let size) = element, size >= 1 else {
-        throw RuntimeError(
-          .valueError,
-          "'\(parameterName(index))' of '\(function)' must hold positive whole numbers; element \(position) is \(element.description)",
+        throw invalid(
+          name, "must hold positive whole numbers; element \(position) is \(element.description)",
           help: "write sizes as whole numbers, e.g. [784, 256, 10]")
       }
       return size

@@ -36,8 +36,8 @@ enum CurvePlots {
     }
   }
 
-  /// The metric chosen by argument `index`, checked against `kind`'s names.
-  static func metric(_ args: Arguments, index: Int, kind: any CurvePlottable.Type) throws -> String {
-    try args.choice(index, among: kind.metricNames, default: kind.defaultMetric)
+  /// The metric `metric:` chooses, checked against `kind`'s names; the kind's default when omitted.
+  static func metric(_ args: Arguments, kind: any CurvePlottable.Type) throws -> String {
+    try args.optionalSymbol("metric", among: kind.metricNames) ?? kind.defaultMetric
   }
 }

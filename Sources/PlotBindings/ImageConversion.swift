@@ -28,13 +28,13 @@ enum ImageConversion {
             help: "every row of an image needs the same number of pixels")
         }
         if channels == 1 {
-          pixels += try args.numbers(from: row, parameter: 0)
+          pixels += try args.numbers(from: row, parameter: "images")
         } else {
-          for pixel in columns { pixels += try args.numbers(from: pixel, parameter: 0).prefix(3) }
+          for pixel in columns { pixels += try args.numbers(from: pixel, parameter: "images").prefix(3) }
         }
       }
     } else {
-      let flat = try args.numbers(from: value, parameter: 0)
+      let flat = try args.numbers(from: value, parameter: "images")
       let side = Int(Double(flat.count).squareRoot().rounded())
       imageWidth = width ?? side
       guard imageWidth > 0, flat.count % imageWidth == 0 else {

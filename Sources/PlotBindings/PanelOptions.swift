@@ -3,15 +3,22 @@ import TempoRuntime
 
 /// The labelled arguments every chart takes: title, axis labels, scales and limits.
 struct PanelOptions {
+  /// The labels are Swift's camelCase; matplotlib's spellings (`xlabel:`, `xlim:`) still work
+  /// for one release, with a warning.
   static let parameters = [
-    ParameterSpec("title", type: "String?", default: "nil", "the chart's title"),
-    ParameterSpec("xlabel", type: "String?", default: "nil", "the x axis title"),
-    ParameterSpec("ylabel", type: "String?", default: "nil", "the y axis title"),
-    ParameterSpec("xscale", type: "Symbol", default: ".linear", ".linear or .log (base 10)"),
-    ParameterSpec("yscale", type: "Symbol", default: ".linear", ".linear or .log (base 10)"),
-    ParameterSpec("xlim", type: "(Double, Double)?", default: "nil", "fixed x range; (high, low) flips the axis"),
-    ParameterSpec("ylim", type: "(Double, Double)?", default: "nil", "fixed y range"),
-    ParameterSpec("legend", type: "Bool", default: "true", "show a legend for named series"),
+    ParameterSpec("title", .optional(.string), default: nil, "the chart's title"),
+    ParameterSpec("xLabel", .optional(.string), default: nil, formerly: "xlabel", "the x axis title"),
+    ParameterSpec("yLabel", .optional(.string), default: nil, formerly: "ylabel", "the y axis title"),
+    ParameterSpec(
+      "xScale", .symbol, default: .symbol("linear"), check: .choices(["linear", "log"]), formerly: "xscale",
+      "the x axis scale; .log is base 10"),
+    ParameterSpec(
+      "yScale", .symbol, default: .symbol("linear"), check: .choices(["linear", "log"]), formerly: "yscale",
+      "the y axis scale; .log is base 10"),
+    ParameterSpec(
+      "xLimits", .optional(.pair), default: nil, formerly: "xlim", "fixed x range; (high, low) flips the axis"),
+    ParameterSpec("yLimits", .optional(.pair), default: nil, formerly: "ylim", "fixed y range"),
+    ParameterSpec("legend", .bool, default: true, "show a legend for named series"),
   ]
 
   var title: String?
@@ -23,21 +30,17 @@ struct PanelOptions {
   var yLimits: (Double, Double)?
   var showsLegend: Bool?
 
-  /// Reads the options from `args`, whose parameters end with `parameters` from `start`.
-  /// Only what was given is set, so adding a series to a figure keeps its other settings.
-  init(_ args: Arguments, from start: Int) throws {
-    title = try args.optionalString(start)
-    xLabel = try args.optionalString(start + 1)
-    yLabel = try args.optionalString(start + 2)
-    if args.has(start + 3) {
-      xScale = AxisScale(rawValue: try args.choice(start + 3, among: ["linear", "log"], default: "linear"))
-    }
-    if args.has(start + 4) {
-      yScale = AxisScale(rawValue: try args.choice(start + 4, among: ["linear", "log"], default: "linear"))
-    }
-    xLimits = try args.pair(start + 5)
-    yLimits = try args.pair(start + 6)
-    if args.has(start + 7) { showsLegend = try args.bool(start + 7) }
+  /// Reads the options from `args`, whose parameters include `parameters`. Only what was
+  /// given is set, so adding a series to a figure keeps its other settings.
+  init(_ args: Arguments) throws {
+    title = try args.optionalString("title")
+    xLabel = try args.optionalString("xLabel")
+    yLabel = try args.optionalString("yLabel")
+    if args.has("xScale") { xScale = AxisScale(rawValue: try args.symbol("xScale")) }
+    if args.has("yScale") { yScale = AxisScale(rawValue: try args.symbol("yScale")) }
+    xLimits = try args.pair("xLimits")
+    yLimits = try args.pair("yLimits")
+    if args.has("legend") { showsLegend = try args.bool("legend") }
   }
 
   func apply(to panel: inout Panel) {

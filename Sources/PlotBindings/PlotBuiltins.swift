@@ -18,10 +18,8 @@ enum PlotBuiltins {
     var defaults: @Sendable (inout Panel, Arguments) throws -> Void = { _, _ in }
     var makeSeries: @Sendable (inout Arguments) throws -> [Series]
     /// A closure parameter placed after the common options, so a trailing closure can follow
-    /// them (`regions(x:y:title:) { x, y in … }`); `makeSeries` finds it at `closureIndex`.
+    /// them (`regions(x:y:title:) { x, y in … }`); `makeSeries` reads it by name.
     var trailingClosure: ParameterSpec? = nil
-
-    var closureIndex: Int { parameters.count + PanelOptions.parameters.count }
   }
 
   static var all: [BuiltinFunction] {
@@ -50,7 +48,7 @@ enum PlotBuiltins {
       discussion: chart.discussion, example: chart.example, category: "Figures and tables")
     return BuiltinFunction(documentation) { args in
       let series = try chart.makeSeries(&args)
-      let options = try PanelOptions(args, from: chart.parameters.count)
+      let options = try PanelOptions(args)
       var figure = base ?? Figure(Panel())
       var panel = figure.panels.last ?? Panel()
       if base == nil { try chart.defaults(&panel, args) }
@@ -66,16 +64,17 @@ enum PlotBuiltins {
       name: "grid",
       signature: Signature(
         [
-          ParameterSpec(nil, "figures", type: "[Figure]", "the figures, in reading order"),
-          ParameterSpec("columns", type: "Int?", default: "nil", "panels per row (default: up to 3)"),
-          ParameterSpec("title", type: "String?", default: "nil", "a title over the whole grid"),
+          ParameterSpec(nil, "figures", .array(.host("Figure")), "the figures, in reading order"),
+          ParameterSpec(
+            "columns", .optional(.int), default: nil, check: .positive, "panels per row (nil: up to 3)"),
+          ParameterSpec("title", .optional(.string), default: nil, "a title over the whole grid"),
         ], returns: "Figure"),
       summary: "Several figures side by side in one picture.",
       discussion: "Each figure keeps its own axes, legend and title; the panels fill rows left to right.",
       example: "grid([plot([1, 2, 3], title: \"loss\"), hist([0.1, 0.4, 0.5, 0.9], title: \"weights\")], columns: 2)",
       category: "Figures and tables")
     return BuiltinFunction(documentation) { args in
-      let elements = try args.sequence(0)
+      let elements = try args.sequence("figures")
       var figures: [Figure] = []
       for (position, element) in elements.enumerated() {
         guard case .host(let object as FigureObject) = element else {
@@ -88,15 +87,9 @@ enum PlotBuiltins {
       guard !figures.isEmpty else {
         throw RuntimeError(.valueError, "'grid' needs at least one figure", help: "pass an array such as [fig1, fig2]")
       }
-      var columns: Int?
-      if args.has(1) {
-        let given = try args.int(1)
-        guard given >= 1 else {
-          throw RuntimeError(.valueError, "'columns' of 'grid' must be at least 1, not \(given)")
-        }
-        columns = given
-      }
-      return .host(FigureObject(Figure.grid(figures, columns: columns, title: try args.optionalString(2))))
+      return .host(
+        FigureObject(
+          Figure.grid(figures, columns: try args.optionalInt("columns"), title: try args.optionalString("title"))))
     }
   }
 }

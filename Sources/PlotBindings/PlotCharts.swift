@@ -7,46 +7,46 @@ enum PlotCharts {
     name: "plot",
     parameters: [
       ParameterSpec(
-        nil, "values", type: "Any", "y values; or x values when a second array follows; or a dictionary of named series"
-      ),
-      ParameterSpec(nil, "y", type: "[Double]?", default: "nil", "y values (the first argument is then x)"),
-      ParameterSpec("label", type: "String?", default: "nil", "the series' name in the legend"),
+        nil, "values", .any, "y values; or x values when a second array follows; or a dictionary of named series"),
+      ParameterSpec(nil, "y", .optional(.array(.double)), default: nil, "y values (the first argument is then x)"),
+      ParameterSpec("label", .optional(.string), default: nil, "the series' name in the legend"),
       ParameterSpec(
-        "lower", type: "[Double]?", default: "nil", "lower edge of a shaded band (min or mean − std over seeds)"),
-      ParameterSpec("upper", type: "[Double]?", default: "nil", "upper edge of the band"),
-      ParameterSpec("markers", type: "Bool", default: "false", "draw a dot at each point"),
-      ParameterSpec("dashed", type: "Bool", default: "false", "draw the line dashed"),
+        "lower", .optional(.array(.double)), default: nil,
+        "lower edge of a shaded band (min or mean − std over seeds)"),
+      ParameterSpec("upper", .optional(.array(.double)), default: nil, "upper edge of the band"),
+      ParameterSpec("markers", .bool, default: false, "draw a dot at each point"),
+      ParameterSpec("dashed", .bool, default: false, "draw the line dashed"),
       ParameterSpec(
-        "metric", type: "Symbol?", default: "nil",
+        "metric", .optional(.symbol), default: nil,
         "for runs: .testAccuracy (default), .testLoss, .trainLoss or .trainAccuracy"),
     ],
     summary: "A line chart: one series, x and y values, several named series, or runs' learning curves.",
     discussion:
       "plot(ys) draws ys against 0, 1, 2, …; plot(xs, ys) against xs; plot([\"train\": a, \"test\": b]) draws one named line per entry (an entry may be (xs, ys)); an array of arrays draws one line each. nil, nan and inf values leave a gap. With lower: and upper: the line gets a shaded band, as for the mean and range over seeds. plot(runs, metric: .testLoss) draws a run's curve per epoch, or for a group from seeds(n) its mean with a min–max band; runs may come as an array or a dictionary of names.",
     example:
-      "plot([\"train\": [2.3, 1.2, 0.8], \"test\": [2.4, 1.5, 1.1]], title: \"loss\", xlabel: \"epoch\")\nplot([1e-4, 1e-3, 1e-2], [0.61, 0.83, 0.79], markers: true, xscale: .log)",
+      "plot([\"train\": [2.3, 1.2, 0.8], \"test\": [2.4, 1.5, 1.1]], title: \"loss\", xLabel: \"epoch\")\nplot([1e-4, 1e-3, 1e-2], [0.61, 0.83, 0.79], markers: true, xScale: .log)",
     defaults: { panel, args in
-      guard let first = args[0], let kind = CurvePlots.kind(of: first) else { return }
-      let metric = try CurvePlots.metric(args, index: 7, kind: kind)
+      guard let kind = CurvePlots.kind(of: try args.value("values")) else { return }
+      let metric = try CurvePlots.metric(args, kind: kind)
       panel.xLabel = kind.stepTitle
       panel.yLabel = kind.axisTitle(metric: metric)
     },
     makeSeries: { args in
-      if let first = args[0], let kind = CurvePlots.kind(of: first) {
-        let metric = try CurvePlots.metric(args, index: 7, kind: kind)
+      let first = try args.value("values")
+      if let kind = CurvePlots.kind(of: first) {
+        let metric = try CurvePlots.metric(args, kind: kind)
         return try kind.series(first, metric: metric, function: args.function)
       }
-      if args.has(7) {
+      if args.has("metric") {
         throw RuntimeError(
           .typeError, "'metric' of 'plot' is for runs, not numbers",
           help: "pass runs from fit or seeds: plot([sgd, adam], metric: .testLoss)")
       }
-      let label = try args.optionalString(2)
-      let markers = try args.bool(5, default: false)
-      let dashed = try args.bool(6, default: false)
-      guard let first = args[0] else { return [] }
+      let label = try args.optionalString("label")
+      let markers = try args.bool("markers")
+      let dashed = try args.bool("dashed")
       if case .dictionary(let map) = first {
-        guard !args.has(1) else {
+        guard !args.has("y") else {
           throw RuntimeError(
             .typeError, "'plot' takes a dictionary of series alone, not with a second array",
             help: "give each entry its own x values as a tuple: [\"train\": (xs, ys)]")
@@ -55,34 +55,35 @@ enum PlotCharts {
           let name = key.stringValue ?? key.description
           if let parts = value.tupleElements, parts.count == 2 {
             let (x, y) = try matched(
-              args, try args.numbers(from: parts[0], parameter: 0), try args.numbers(from: parts[1], parameter: 0),
-              name: name)
+              args, try args.numbers(from: parts[0], parameter: "values"),
+              try args.numbers(from: parts[1], parameter: "values"), name: name)
             return .line(LineSeries(name: name, x: x, y: y, markers: markers, dashed: dashed))
           }
           return .line(
-            LineSeries(name: name, y: try args.numbers(from: value, parameter: 0), markers: markers, dashed: dashed))
+            LineSeries(
+              name: name, y: try args.numbers(from: value, parameter: "values"), markers: markers, dashed: dashed))
         }
       }
       var x: [Double]?
       var ys: [[Double]]
-      if args.has(1), let second = args[1] {
-        x = try args.numbers(0)
-        ys = args.isNested(second) ? try args.matrix(1) : [try args.numbers(1)]
+      if let second = try args.optionalValue("y") {
+        x = try args.numbers("values")
+        ys = args.isNested(second) ? try args.matrix("y") : [try args.numbers("y")]
       } else {
-        ys = args.isNested(first) ? try args.matrix(0) : [try args.numbers(0)]
+        ys = args.isNested(first) ? try args.matrix("values") : [try args.numbers("values")]
       }
       var series: [Series] = []
       for (index, y) in ys.enumerated() {
         let name = ys.count == 1 ? label : label.map { "\($0) \(index)" }
         let points = try x.map { try matched(args, $0, y, name: name) } ?? (y.indices.map(Double.init), y)
-        if args.has(3) || args.has(4) {
-          guard args.has(3), args.has(4) else {
+        if args.has("lower") || args.has("upper") {
+          guard args.has("lower"), args.has("upper") else {
             throw RuntimeError(
               .typeError, "'plot' needs both lower: and upper: for a band",
               help: "pass both edges, e.g. lower: mins, upper: maxs")
           }
-          let lower = try args.numbers(3)
-          let upper = try args.numbers(4)
+          let lower = try args.numbers("lower")
+          let upper = try args.numbers("upper")
           guard lower.count == points.1.count, upper.count == points.1.count else {
             throw RuntimeError(
               .valueError,
@@ -111,12 +112,14 @@ enum PlotCharts {
   static let scatter = PlotBuiltins.Chart(
     name: "scatter",
     parameters: [
-      ParameterSpec(nil, "x", type: "[Double]", "x values, or an array of (x, y) points"),
-      ParameterSpec(nil, "y", type: "[Double]?", default: "nil", "y values"),
-      ParameterSpec("classes", type: "[Int]?", default: "nil", "a class per point: colours by class, with a legend"),
-      ParameterSpec("names", type: "[String]?", default: "nil", "class names for the legend (names[k] for class k)"),
-      ParameterSpec("sizes", type: "[Double]?", default: "nil", "a radius in pixels per point"),
-      ParameterSpec("label", type: "String?", default: "nil", "the series' name in the legend"),
+      ParameterSpec(nil, "x", .array(.double), "x values, or an array of (x, y) points"),
+      ParameterSpec(nil, "y", .optional(.array(.double)), default: nil, "y values"),
+      ParameterSpec(
+        "classes", .optional(.array(.int)), default: nil, "a class per point: colours by class, with a legend"),
+      ParameterSpec(
+        "names", .optional(.array(.string)), default: nil, "class names for the legend (names[k] for class k)"),
+      ParameterSpec("sizes", .optional(.array(.double)), default: nil, "a radius in pixels per point"),
+      ParameterSpec("label", .optional(.string), default: nil, "the series' name in the legend"),
     ],
     summary: "Points, optionally coloured by class and sized by value.",
     discussion: "Points with a nil, nan or inf coordinate are left out (the figure's summary counts them).",
@@ -124,20 +127,20 @@ enum PlotCharts {
     makeSeries: { args in
       var x: [Double]
       var y: [Double]
-      if !args.has(1), let points = args[0], case .array(let elements) = points,
+      if !args.has("y"), case .array(let elements) = try args.value("x"),
         !elements.isEmpty, elements.allSatisfy({ pairElements($0).count == 2 })
       {
-        let pairs = try elements.map { try args.numbers(from: .array(Array(pairElements($0))), parameter: 0) }
+        let pairs = try elements.map { try args.numbers(from: .array(Array(pairElements($0))), parameter: "x") }
         x = pairs.map { $0[0] }
         y = pairs.map { $0[1] }
       } else {
-        guard args.has(1) else {
+        guard args.has("y") else {
           throw RuntimeError(
             .typeError, "'scatter' needs y values", help: "call scatter(xs, ys), or pass an array of (x, y) points")
         }
-        (x, y) = try matched(args, try args.numbers(0), try args.numbers(1), name: nil)
+        (x, y) = try matched(args, try args.numbers("x"), try args.numbers("y"), name: nil)
       }
-      let classes = try args.integers(2)
+      let classes = try args.integers("classes")
       if let classes, classes.count != x.count {
         throw RuntimeError(
           .valueError, "'classes' has \(classes.count) values but there are \(x.count) points",
@@ -146,11 +149,11 @@ enum PlotCharts {
       if let classes, let negative = classes.first(where: { $0 < 0 }) {
         throw RuntimeError(.valueError, "class \(negative) is negative", help: "classes are numbered 0, 1, 2, …")
       }
-      let sizes = args.has(4) ? try args.numbers(4) : nil
+      let sizes = args.has("sizes") ? try args.numbers("sizes") : nil
       return [
         .scatter(
           ScatterSeries(
-            name: try args.optionalString(5), x: x, y: y, classes: classes, classNames: try args.strings(3),
+            name: try args.optionalString("label"), x: x, y: y, classes: classes, classNames: try args.strings("names"),
             sizes: sizes))
       ]
     })
@@ -165,52 +168,46 @@ enum PlotCharts {
   static let hist = PlotBuiltins.Chart(
     name: "hist",
     parameters: [
-      ParameterSpec(nil, "values", type: "[Double]", "the values to count"),
-      ParameterSpec("bins", type: "Int", default: "20", "about how many bins (linear bins snap to round edges)"),
+      ParameterSpec(nil, "values", .array(.double), "the values to count"),
       ParameterSpec(
-        "log", type: "Bool", default: "false", "bins of equal width in log10 (learning rates, say), on a log x axis"),
-      ParameterSpec("label", type: "String?", default: "nil", "the series' name in the legend"),
+        "bins", .int, default: 20, check: .range(1...10_000, help: "about 20 to 50 bins suit most data"),
+        "about how many bins (linear bins snap to round edges)"),
+      ParameterSpec(
+        "log", .bool, default: false, "bins of equal width in log10 (learning rates, say), on a log x axis"),
+      ParameterSpec("label", .optional(.string), default: nil, "the series' name in the legend"),
     ],
     summary: "A histogram: how many values fall in each bin.",
     discussion: "nil, nan and inf values (and values ≤ 0 with log: true) are left out and counted in the summary.",
     example: "hist([0.1, 0.4, 0.35, 0.8, 0.9, 0.5], bins: 4, title: \"weights\")",
     defaults: { panel, args in
       panel.yLabel = "count"
-      if try args.bool(2, default: false) { panel.xScale = .log }
+      if try args.bool("log") { panel.xScale = .log }
     },
     makeSeries: { args in
-      let bins = try args.int(1, default: 20)
-      guard (1...10_000).contains(bins) else {
-        throw RuntimeError(
-          .valueError, "'bins' of 'hist' must be between 1 and 10000, not \(bins)",
-          help: "about 20 to 50 bins suit most data")
-      }
       return [
         .histogram(
           HistogramSeries(
-            name: try args.optionalString(3), values: try args.numbers(0), binCount: bins,
-            logarithmicBins: try args.bool(2, default: false)))
+            name: try args.optionalString("label"), values: try args.numbers("values"),
+            binCount: try args.int("bins"), logarithmicBins: try args.bool("log")))
       ]
     })
 
   static let heatmap = PlotBuiltins.Chart(
     name: "heatmap",
     parameters: [
-      ParameterSpec(nil, "values", type: "[[Double]]", "rows of values; row 0 is drawn at the top"),
-      ParameterSpec("colorbar", type: "String?", default: "nil", "what the colours mean"),
+      ParameterSpec(nil, "values", .array(.array(.double)), "rows of values; row 0 is drawn at the top"),
+      ParameterSpec("colorbar", .optional(.string), default: nil, "what the colours mean"),
       ParameterSpec(
-        "x", type: "(Double, Double)?", default: "nil", "x values at the left and right edges (default: column numbers)"
-      ),
-      ParameterSpec(
-        "y", type: "(Double, Double)?", default: "nil", "y values at the top and bottom edges (default: row numbers)"),
-      ParameterSpec("range", type: "(Double, Double)?", default: "nil", "values for the ends of the colour scale"),
+        "x", .optional(.pair), default: nil, "x values at the left and right edges (nil: column numbers)"),
+      ParameterSpec("y", .optional(.pair), default: nil, "y values at the top and bottom edges (nil: row numbers)"),
+      ParameterSpec("range", .optional(.pair), default: nil, "values for the ends of the colour scale"),
     ],
     summary: "A matrix of values as coloured cells, with a colour bar.",
     discussion:
       "For a switch posterior, pass one row per classifier copy and one column per step. Colours are viridis, readable in grey and with colour-vision deficiencies; missing values are left blank.",
-    example: "heatmap([[0.9, 0.5, 0.1], [0.1, 0.5, 0.9]], colorbar: \"weight\", xlabel: \"step\")",
+    example: "heatmap([[0.9, 0.5, 0.1], [0.1, 0.5, 0.9]], colorbar: \"weight\", xLabel: \"step\")",
     makeSeries: { args in
-      let values = try args.matrix(0)
+      let values = try args.matrix("values")
       guard !values.isEmpty, values.contains(where: { !$0.isEmpty }) else {
         throw RuntimeError(
           .valueError, "'heatmap' needs at least one value", help: "pass rows of numbers, e.g. [[1, 2], [3, 4]]")
@@ -218,38 +215,37 @@ enum PlotCharts {
       return [
         .heatmap(
           HeatmapSeries(
-            values: values, xExtent: try args.pair(2), yExtent: try args.pair(3),
-            colorbarLabel: try args.optionalString(1),
-            valueRange: try args.pair(4)))
+            values: values, xExtent: try args.pair("x"), yExtent: try args.pair("y"),
+            colorbarLabel: try args.optionalString("colorbar"), valueRange: try args.pair("range")))
       ]
     })
 
   static let bar = PlotBuiltins.Chart(
     name: "bar",
     parameters: [
+      ParameterSpec(nil, "values", .any, "numbers; a dictionary name → number; or name → [numbers] for grouped bars"),
       ParameterSpec(
-        nil, "values", type: "Any", "numbers; a dictionary name → number; or name → [numbers] for grouped bars"),
-      ParameterSpec("labels", type: "[String]?", default: "nil", "the category under each bar (or group of bars)"),
+        "labels", .optional(.array(.string)), default: nil, "the category under each bar (or group of bars)"),
     ],
     summary: "A bar chart; a dictionary of arrays gives grouped bars.",
     example:
-      "bar([\"full\": 41.2, \"multirate\": 27.9], ylabel: \"seconds\")\nbar([\"SGD\": [0.88, 0.91], \"Alrao\": [0.86, 0.90]], labels: [\"MLP\", \"ConvNet\"])",
+      "bar([\"full\": 41.2, \"multirate\": 27.9], yLabel: \"seconds\")\nbar([\"SGD\": [0.88, 0.91], \"Alrao\": [0.86, 0.90]], labels: [\"MLP\", \"ConvNet\"])",
     makeSeries: { args in
-      let labels = try args.strings(1)
-      guard let first = args[0] else { return [] }
+      let labels = try args.strings("labels")
+      let first = try args.value("values")
       var categories: [String]
       var groups: [(name: String, values: [Double])]
       if case .dictionary(let map) = first, let sample = map.values.first, case .array = sample {
         groups = try zip(map.keys, map.values).map { key, value in
-          (key.stringValue ?? key.description, try args.numbers(from: value, parameter: 0))
+          (key.stringValue ?? key.description, try args.numbers(from: value, parameter: "values"))
         }
         let count = groups.map(\.values.count).max() ?? 0
         categories = labels ?? (0..<count).map(String.init)
       } else if case .dictionary(let map) = first {
         categories = map.keys.map { $0.stringValue ?? $0.description }
-        groups = [("value", try args.numbers(from: .array(map.values), parameter: 0))]
+        groups = [("value", try args.numbers(from: .array(map.values), parameter: "values"))]
       } else {
-        let values = try args.numbers(0)
+        let values = try args.numbers("values")
         categories = labels ?? values.indices.map(String.init)
         groups = [("value", values)]
       }
@@ -265,38 +261,39 @@ enum PlotCharts {
   static let images = PlotBuiltins.Chart(
     name: "images",
     parameters: [
-      ParameterSpec(nil, "images", type: "[Any]", "images: 2-D arrays (grey), H×W×3 arrays (RGB), or flat arrays"),
-      ParameterSpec("labels", type: "[Any]?", default: "nil", "a caption under each image"),
-      ParameterSpec("columns", type: "Int?", default: "nil", "images per row (default: up to 8)"),
-      ParameterSpec("width", type: "Int?", default: "nil", "the width of flat images (default: square)"),
+      ParameterSpec(nil, "images", .array(.any), "images: 2-D arrays (grey), H×W×3 arrays (RGB), or flat arrays"),
+      ParameterSpec("labels", .optional(.array(.any)), default: nil, "a caption under each image"),
+      ParameterSpec("columns", .optional(.int), default: nil, check: .positive, "images per row (nil: up to 8)"),
+      ParameterSpec("width", .optional(.int), default: nil, "the width of flat images (nil: square)"),
     ],
     summary: "A grid of images, such as samples of a data set with their labels.",
     discussion: "Values in 0…1 are shown as they are; images with values above 1 are taken to be 0…255.",
     example: "images([[[0, 1], [1, 0]], [[1, 1], [0, 0]]], labels: [\"a\", \"b\"])",
     makeSeries: { args in
-      let elements = try args.sequence(0)
+      let elements = try args.sequence("images")
       guard !elements.isEmpty else {
         throw RuntimeError(.valueError, "'images' needs at least one image", help: "pass an array of images")
       }
-      let width = args.has(3) ? try args.int(3) : nil
+      let width = try args.optionalInt("width")
       let images = try elements.enumerated().map { try ImageConversion.image($1, index: $0, width: width, args: args) }
-      var columns: Int?
-      if args.has(2) {
-        columns = try args.int(2)
-        guard let c = columns, c >= 1 else {
-          throw RuntimeError(.valueError, "'columns' of 'images' must be at least 1")
-        }
-      }
-      return [.images(ImageGridSeries(images: images, captions: try args.strings(1), columns: columns))]
+      return [
+        .images(
+          ImageGridSeries(
+            images: images, captions: try args.strings("labels"), columns: try args.optionalInt("columns")))
+      ]
     })
 
   static let regions = PlotBuiltins.Chart(
     name: "regions",
     parameters: [
-      ParameterSpec("x", type: "(Double, Double)", "the x range of the grid"),
-      ParameterSpec("y", type: "(Double, Double)", "the y range of the grid"),
-      ParameterSpec("classes", type: "[[Int]]?", default: "nil", "the class at each grid cell, row 0 at the bottom"),
-      ParameterSpec("resolution", type: "Int", default: "60", "cells per side when a classifier is given"),
+      ParameterSpec("x", .pair, "the x range of the grid"),
+      ParameterSpec("y", .pair, "the y range of the grid"),
+      ParameterSpec(
+        "classes", .optional(.array(.array(.int))), default: nil, "the class at each grid cell, row 0 at the bottom"),
+      ParameterSpec(
+        "resolution", .int, default: 60,
+        check: .range(2...400, help: "60 to 100 cells per side draw a smooth boundary"),
+        "cells per side when a classifier is given"),
     ],
     summary: "Decision regions: the class a model predicts over the plane, drawn in light class colours.",
     discussion:
@@ -304,13 +301,13 @@ enum PlotCharts {
     example:
       "regions(x: (-1, 1), y: (-1, 1)) { x, y in x * y > 0 ? 1 : 0 }.scatter([0.5, -0.5], [0.5, 0.5], classes: [1, 0])",
     makeSeries: { args in
-      guard let x = try args.pair(0), let y = try args.pair(1) else {
+      guard let x = try args.pair("x"), let y = try args.pair("y") else {
         throw RuntimeError(
           .typeError, "'regions' needs x: and y: ranges", help: "write regions(x: (-1, 1), y: (-1, 1)) { x, y in … }")
       }
       var classes: [[Int]]
-      if args.has(2) {
-        classes = try args.matrix(2).map { row in
+      if args.has("classes") {
+        classes = try args.matrix("classes").map { row in
           try row.map { value in
             // nil or nan leaves a cell blank; anything else must be a class number.
             guard value.isFinite else { return -1 }
@@ -322,14 +319,8 @@ enum PlotCharts {
             return Int(value)
           }
         }
-      } else if args.has(regionsClosureIndex) {
-        let classify = try args.function(regionsClosureIndex)
-        let resolution = try args.int(3, default: 60)
-        guard (2...400).contains(resolution) else {
-          throw RuntimeError(
-            .valueError, "'resolution' of 'regions' must be between 2 and 400, not \(resolution)",
-            help: "60 to 100 cells per side draw a smooth boundary")
-        }
+      } else if let classify = try args.optionalFunction("classify") {
+        let resolution = try args.int("resolution")
         classes = []
         for i in 0..<resolution {
           let py = y.0 + (y.1 - y.0) * (Double(i) + 0.5) / Double(resolution)
@@ -355,7 +346,6 @@ enum PlotCharts {
       return [.regions(DecisionRegions(classes: classes, xExtent: x, yExtent: y))]
     },
     trailingClosure: ParameterSpec(
-      "classify", type: "(Double, Double) -> Int", default: "nil", "the class at a point (a trailing closure)"))
-
-  static let regionsClosureIndex = 4 + PanelOptions.parameters.count
+      "classify", .optional(.function("(Double, Double) -> Int")), default: nil,
+      "the class at a point (a trailing closure)"))
 }

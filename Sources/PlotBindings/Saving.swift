@@ -21,9 +21,10 @@ enum Saving {
     let documentation = Documentation(
       name: "save",
       signature: Signature([
-        ParameterSpec(nil, "value", type: "Figure, Table, Model or Run", "what to save"),
         ParameterSpec(
-          nil, "path", type: "String",
+          nil, "value", .oneOf([.host("Figure"), .host("Table"), .host("Model"), .host("Run")]), "what to save"),
+        ParameterSpec(
+          nil, "path", .string,
           "the file: .svg for a figure; .html, .md, .txt or .csv for a table; .safetensors for a model"),
       ]),
       summary: "Writes a figure, a table or a model's weights to a file.",
@@ -31,8 +32,8 @@ enum Saving {
         "The file is written whole or not at all (a temporary file renamed into place), so an interrupted save never leaves half a file. The folder must exist. A model (or a run's model) is saved as safetensors under PyTorch's parameter names, with its architecture in the metadata so load(path) rebuilds it.",
       example: "save(plot([3, 2, 1]), \"loss.svg\")", category: "Figures and tables")
     return BuiltinFunction(documentation) { args in
-      let value = args[0] ?? .nil
-      let path = try args.string(1)
+      let value = try args.value("value")
+      let path = try args.string("path")
       let fileExtension = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
       guard case .host(let object as SavableObject) = value else {
         throw RuntimeError(

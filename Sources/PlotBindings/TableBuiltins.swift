@@ -10,12 +10,12 @@ enum TableBuiltins {
       name: "table",
       signature: Signature(
         [
+          ParameterSpec(nil, "data", .any, "columns (name → array), records ([[name: value]]), or rows ([[Any]])"),
+          ParameterSpec("columns", .optional(.array(.string)), default: nil, "column names for rows"),
+          ParameterSpec("title", .optional(.string), default: nil, "a caption above the table"),
           ParameterSpec(
-            nil, "data", type: "Any", "columns (name → array), records ([[name: value]]), or rows ([[Any]])"),
-          ParameterSpec("columns", type: "[String]?", default: "nil", "column names for rows"),
-          ParameterSpec("title", type: "String?", default: "nil", "a caption above the table"),
-          ParameterSpec(
-            "decimals", type: "Int or [String: Int]", default: "nil", "fixed decimals for every or some columns"),
+            "decimals", .optional(.oneOf([.int, .dictionary(.string, .int)])), default: nil,
+            "fixed decimals for every or some columns"),
         ], returns: "Table"),
       summary: "A table, shown as HTML in a notebook, from columns, records or rows.",
       discussion:
@@ -29,21 +29,23 @@ enum TableBuiltins {
   }
 
   static func makeTable(_ args: Arguments) throws -> Table {
-    let title = try args.optionalString(2)
+    let title = try args.optionalString("title")
     var decimals: [String: Int] = [:]
     var allDecimals: Int?
-    switch args[3] {
+    switch try args.optionalValue("decimals") {
     case .int(let d)?: allDecimals = d
     case .dictionary(let map)?:
       for (key, value) in zip(map.keys, map.values) {
-        guard case .int(let d) = value else { throw args.typeError(3, expected: "[String: Int]", got: value) }
+        guard case .int(let d) = value else {
+          throw args.typeError("decimals", expected: "[String: Int]", got: value)
+        }
         decimals[key.stringValue ?? key.description] = d
       }
-    case nil, .nil?: break
-    case let other?: throw args.typeError(3, expected: "Int or [String: Int]", got: other)
+    case nil: break
+    case let other?: throw args.typeError("decimals", expected: "Int or [String: Int]", got: other)
     }
     var table: Table
-    let data = args[0] ?? .nil
+    let data = try args.value("data")
     switch data {
     case .dictionary(let map):
       let isColumns = map.values.contains { if case .array = $0 { return true } else { return false } }
@@ -77,11 +79,12 @@ enum TableBuiltins {
           }
         }
         let width = rows.map(\.count).max() ?? 0
-        let columns = try args.strings(1) ?? (1...max(width, 1)).map { "\($0)" }
+        let columns = try args.strings("columns") ?? (1...max(width, 1)).map { "\($0)" }
         table = Table(columns: columns, rows: rows, title: title)
       }
     default:
-      throw args.typeError(0, expected: "a dictionary of columns, an array of records, or an array of rows", got: data)
+      throw args.typeError(
+        "data", expected: "a dictionary of columns, an array of records, or an array of rows", got: data)
     }
     if let allDecimals {
       for column in table.columns { table.decimals[column] = allDecimals }

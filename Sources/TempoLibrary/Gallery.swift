@@ -19,7 +19,7 @@ public enum Gallery {
         let train = steps.map { s in 2.3 * exp(-Double(s) / 40) + 0.1 + 0.05 * sin(Double(s) / 3) }
         var test: [Double?] = steps.map { s in 2.3 * exp(-Double(s) / 50) + 0.25 }
         test[120] = nil  // a missing value leaves a gap
-        plot(steps, train, label: "train", title: "Training loss", xlabel: "step", ylabel: "loss")
+        plot(steps, train, label: "train", title: "Training loss", xLabel: "step", yLabel: "loss")
           .plot(steps, test, label: "test", dashed: true)
         """),
     Entry(
@@ -28,7 +28,7 @@ public enum Gallery {
         let rates = (0...12).map { k in pow(10.0, -5 + Double(k) / 2) }
         let loss = rates.map { r in 0.4 + 0.05 * pow(log(r) / log(10.0) + 1.5, 2) }
         plot(rates, loss, label: "SGD", markers: true, title: "Final loss by learning rate",
-             xlabel: "learning rate", ylabel: "test loss", xscale: .log, yscale: .log)
+             xLabel: "learning rate", yLabel: "test loss", xScale: .log, yScale: .log)
         """),
     Entry(
       name: "band", title: "Mean and range over seeds",
@@ -38,7 +38,7 @@ public enum Gallery {
           epochs.map { e in 0.95 - 0.5 * exp(-Double(e) * rate) + shift }
         }
         plot(epochs, curve(0.15, 0), label: "SGD", lower: curve(0.15, -0.03), upper: curve(0.15, 0.02),
-             title: "Test accuracy over 5 seeds", xlabel: "epoch", ylabel: "accuracy")
+             title: "Test accuracy over 5 seeds", xLabel: "epoch", yLabel: "accuracy")
           .plot(epochs, curve(0.25, 0), label: "Alrao", lower: curve(0.25, -0.02), upper: curve(0.25, 0.015))
         """),
     Entry(
@@ -56,7 +56,7 @@ public enum Gallery {
           classes.append(k)
         }
         scatter(xs, ys, classes: classes, names: ["class A", "class B", "class C"],
-                title: "Three classes", xlabel: "x₁", ylabel: "x₂")
+                title: "Three classes", xLabel: "x₁", yLabel: "x₂")
         """),
     Entry(
       name: "regions", title: "Decision regions under the data",
@@ -70,7 +70,7 @@ public enum Gallery {
           return r == 0 ? 0 : 2 * (r - x) / (r + 0.0001)
         }
         let points = (0..<300).map { i in (sin(Double(i) * 12.9898) * 0.999, cos(Double(i) * 78.233) * 0.999) }
-        regions(x: (-1, 1), y: (-1, 1), resolution: 80, title: "Decision regions", xlabel: "x₁", ylabel: "x₂") { x, y in arm(x, y) }
+        regions(x: (-1, 1), y: (-1, 1), resolution: 80, title: "Decision regions", xLabel: "x₁", yLabel: "x₂") { x, y in arm(x, y) }
           .scatter(points.map { $0.0 }, points.map { $0.1 }, classes: points.map { arm($0.0, $0.1) }, names: ["arm A", "arm B"])
         """),
     Entry(
@@ -80,25 +80,25 @@ public enum Gallery {
           let u = (Double(i) + 0.5) / 2000
           return 1 + 0.5 * (u - 0.5) * 4 * (1 - 0.6 * cos(Double(i)))
         }
-        hist(values, bins: 30, title: "Weights of layer 1", xlabel: "value")
+        hist(values, bins: 30, title: "Weights of layer 1", xLabel: "value")
         """),
     Entry(
       name: "histogram-log", title: "Logarithmic bins (Alrao's learning rates)",
       code: """
         let rates = (0..<1000).map { i in pow(10.0, -5 + 6 * (Double(i * 7919 % 1000) + 0.5) / 1000) }
-        hist(rates, bins: 24, log: true, title: "Feature learning rates, log-uniform", xlabel: "learning rate", ylabel: "features")
+        hist(rates, bins: 24, log: true, title: "Feature learning rates, log-uniform", xLabel: "learning rate", yLabel: "features")
         """),
     Entry(
       name: "bar", title: "Bars",
       code: """
         bar(["full fine-tuning": 41.2, "multirate k=5": 27.9, "multirate k=10": 25.1],
-            title: "Wall time for 3 epochs", ylabel: "seconds")
+            title: "Wall time for 3 epochs", yLabel: "seconds")
         """),
     Entry(
       name: "grouped-bar", title: "Grouped bars",
       code: """
         bar(["SGD": [0.88, 0.91, 0.93], "Adam": [0.87, 0.90, 0.92], "Alrao": [0.86, 0.90, 0.91]],
-            labels: ["MLP", "ConvNet", "ResNet"], title: "Test accuracy by optimizer", ylabel: "accuracy", ylim: (0.8, 0.95))
+            labels: ["MLP", "ConvNet", "ResNet"], title: "Test accuracy by optimizer", yLabel: "accuracy", yLimits: (0.8, 0.95))
         """),
     Entry(
       name: "heatmap", title: "A small heatmap (cells as rectangles)",
@@ -106,7 +106,7 @@ public enum Gallery {
         let posterior = (0..<10).map { copy in
           (0..<12).map { epoch in exp(-pow(Double(copy) - Double(epoch) * 0.6, 2) / 6) }
         }
-        heatmap(posterior, colorbar: "weight", title: "Switch posterior", xlabel: "epoch", ylabel: "classifier copy")
+        heatmap(posterior, colorbar: "weight", title: "Switch posterior", xLabel: "epoch", yLabel: "classifier copy")
         """),
     Entry(
       name: "heatmap-large", title: "A large heatmap (one raster image)",
@@ -114,7 +114,7 @@ public enum Gallery {
         let posterior = (0..<10).map { copy in
           (0..<600).map { step in exp(-pow(Double(copy) - Double(step) / 60, 2) / 4) }
         }
-        heatmap(posterior, colorbar: "posterior", x: (0, 600), title: "Switch posterior per step", xlabel: "step", ylabel: "classifier copy")
+        heatmap(posterior, colorbar: "posterior", x: (0, 600), title: "Switch posterior per step", xLabel: "step", yLabel: "classifier copy")
         """),
     Entry(
       name: "images", title: "Samples of a data set",
@@ -136,7 +136,7 @@ public enum Gallery {
         let steps = Array(0..<100)
         let loss = plot(steps, steps.map { s in exp(-Double(s) / 30) }, label: "train", title: "Loss")
         let weights = hist((0..<500).map { i in sin(Double(i)) * cos(Double(i) * 0.3) }, bins: 25, title: "Weights")
-        let rates = plot(steps, steps.map { s in 0.1 * (1 + cos(3.14159 * Double(s) / 100)) / 2 }, title: "Cosine schedule", ylabel: "learning rate")
+        let rates = plot(steps, steps.map { s in 0.1 * (1 + cos(3.14159 * Double(s) / 100)) / 2 }, title: "Cosine schedule", yLabel: "learning rate")
         let copies = heatmap((0..<5).map { i in (0..<20).map { j in Double((i + j) % 5) } }, title: "Copies")
         grid([loss, weights, rates, copies], columns: 2, title: "An experiment at a glance")
         """),

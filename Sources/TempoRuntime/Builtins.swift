@@ -23,10 +23,9 @@ enum Builtins {
       builtin(
         "print",
         [
-          ParameterSpec(
-            nil, "items", type: "Any", variadic: true, "values to print, converted as string interpolation does"),
-          ParameterSpec("separator", type: "String", default: "\" \"", "put between items"),
-          ParameterSpec("terminator", type: "String", default: "\"\\n\"", "put after the last item"),
+          ParameterSpec(nil, "items", .any, variadic: true, "values to print, converted as string interpolation does"),
+          ParameterSpec("separator", .string, default: " ", "put between items"),
+          ParameterSpec("terminator", .string, default: "\n", "put after the last item"),
         ], category: "Output", "Writes the items to standard output.",
         example: "print(\"loss\", 0.25)          // loss 0.25\nprint(1, 2, 3, separator: \", \")  // 1, 2, 3"
       ) { args in
@@ -36,9 +35,9 @@ enum Builtins {
       builtin(
         "warn",
         [
-          ParameterSpec(nil, "items", type: "Any", variadic: true, "values to print"),
-          ParameterSpec("separator", type: "String", default: "\" \""),
-          ParameterSpec("terminator", type: "String", default: "\"\\n\""),
+          ParameterSpec(nil, "items", .any, variadic: true, "values to print"),
+          ParameterSpec("separator", .string, default: " "),
+          ParameterSpec("terminator", .string, default: "\n"),
         ], category: "Output", "Writes the items to standard error (shown in red in a notebook).",
         example: "warn(\"learning rate is very large\")"
       ) { args in
@@ -46,59 +45,59 @@ enum Builtins {
         return .void
       },
       builtin(
-        "show", [ParameterSpec(nil, "value", type: "Any", "the value to display")], category: "Output",
+        "show", [ParameterSpec(nil, "value", .any, "the value to display")], category: "Output",
         "Displays a value in full, as a cell's last expression would be, without ending the cell.",
         discussion: "Figures, tables and models display richly in a notebook; other values as text.",
         example: "show([1, 2, 3])"
       ) { args in
-        args.output.display(args[0] ?? .nil)
+        args.output.display(try args.value("value"))
         return .void
       },
       builtin(
-        "display", [ParameterSpec(nil, "value", type: "Any", "the value to show first")], returns: "DisplayHandle",
+        "display", [ParameterSpec(nil, "value", .any, "the value to show first")], returns: "DisplayHandle",
         category: "Output", "Shows a value as `show` does, and returns a handle that replaces it in place later.",
         discussion:
           "`handle.update(newValue)` replaces the output where it is instead of adding one below: a progress line, a loss curve redrawn each epoch. Updates are sent at most five times a second; a faster one waits, only the latest waiting value is kept, and it is sent with the next update or when the cell ends, so the output always ends at the last value. `handle.id` is the display id, unique in the notebook. `tempo run` rewrites a one-line value in place on a terminal (in a file or a pipe it writes the last one), and prints other values on lines of their own.",
         example:
           "let progress = display(\"step 0 of 3\")\nfor step in 1...3 {\n  progress.update(\"step \\(step) of 3\")\n}"
       ) { args in
-        .host(args.environment.liveDisplays.show(args[0] ?? .nil, on: args.output))
+        .host(args.environment.liveDisplays.show(try args.value("value"), on: args.output))
       },
       builtin(
         "clear",
-        [ParameterSpec("wait", type: "Bool", default: "false", "clear only when new output arrives (no flicker)")],
+        [ParameterSpec("wait", .bool, default: false, "clear only when new output arrives (no flicker)")],
         category: "Output", "Clears the output of the current cell.",
         example: "for epoch in 0..<3 {\n  clear(wait: true)\n  print(\"epoch\", epoch)\n}"
       ) { args in
-        args.output.clearOutput(wait: try args.bool(0, default: false))
+        args.output.clearOutput(wait: try args.bool("wait"))
         return .void
       },
       builtin(
         "input",
         [
-          ParameterSpec(nil, "prompt", type: "String", default: "\"\"", "shown before the answer"),
-          ParameterSpec("password", type: "Bool", default: "false", "hide what is typed"),
+          ParameterSpec(nil, "prompt", .string, default: "", "shown before the answer"),
+          ParameterSpec("password", .bool, default: false, "hide what is typed"),
         ], returns: "String", category: "Output", "Reads a line that the user types.",
         discussion: "Fails with InputError when the frontend cannot ask (for example a headless run).",
         example: "let name = input(\"your name: \")"
       ) { args in
         .string(
           try args.output.readLine(
-            prompt: try args.string(0, default: ""), isPassword: try args.bool(1, default: false)))
+            prompt: try args.string("prompt"), isPassword: try args.bool("password")))
       },
       builtin(
-        "help", [ParameterSpec(nil, "value", type: "Any", "a function, a value or a type")], category: "Output",
+        "help", [ParameterSpec(nil, "value", .any, "a function, a value or a type")], category: "Output",
         "Shows the documentation of a value; `x?` does the same.", example: "help(print)\nsqrt?"
       ) { args in
-        let value = args[0] ?? .nil
+        let value = try args.value("value")
         args.output.showHelp(args.environment.helpText(for: value, name: nil))
         return .void
       },
       builtin(
-        "type", [ParameterSpec("of", "value", type: "Any")], returns: "Type", category: "Output",
+        "type", [ParameterSpec("of", "value", .any)], returns: "Type", category: "Output",
         "The type of a value.", example: "type(of: 2.5)  // Double"
       ) { args in
-        .host(TypeObject.named((args[0] ?? .nil).swiftTypeName))
+        .host(TypeObject.named(try args.value("value").swiftTypeName))
       },
     ]
   }
@@ -109,51 +108,54 @@ enum Builtins {
     -> BuiltinFunction
   {
     builtin(
-      name, [ParameterSpec(nil, "x", type: "Double")], returns: "Double", category: "Math", summary, example: example
+      name, [ParameterSpec(nil, "x", .double)], returns: "Double", category: "Math", summary, example: example
     ) { args in
-      .double(f(try args.double(0)))
+      .double(f(try args.double("x")))
     }
   }
 
   static var math: [BuiltinFunction] {
     [
       builtin(
-        "abs", [ParameterSpec(nil, "x", type: "Int or Double")], returns: "Int or Double", category: "Math",
+        "abs", [ParameterSpec(nil, "x", .oneOf([.int, .double]))], returns: "Int or Double", category: "Math",
         "The absolute value.", example: "abs(-3)  // 3"
       ) {
         args in
-        switch args[0] {
-        case .int(let i)?:
+        let x = try args.value("x")
+        switch x {
+        case .int(let i):
           guard i != Int.min else { throw RuntimeError(.overflowError, "abs(\(i)) does not fit in Int") }
           return .int(Swift.abs(i))
-        case .double(let d)?: return .double(Swift.abs(d))
-        default: throw args.typeError(0, expected: "Int or Double", got: args[0] ?? .nil)
+        case .double(let d): return .double(Swift.abs(d))
+        default: throw args.typeError("x", got: x)
         }
       },
       builtin(
-        "min", [ParameterSpec(nil, "values", type: "Comparable", variadic: true, "two or more values, or one array")],
+        "min",
+        [ParameterSpec(nil, "values", .generic("Comparable"), variadic: true, "two or more values, or one array")],
         returns: "Comparable", category: "Math", "The smallest of the values (or of one array's elements).",
         example: "min(3, 1, 2)  // 1\nmin([4, 5])  // 4"
       ) { args in try extreme(args, smallest: true) },
       builtin(
-        "max", [ParameterSpec(nil, "values", type: "Comparable", variadic: true, "two or more values, or one array")],
+        "max",
+        [ParameterSpec(nil, "values", .generic("Comparable"), variadic: true, "two or more values, or one array")],
         returns: "Comparable", category: "Math", "The largest of the values (or of one array's elements).",
         example: "max(3, 1, 2)  // 3"
       ) { args in try extreme(args, smallest: false) },
       builtin(
-        "sqrt", [ParameterSpec(nil, "x", type: "Double")], returns: "Double", category: "Math",
+        "sqrt", [ParameterSpec(nil, "x", .double)], returns: "Double", category: "Math",
         "The square root; nan for negative numbers.", example: "sqrt(2.0)  // 1.4142135623730951"
       ) {
-        args in .double(Glibc.sqrt(try args.double(0)))
+        args in .double(Glibc.sqrt(try args.double("x")))
       },
       unaryMath("exp", "e raised to the power x.", example: "exp(1.0)  // 2.718281828459045", Glibc.exp),
       unaryMath(
         "log", "The natural logarithm; -inf at 0, nan below.", example: "log(10.0)  // 2.302585092994046", Glibc.log),
       builtin(
-        "pow", [ParameterSpec(nil, "base", type: "Double"), ParameterSpec(nil, "exponent", type: "Double")],
+        "pow", [ParameterSpec(nil, "base", .double), ParameterSpec(nil, "exponent", .double)],
         returns: "Double",
         category: "Math", "base raised to the power exponent.", example: "pow(2.0, 10.0)  // 1024.0"
-      ) { args in .double(Glibc.pow(try args.double(0), try args.double(1))) },
+      ) { args in .double(Glibc.pow(try args.double("base"), try args.double("exponent"))) },
       unaryMath(
         "round", "The nearest whole number, halves away from zero.", example: "round(2.5)  // 3.0", Glibc.round),
       unaryMath("sin", "The sine of x radians.", example: "sin(0.0)  // 0.0", Glibc.sin),
@@ -165,7 +167,7 @@ enum Builtins {
   }
 
   static func extreme(_ args: Arguments, smallest: Bool) throws -> Value {
-    var values = try args.sequence(0)
+    var values = try args.sequence("values")
     if values.count == 1, let only = values.first {
       values = try Sequences.elements(of: only, limits: args.limits) ?? [only]
     }
@@ -188,19 +190,18 @@ enum Builtins {
       return builtin(name, [], category: "Sequences", "") { _ in .nil }
     }
     let parameters =
-      [ParameterSpec(nil, "sequence", type: "Sequence", "an array, range, string or dictionary")]
+      [ParameterSpec(nil, "sequence", .sequence, "an array, range, string or dictionary")]
       + methodSignature.parameters
     let signature = Signature(parameters, returns: methodSignature.returns)
     let doc = Documentation(
       name: name, signature: signature, summary: method.documentation.summary + " Same as `sequence.\(name)(…)`.",
       example: example, category: "Sequences")
     return BuiltinFunction(doc) { args in
-      let receiver = args[0] ?? .nil
+      let receiver = try args.value("sequence")
       guard (try Sequences.elements(of: receiver, limits: args.limits)) != nil else {
-        throw args.typeError(0, expected: "a sequence", got: receiver)
+        throw args.typeError("sequence", expected: "a sequence", got: receiver)
       }
-      var rest = Arguments(
-        function: name, signature: methodSignature, values: Array(args.values.dropFirst()), machine: args.machine)
+      var rest = args.droppingFirst(signature: methodSignature)
       return try method.body(receiver, &rest)
     }
   }
@@ -208,13 +209,14 @@ enum Builtins {
   static var sequences: [BuiltinFunction] {
     [
       builtin(
-        "count", [ParameterSpec(nil, "sequence", type: "Sequence")], returns: "Int", category: "Sequences",
+        "count", [ParameterSpec(nil, "sequence", .sequence)], returns: "Int", category: "Sequences",
         "The number of elements.", example: "count([1, 2, 3])  // 3"
       ) {
         args in
-        if case .string(let s)? = args[0] { return .int(s.count) }
-        if case .range? = args[0] { return try Members.property(args[0] ?? .nil, "count") ?? .int(0) }
-        return .int(try args.sequence(0).count)
+        let sequence = try args.value("sequence")
+        if case .string(let s) = sequence { return .int(s.count) }
+        if case .range = sequence { return try Members.property(sequence, "count") ?? .int(0) }
+        return .int(try args.sequence("sequence").count)
       },
       sequenceFunction("map", example: "map([1, 2, 3]) { $0 * 10 }  // [10, 20, 30]"),
       sequenceFunction("filter", example: "filter(0..<10) { $0 % 3 == 0 }  // [0, 3, 6, 9]"),
@@ -226,30 +228,31 @@ enum Builtins {
       sequenceFunction("sum", example: "sum([1.5, 2.5])  // 4.0"),
       sequenceFunction("mean", example: "mean([1, 2, 3, 4])  // 2.5"),
       builtin(
-        "zip", [ParameterSpec(nil, "first", type: "Sequence"), ParameterSpec(nil, "second", type: "Sequence")],
+        "zip", [ParameterSpec(nil, "first", .sequence), ParameterSpec(nil, "second", .sequence)],
         returns: "[(A, B)]", category: "Sequences",
         "Pairs of elements at the same position; as long as the shorter sequence.",
         example: "zip([1, 2], [\"a\", \"b\"])  // [(1, \"a\"), (2, \"b\")]"
       ) { args in
         // A range may be endless in practice (0..<Int.max): take only what the other gives.
-        let a = args[0] ?? .nil
-        let b = args[1] ?? .nil
+        let a = try args.value("first")
+        let b = try args.value("second")
         let count = min(Sequences.count(of: a) ?? Int.max, Sequences.count(of: b) ?? Int.max)
         guard let first = try Sequences.prefix(a, count, args.limits) else {
-          throw args.typeError(0, expected: "a sequence", got: a)
+          throw args.typeError("first", expected: "a sequence", got: a)
         }
         guard let second = try Sequences.prefix(b, count, args.limits) else {
-          throw args.typeError(1, expected: "a sequence", got: b)
+          throw args.typeError("second", expected: "a sequence", got: b)
         }
         return .array(zip(first, second).map { .tuple([$0, $1]) })
       },
       builtin(
         "stride",
         [
-          ParameterSpec("from", "start", type: "Int or Double"),
-          ParameterSpec("to", "end", type: "Int or Double", default: "none", "excluded"),
-          ParameterSpec("through", "last", type: "Int or Double", default: "none", "included when reached"),
-          ParameterSpec("by", "step", type: "Int or Double"),
+          ParameterSpec("from", "start", .oneOf([.int, .double])),
+          ParameterSpec("to", "end", .oneOf([.int, .double]), default: .computed("none"), "excluded"),
+          ParameterSpec(
+            "through", "last", .oneOf([.int, .double]), default: .computed("none"), "included when reached"),
+          ParameterSpec("by", "step", .oneOf([.int, .double])),
         ], returns: "[Int] or [Double]", category: "Sequences", "Evenly spaced values from start towards end.",
         example:
           "stride(from: 0, to: 10, by: 3)  // [0, 3, 6, 9]\nstride(from: 1.0, through: 0.0, by: -0.5)  // [1.0, 0.5, 0.0]"
@@ -264,24 +267,23 @@ enum Builtins {
       builtin(
         "format",
         [
-          ParameterSpec(nil, "x", type: "Double"),
-          ParameterSpec("digits", type: "Int", default: "2", "digits after the point"),
+          ParameterSpec(nil, "x", .double),
+          ParameterSpec(
+            "digits", .int, default: 2,
+            check: .range(0...30).message { "format digits must be in 0...30, not \($0)" }, "digits after the point"),
         ],
         returns: "String", category: "Text", "A number as text with a fixed number of decimals.",
         example: "format(3.14159, digits: 3)  // \"3.142\""
       ) { args in
-        let digits = try args.int(1, default: 2)
-        guard (0...30).contains(digits) else {
-          throw RuntimeError(.valueError, "format digits must be in 0...30, not \(digits)")
-        }
-        return .string(fixed(try args.double(0), digits: digits))
+        let digits = try args.int("digits")
+        return .string(fixed(try args.double("x"), digits: digits))
       },
       builtin(
-        "time", [ParameterSpec(nil, "body", type: "() -> T", "the code to time")], returns: "T", category: "Text",
+        "time", [ParameterSpec(nil, "body", .function("() -> T"), "the code to time")], returns: "T", category: "Text",
         "Runs a block, prints its wall time, and returns the block's value.",
         example: "let total = time { (0..<1000).reduce(0, +) }  // prints: wall time: 0.1 ms"
       ) { args in
-        let f = try args.function(0)
+        let f = try args.function("body")
         var start = timespec()
         clock_gettime(CLOCK_MONOTONIC, &start)
         let result = try args.call(f, [])
@@ -296,9 +298,8 @@ enum Builtins {
 
   /// What `print` and `warn` write: the items, the separator between them, the terminator.
   static func printedText(_ args: Arguments) throws -> String {
-    let items = try args.sequence(0)
-    return try joinedText(items, separator: try args.string(1, default: " "), args)
-      + (try args.string(2, default: "\n"))
+    let items = try args.sequence("items")
+    return try joinedText(items, separator: try args.string("separator"), args) + (try args.string("terminator"))
   }
 
   /// The items' descriptions joined, within the string limit.
@@ -330,13 +331,15 @@ enum Builtins {
 
 enum Strides {
   static func make(_ args: Arguments) throws -> Value {
-    let hasTo = args[1] != nil
-    let hasThrough = args[2] != nil
+    let hasTo = args.isGiven("end")
+    let hasThrough = args.isGiven("last")
     guard hasTo != hasThrough else {
       throw RuntimeError(.typeError, "stride needs exactly one of 'to:' and 'through:'")
     }
-    let endIndex = hasTo ? 1 : 2
-    if case .int(let start)? = args[0], case .int(let end)? = args[endIndex], case .int(let step)? = args[3] {
+    let endName = hasTo ? "end" : "last"
+    if case .int(let start) = try args.value("start"), case .int(let end) = try args.value(endName),
+      case .int(let step) = try args.value("step")
+    {
       guard step != 0 else { throw RuntimeError(.valueError, "stride step must not be zero") }
       var values: [Value] = []
       var i = start
@@ -351,9 +354,9 @@ enum Strides {
       }
       return .array(values)
     }
-    let start = try args.double(0)
-    let end = try args.double(endIndex)
-    let step = try args.double(3)
+    let start = try args.double("start")
+    let end = try args.double(endName)
+    let step = try args.double("step")
     guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
       throw RuntimeError(.valueError, "stride needs finite bounds and a non-zero step")
     }

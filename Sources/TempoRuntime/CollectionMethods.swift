@@ -41,24 +41,24 @@ enum StringMethods {
         return .string(text.lowercased())
       },
       method(
-        "hasPrefix", [ParameterSpec(nil, "prefix", type: "String")], returns: "Bool",
+        "hasPrefix", [ParameterSpec(nil, "prefix", .string)], returns: "Bool",
         "Whether the string starts with the prefix.", example: "\"layers.0.weight\".hasPrefix(\"layers\")  // true"
       ) {
-        text, args in .bool(text.hasPrefix(try args.string(0)))
+        text, args in .bool(text.hasPrefix(try args.string("prefix")))
       },
       method(
-        "hasSuffix", [ParameterSpec(nil, "suffix", type: "String")], returns: "Bool",
+        "hasSuffix", [ParameterSpec(nil, "suffix", .string)], returns: "Bool",
         "Whether the string ends with the suffix.", example: "\"layers.0.weight\".hasSuffix(\"bias\")  // false"
       ) {
-        text, args in .bool(text.hasSuffix(try args.string(0)))
+        text, args in .bool(text.hasSuffix(try args.string("suffix")))
       },
       method(
-        "split", [ParameterSpec("separator", type: "String")], returns: "[String]",
+        "split", [ParameterSpec("separator", .string)], returns: "[String]",
         "The pieces between occurrences of a one-character separator.",
         example: "\"a,b,,c\".split(separator: \",\")  // [\"a\", \"b\", \"c\"]"
       ) {
         text, args in
-        let separator = try args.string(0)
+        let separator = try args.string("separator")
         guard separator.count == 1, let character = separator.first else {
           throw RuntimeError(
             .valueError, "split(separator:) takes a single character, not \(String(reflecting: separator))")
@@ -98,10 +98,10 @@ enum NumberMethods {
   static let all: [String: Members.Method] = Dictionary(
     uniqueKeysWithValues: [
       method(
-        "truncatingRemainder", [ParameterSpec("dividingBy", "other", type: "Double")],
+        "truncatingRemainder", [ParameterSpec("dividingBy", "other", .double)],
         "The remainder of dividing by other, with the sign of the dividend (C's fmod).",
         example: "7.5.truncatingRemainder(dividingBy: 2)  // 1.5"
-      ) { x, args in .double(x.truncatingRemainder(dividingBy: try args.double(0))) },
+      ) { x, args in .double(x.truncatingRemainder(dividingBy: try args.double("other"))) },
       method("rounded", [], "The nearest whole number, halves away from zero.", example: "2.5.rounded()  // 3.0") {
         x, _ in .double(x.rounded())
       },
@@ -116,12 +116,12 @@ enum DictionaryMethods {
     "mapValues": Members.Method(
       documentation: Documentation(
         name: "mapValues",
-        signature: Signature([ParameterSpec(nil, "transform", type: "(Value) -> T")], returns: "[Key: T]"),
+        signature: Signature([ParameterSpec(nil, "transform", .function("(Value) -> T"))], returns: "[Key: T]"),
         summary: "A dictionary with the same keys and transformed values.",
         example: "[\"a\": 1, \"b\": 2].mapValues { $0 * 10 }  // [\"a\": 10, \"b\": 20]", category: "Dictionaries")
     ) { receiver, args in
       guard case .dictionary(let map) = receiver else { return .nil }
-      let f = try args.function(0)
+      let f = try args.function("transform")
       var result = OrderedMap()
       for (key, value) in zip(map.keys, map.values) {
         if let hashKey = key.hashKey { result.set(try args.call(f, [value]), for: key, hashKey: hashKey) }
@@ -169,16 +169,18 @@ enum MutatingMethods {
       method(
         "append",
         [
-          ParameterSpec(nil, "newElement", type: "Element", default: "none", "one element"),
-          ParameterSpec("contentsOf", "newElements", type: "[Element]", default: "none", "a sequence of elements"),
+          ParameterSpec(nil, "newElement", .generic("Element"), default: .computed("none"), "one element"),
+          ParameterSpec(
+            "contentsOf", "newElements", .array(.generic("Element")), default: .computed("none"),
+            "a sequence of elements"),
         ], "Adds an element, or the elements of a sequence, at the end.", category: "Arrays",
         example: "var xs = [1]\nxs.append(2)\nxs.append(contentsOf: [3, 4])\nxs  // [1, 2, 3, 4]"
       ) { value, args in
         var added: [Value]
-        if args[1] != nil {
-          added = try args.sequence(1)
-        } else if let element = args[0] {
-          added = [element]
+        if args.isGiven("newElements") {
+          added = try args.sequence("newElements")
+        } else if args.isGiven("newElement") {
+          added = [try args.value("newElement")]
         } else {
           throw RuntimeError(.typeError, "append needs an element or 'contentsOf:' a sequence")
         }
@@ -191,33 +193,33 @@ enum MutatingMethods {
         }
       },
       method(
-        "insert", [ParameterSpec(nil, "newElement", type: "Element"), ParameterSpec("at", "i", type: "Int")],
+        "insert", [ParameterSpec(nil, "newElement", .generic("Element")), ParameterSpec("at", "i", .int)],
         "Inserts an element at a position.", category: "Arrays",
         example: "var xs = [1, 3]\nxs.insert(2, at: 1)\nxs  // [1, 2, 3]"
       ) {
         value, args in
         try withArray(&value) { elements in
-          let i = try args.int(1)
+          let i = try args.int("i")
           guard i >= 0, i <= elements.count else {
             throw RuntimeError(
               .indexError, "index \(i) is out of range for inserting into \(elements.count) elements",
               help: "insert at 0...\(elements.count)")
           }
           try checkGrowth(elements.count + 1, args)
-          let element = args[0] ?? .nil
+          let element = try args.value("newElement")
           if element.isContainer { try Limits.checkNesting(element, args.limits) }
           elements.insert(element, at: i)
           return .void
         }
       },
       method(
-        "remove", [ParameterSpec("at", "i", type: "Int")], returns: "Element",
+        "remove", [ParameterSpec("at", "i", .int)], returns: "Element",
         "Removes and returns the element at a position.", category: "Arrays",
         example: "var xs = [1, 2, 3]\nxs.remove(at: 0)  // 1\nxs  // [2, 3]"
       ) {
         value, args in
         try withArray(&value) { elements in
-          let i = try Subscripts.index(.int(try args.int(0)), count: elements.count, typeName: "Array")
+          let i = try Subscripts.index(.int(try args.int("i")), count: elements.count, typeName: "Array")
           return elements.remove(at: i)
         }
       },
@@ -260,12 +262,16 @@ enum MutatingMethods {
         }
       },
       method(
-        "sort", [ParameterSpec("by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<")],
+        "sort",
+        [
+          ParameterSpec(
+            "by", "areInIncreasingOrder", .function("(Element, Element) -> Bool"), default: .operator("<"))
+        ],
         "Sorts the elements in place.", category: "Arrays", example: "var xs = [3, 1, 2]\nxs.sort()\nxs  // [1, 2, 3]"
       ) {
         value, args in
         let sorted = try Ordering.sorted(
-          try Sequences.elements(of: value, limits: args.limits) ?? [], by: args[0], args)
+          try Sequences.elements(of: value, limits: args.limits) ?? [], args)
         value = .array(sorted)
         return .void
       },
@@ -274,14 +280,15 @@ enum MutatingMethods {
   static let dictionary: [String: Method] = Dictionary(
     uniqueKeysWithValues: [
       method(
-        "removeValue", [ParameterSpec("forKey", "key", type: "Key")], returns: "Value?",
+        "removeValue", [ParameterSpec("forKey", "key", .generic("Key"))], returns: "Value?",
         "Removes a key and returns its value, or nil.", category: "Dictionaries",
         example: "var d = [\"a\": 1, \"b\": 2]\nd.removeValue(forKey: \"a\")  // 1\nd  // [\"b\": 2]"
       ) {
         value, args in
         guard case .dictionary(var map) = value else { return .nil }
-        guard let hashKey = (args[0] ?? .nil).hashKey else {
-          throw RuntimeError(.typeError, "value of type '\((args[0] ?? .nil).typeName)' cannot be a dictionary key")
+        let key = try args.value("key")
+        guard let hashKey = key.hashKey else {
+          throw RuntimeError(.typeError, "value of type '\(key.typeName)' cannot be a dictionary key")
         }
         value = .undefined
         defer { value = .dictionary(map) }
@@ -292,12 +299,12 @@ enum MutatingMethods {
   static let string: [String: Method] = Dictionary(
     uniqueKeysWithValues: [
       method(
-        "append", [ParameterSpec(nil, "other", type: "String")], "Adds text at the end.", category: "Strings",
+        "append", [ParameterSpec(nil, "other", .string)], "Adds text at the end.", category: "Strings",
         example: "var s = \"loss\"\ns.append(\"es\")\ns  // \"losses\""
       ) {
         value, args in
         guard case .string(var text) = value else { return .nil }
-        let other = try args.string(0)
+        let other = try args.string("other")
         if text.utf8.count + other.utf8.count > args.limits.maximumStringBytes {
           throw Limits.stringTooLong(text.utf8.count + other.utf8.count, args.limits)
         }

@@ -20,7 +20,7 @@ public final class DisplayHandle: HostObject {
     case "update":
       return .function(
         BuiltinFunction(Self.updateDocumentation) { [id] args in
-          args.environment.liveDisplays.update(id, to: args[0] ?? .nil, on: args.output)
+          args.environment.liveDisplays.update(id, to: try args.value("value"), on: args.output)
           return .void
         })
     default: return nil
@@ -36,7 +36,7 @@ public final class DisplayHandle: HostObject {
 
   static let updateDocumentation = Documentation(
     name: "update",
-    signature: Signature([ParameterSpec(nil, "value", type: "Any", "what the output shows from now on")]),
+    signature: Signature([ParameterSpec(nil, "value", .any, "what the output shows from now on")]),
     summary: "Replaces what the display shows with a new value, in place.",
     discussion:
       "Updates of one display are sent at most five times a second: a faster one waits, and only the latest waiting value is sent, at the next update or when the cell ends. So a loop may update on every step; the notebook always ends showing the last value.",

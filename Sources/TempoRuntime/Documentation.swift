@@ -32,14 +32,12 @@ public struct Documentation: Sendable {
   public var text: String {
     var lines = [signatureText, "", summary]
     if let discussion { lines += ["", discussion] }
-    if let parameters = signature?.parameters, !parameters.isEmpty,
-      parameters.contains(where: { !$0.summary.isEmpty })
-    {
+    if let parameters = listedParameters {
       lines += ["", "Parameters:"]
       for p in parameters {
         let shown = p.label ?? "_ \(p.name)"
-        let defaultText = p.defaultText.map { " (default \($0))" } ?? ""
-        lines.append("  \(shown): \(p.type)\(defaultText)\(p.summary.isEmpty ? "" : " — \(p.summary)")")
+        let facets = p.facets().isEmpty ? "" : " (\(p.facets().joined(separator: "; ")))"
+        lines.append("  \(shown): \(p.type)\(facets)\(p.summary.isEmpty ? "" : " — \(p.summary)")")
       }
     }
     if let returns = signature?.returns, returns != "Void" { lines += ["", "Returns: \(returns)"] }
@@ -52,16 +50,26 @@ public struct Documentation: Sendable {
     return lines.joined(separator: "\n")
   }
 
+  /// The parameters to list under the signature: all of them, when any says more than the
+  /// signature does (a summary, a check, an old spelling).
+  var listedParameters: [ParameterSpec]? {
+    guard let parameters = signature?.parameters,
+      parameters.contains(where: { !$0.summary.isEmpty || $0.check != nil || $0.deprecatedLabel != nil })
+    else { return nil }
+    return parameters
+  }
+
   /// A Markdown section for `docs/builtins.md`.
   public var markdown: String {
     var lines = ["### `\(name)`", "", "```swift", signatureText, "```", "", summary]
     if let discussion { lines += ["", discussion] }
-    if let parameters = signature?.parameters, parameters.contains(where: { !$0.summary.isEmpty }) {
+    if let parameters = listedParameters {
       lines.append("")
       for p in parameters {
         let shown = p.label ?? "_ \(p.name)"
-        let defaultText = p.defaultText.map { " (default `\($0)`)" } ?? ""
-        lines.append("- `\(shown)`: `\(p.type)`\(defaultText)\(p.summary.isEmpty ? "" : " — \(p.summary)")")
+        let facets = p.facets { "`\($0)`" }
+        let bracket = facets.isEmpty ? "" : " (\(facets.joined(separator: "; ")))"
+        lines.append("- `\(shown)`: `\(p.type)`\(bracket)\(p.summary.isEmpty ? "" : " — \(p.summary)")")
       }
     }
     if let example { lines += ["", "```swift", example, "```"] }

@@ -19,6 +19,8 @@ final class Machine {
   /// The value of the last `return`.
   var returnValue: Value = .void
   var callDepth = 0
+  /// Deprecated argument labels already warned about in this cell (`plot xlabel`).
+  var warnedSpellings: Set<String> = []
   let globals: Globals
   let interrupt: InterruptFlag
   let output: OutputSink

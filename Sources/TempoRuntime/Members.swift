@@ -160,8 +160,9 @@ enum Members {
     else {
       throw noMember(value, name, candidates: names(of: value))
     }
-    let bound = try signature.bind(labels: labels, values: arguments, function: name)
-    var args = Arguments(function: name, signature: signature, values: bound, machine: m)
+    let binding = try signature.bind(labels: labels, values: arguments, function: name)
+    m.warnAboutDeprecatedLabels(binding, function: name)
+    var args = Arguments(function: name, signature: signature, binding: binding, machine: m)
     return try method.body(&value, &args)
   }
 

@@ -20,19 +20,19 @@ enum SequenceMethods {
   static let all: [String: Method] = Dictionary(
     uniqueKeysWithValues: [
       method(
-        "map", [ParameterSpec(nil, "transform", type: "(Element) -> T", "called on each element")],
+        "map", [ParameterSpec(nil, "transform", .function("(Element) -> T"), "called on each element")],
         returns: "[T]", "The results of calling a closure on each element, in order.",
         example: "[1, 2, 3].map { $0 * $0 }  // [1, 4, 9]"
       ) { receiver, args in
-        let f = try args.function(0)
+        let f = try args.function("transform")
         return .array(try elements(receiver, args).map { try args.call(f, [$0]) })
       },
       method(
-        "filter", [ParameterSpec(nil, "isIncluded", type: "(Element) -> Bool", "true keeps the element")],
+        "filter", [ParameterSpec(nil, "isIncluded", .function("(Element) -> Bool"), "true keeps the element")],
         returns: "[Element]", "The elements for which the closure returns true.",
         example: "[1, 2, 3, 4].filter { $0 % 2 == 0 }  // [2, 4]"
       ) { receiver, args in
-        let f = try args.function(0)
+        let f = try args.function("isIncluded")
         var kept: [Value] = []
         for element in try elements(receiver, args) where try Conditions.bool(try args.call(f, [element])) {
           kept.append(element)
@@ -42,15 +42,15 @@ enum SequenceMethods {
       method(
         "reduce",
         [
-          ParameterSpec(nil, "initialResult", type: "T", "the starting value"),
+          ParameterSpec(nil, "initialResult", .generic("T"), "the starting value"),
           ParameterSpec(
-            nil, "nextPartialResult", type: "(T, Element) -> T", "combines the result so far with an element"),
+            nil, "nextPartialResult", .function("(T, Element) -> T"), "combines the result so far with an element"),
         ],
         returns: "T", "Combines the elements into one value, left to right.",
         example: "[1, 2, 3].reduce(0, +)  // 6"
       ) { receiver, args in
-        let f = try args.function(1)
-        var result = args[0] ?? .nil
+        let f = try args.function("nextPartialResult")
+        var result = try args.value("initialResult")
         for element in try elements(receiver, args) { result = try args.call(f, [result, element]) }
         return result
       },
@@ -58,13 +58,13 @@ enum SequenceMethods {
         "sorted",
         [
           ParameterSpec(
-            "by", "areInIncreasingOrder", type: "(Element, Element) -> Bool", default: "<",
+            "by", "areInIncreasingOrder", .function("(Element, Element) -> Bool"), default: .operator("<"),
             "true when the first argument goes first")
         ],
         returns: "[Element]", "The elements in increasing order, or in the order a closure defines.",
         example: "[3, 1, 2].sorted()  // [1, 2, 3]\n[3, 1, 2].sorted(by: >)  // [3, 2, 1]"
       ) { receiver, args in
-        .array(try Ordering.sorted(try elements(receiver, args), by: args[0], args))
+        .array(try Ordering.sorted(try elements(receiver, args), args))
       },
       method(
         "reversed", [], returns: "[Element]", "The elements in reverse order.",
@@ -82,53 +82,53 @@ enum SequenceMethods {
           })
       },
       method(
-        "contains", [ParameterSpec(nil, "element", type: "Element")], returns: "Bool",
+        "contains", [ParameterSpec(nil, "element", .generic("Element"))], returns: "Bool",
         "Whether the sequence contains the element (for a string: the text).",
         example: "[1, 2, 3].contains(2)  // true\n\"training\".contains(\"rain\")  // true"
       ) {
         receiver, args in
-        if case .string(let text) = receiver, case .string(let part)? = args[0] {
+        let wanted = try args.value("element")
+        if case .string(let text) = receiver, case .string(let part) = wanted {
           return .bool(part.isEmpty || text.contains(part))
         }
         if case .range(let lower, let upper, let isClosed) = receiver {
-          switch args[0] {
-          case .int(let x)?: return .bool(x >= lower && (isClosed ? x <= upper : x < upper))
-          case .double(let x)?:
+          switch wanted {
+          case .int(let x): return .bool(x >= lower && (isClosed ? x <= upper : x < upper))
+          case .double(let x):
             return .bool(x == x.rounded() && x >= Double(lower) && (isClosed ? x <= Double(upper) : x < Double(upper)))
           default: return .bool(false)
           }
         }
-        let wanted = args[0] ?? .nil
         return .bool(try elements(receiver, args).contains { Operators.equal($0, wanted) })
       },
       method(
-        "firstIndex", [ParameterSpec("of", "element", type: "Element")], returns: "Int?",
+        "firstIndex", [ParameterSpec("of", "element", .generic("Element"))], returns: "Int?",
         "The position of the first equal element, or nil.",
         example: "[\"a\", \"b\"].firstIndex(of: \"b\")  // 1"
       ) {
         receiver, args in
-        let wanted = args[0] ?? .nil
+        let wanted = try args.value("element")
         return try elements(receiver, args).firstIndex { Operators.equal($0, wanted) }.map { .int($0) } ?? .nil
       },
       method(
-        "allSatisfy", [ParameterSpec(nil, "predicate", type: "(Element) -> Bool")], returns: "Bool",
+        "allSatisfy", [ParameterSpec(nil, "predicate", .function("(Element) -> Bool"))], returns: "Bool",
         "Whether the closure returns true for every element.",
         example: "[2, 4].allSatisfy { $0 % 2 == 0 }  // true"
       ) {
         receiver, args in
-        let f = try args.function(0)
+        let f = try args.function("predicate")
         for element in try elements(receiver, args) where !(try Conditions.bool(try args.call(f, [element]))) {
           return .bool(false)
         }
         return .bool(true)
       },
       method(
-        "forEach", [ParameterSpec(nil, "body", type: "(Element) -> Void")], returns: "Void",
+        "forEach", [ParameterSpec(nil, "body", .function("(Element) -> Void"))], returns: "Void",
         "Calls the closure on each element.",
         example: "[1, 2].forEach { print($0) }"
       ) {
         receiver, args in
-        let f = try args.function(0)
+        let f = try args.function("body")
         for element in try elements(receiver, args) { _ = try args.call(f, [element]) }
         return .void
       },
@@ -157,11 +157,11 @@ enum SequenceMethods {
         receiver, args in try Statistics.mean(try elements(receiver, args))
       },
       method(
-        "joined", [ParameterSpec("separator", type: "String", default: "\"\"")], returns: "String",
+        "joined", [ParameterSpec("separator", .string, default: "")], returns: "String",
         "The elements' descriptions joined into one string.",
         example: "[\"a\", \"b\"].joined(separator: \", \")  // \"a, b\""
       ) { receiver, args in
-        let separator = try args.string(0, default: "")
+        let separator = try args.string("separator")
         let joined = try Builtins.joinedText(elements(receiver, args), separator: separator, args)
         if joined.utf8.count > args.limits.maximumStringBytes {
           throw Limits.stringTooLong(joined.utf8.count, args.limits)
@@ -169,44 +169,44 @@ enum SequenceMethods {
         return .string(joined)
       },
       method(
-        "prefix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The first n elements.",
+        "prefix", [ParameterSpec(nil, "maxLength", .int)], returns: "[Element]", "The first n elements.",
         example: "[1, 2, 3].prefix(2)  // [1, 2]"
       ) {
         receiver, args in
-        let n = max(0, try args.int(0))
+        let n = max(0, try args.int("maxLength"))
         return .array(Array(try elements(receiver, args).prefix(n)))
       },
       method(
-        "suffix", [ParameterSpec(nil, "maxLength", type: "Int")], returns: "[Element]", "The last n elements.",
+        "suffix", [ParameterSpec(nil, "maxLength", .int)], returns: "[Element]", "The last n elements.",
         example: "[1, 2, 3].suffix(2)  // [2, 3]"
       ) {
         receiver, args in
-        let n = max(0, try args.int(0))
+        let n = max(0, try args.int("maxLength"))
         return .array(Array(try elements(receiver, args).suffix(n)))
       },
       method(
-        "dropFirst", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]",
+        "dropFirst", [ParameterSpec(nil, "k", .int, default: 1)], returns: "[Element]",
         "All but the first k elements.",
         example: "[1, 2, 3].dropFirst()  // [2, 3]"
       ) {
         receiver, args in
-        .array(Array(try elements(receiver, args).dropFirst(max(0, try args.int(0, default: 1)))))
+        .array(Array(try elements(receiver, args).dropFirst(max(0, try args.int("k")))))
       },
       method(
-        "dropLast", [ParameterSpec(nil, "k", type: "Int", default: "1")], returns: "[Element]",
+        "dropLast", [ParameterSpec(nil, "k", .int, default: 1)], returns: "[Element]",
         "All but the last k elements.",
         example: "[1, 2, 3].dropLast(2)  // [1]"
       ) {
         receiver, args in
-        .array(Array(try elements(receiver, args).dropLast(max(0, try args.int(0, default: 1)))))
+        .array(Array(try elements(receiver, args).dropLast(max(0, try args.int("k")))))
       },
       method(
-        "compactMap", [ParameterSpec(nil, "transform", type: "(Element) -> T?")], returns: "[T]",
+        "compactMap", [ParameterSpec(nil, "transform", .function("(Element) -> T?"))], returns: "[T]",
         "The non-nil results of calling a closure on each element.",
         example: "[\"1\", \"x\", \"3\"].compactMap { Int($0) }  // [1, 3]"
       ) {
         receiver, args in
-        let f = try args.function(0)
+        let f = try args.function("transform")
         return .array(try elements(receiver, args).map { try args.call(f, [$0]) }.filter { !$0.isNil })
       },
     ])
@@ -214,11 +214,10 @@ enum SequenceMethods {
 
 /// Sorting and extremes over values that `<` can compare.
 enum Ordering {
-  static func sorted(_ values: [Value], by comparator: Value?, _ args: Arguments) throws -> [Value] {
-    if let comparator {
-      guard case .function = comparator else {
-        throw args.typeError(0, expected: "a function or closure", got: comparator)
-      }
+  /// The values in the order `args`' `areInIncreasingOrder` defines (`<` by default).
+  static func sorted(_ values: [Value], _ args: Arguments) throws -> [Value] {
+    if args.isGiven("areInIncreasingOrder") {
+      let comparator = try args.function("areInIncreasingOrder")
       return try values.sorted { a, b in
         try Conditions.bool(try args.call(comparator, [a, b]))
       }
@@ -229,6 +228,7 @@ enum Ordering {
           .typeError, "cannot compare values of type '\(a.typeName)' and '\(b.typeName)'",
           help: "pass an ordering that compares them: sorted(by: { a, b in … })")
       }
+      // The declared default, `<`, compared directly: faster, and its error says how to fix it.
       return order == .less
     }
   }

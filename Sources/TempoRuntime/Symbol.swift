@@ -11,10 +11,10 @@ public final class Symbol: HostObject {
 enum OperatorFunctions {
   static func function(for op: String) -> BuiltinFunction {
     let signature = Signature(
-      [ParameterSpec(nil, "lhs", type: "Any"), ParameterSpec(nil, "rhs", type: "Any")], returns: "Any")
+      [ParameterSpec(nil, "lhs", .any), ParameterSpec(nil, "rhs", .any)], returns: "Any")
     return BuiltinFunction(name: op, signature: signature) { args in
-      let a = args[0] ?? .nil
-      let b = args[1] ?? .nil
+      let a = try args.value("lhs")
+      let b = try args.value("rhs")
       switch op {
       case "&&", "||":
         let x = try Conditions.bool(a)

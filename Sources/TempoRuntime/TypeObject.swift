@@ -24,7 +24,7 @@ public final class TypeObject: HostObject {
   public func member(_ member: String) throws -> Value? {
     if let constant = constants[member] { return constant }
     if member == "callAsFunction", let construct {
-      let signature = doc?.signature ?? Signature([ParameterSpec(nil, "value", type: "Any")], returns: name)
+      let signature = doc?.signature ?? Signature([ParameterSpec(nil, "value", .any)], returns: name)
       return .function(BuiltinFunction(name: name, signature: signature, documentation: doc, body: construct))
     }
     return nil
@@ -43,7 +43,7 @@ public final class TypeObject: HostObject {
       category: "Types")
   }
 
-  static let value = ParameterSpec(nil, "value", type: "Any")
+  static let value = ParameterSpec(nil, "value", .any)
 
   static var standardTypes: [TypeObject] {
     [
@@ -54,7 +54,7 @@ public final class TypeObject: HostObject {
           "Converts a Double (truncating toward zero), a Bool or a String to Int; a String that is not a number gives nil.",
           example: "Int(3.9)  // 3\nInt(\"42\")  // 42")
       ) { args in
-        let value = args[0] ?? .nil
+        let value = try args.value("value")
         switch value {
         case .int: return value
         case .double(let d):
@@ -78,7 +78,7 @@ public final class TypeObject: HostObject {
           "Double", [value], "Converts an Int or a String to Double; a String that is not a number gives nil.",
           example: "Double(3)  // 3.0")
       ) { args in
-        let value = args[0] ?? .nil
+        let value = try args.value("value")
         switch value {
         case .double: return value
         case .int(let i): return .double(Double(i))
@@ -91,14 +91,14 @@ public final class TypeObject: HostObject {
         documentation: doc(
           "String",
           [
-            ParameterSpec(nil, "value", type: "Any", default: "none", "a value, or a sequence of characters"),
-            ParameterSpec("describing", "subject", type: "Any", default: "none", "any value"),
+            ParameterSpec(nil, "value", .any, default: .computed("none"), "a value, or a sequence of characters"),
+            ParameterSpec("describing", "subject", .any, default: .computed("none"), "any value"),
           ], "The value as text, as print shows it; a sequence of characters becomes the text they spell.",
           example: "String(2.5)  // \"2.5\"\nString(\"abc\".reversed())  // \"cba\"")
       ) { args in
         let limit = args.limits.maximumStringBytes
-        if let subject = args[1] { return .string(try subject.description(limit: limit)) }
-        let value = args[0] ?? .string("")
+        if args.isGiven("subject") { return .string(try args.value("subject").description(limit: limit)) }
+        let value = args.isGiven("value") ? try args.value("value") : .string("")
         if case .array(let elements) = value, !elements.isEmpty,
           elements.allSatisfy({ if case .string(let s) = $0 { return s.count == 1 } else { return false } })
         {
@@ -112,7 +112,7 @@ public final class TypeObject: HostObject {
           "Bool", [value], "Converts \"true\" or \"false\" to Bool; other strings give nil.",
           example: "Bool(\"true\")  // true")
       ) { args in
-        let value = args[0] ?? .nil
+        let value = try args.value("value")
         switch value {
         case .bool: return value
         case .string(let s): return s == "true" ? .bool(true) : s == "false" ? .bool(false) : .nil
@@ -124,21 +124,20 @@ public final class TypeObject: HostObject {
         documentation: doc(
           "Array",
           [
-            ParameterSpec(nil, "elements", type: "Sequence", default: "none", "a range, array, string or dictionary"),
-            ParameterSpec("repeating", "element", type: "Any", default: "none", "the value to repeat"),
-            ParameterSpec("count", type: "Int", default: "none", "how many copies"),
+            ParameterSpec(
+              nil, "elements", .sequence, default: .computed("none"), "a range, array, string or dictionary"),
+            ParameterSpec("repeating", "element", .any, default: .computed("none"), "the value to repeat"),
+            ParameterSpec("count", .int, default: .computed("none"), check: .nonNegative, "how many copies"),
           ], "The elements of a sequence as an array, or `count` copies of one value.",
           example: "Array(0..<3)  // [0, 1, 2]\nArray(repeating: 0.0, count: 2)  // [0.0, 0.0]")
       ) { args in
-        if args[0] != nil { return .array(try args.sequence(0)) }
-        guard let element = args[1] else {
-          if args[2] != nil { throw RuntimeError(.typeError, "'count:' needs 'repeating:'") }
+        if args.isGiven("elements") { return .array(try args.sequence("elements")) }
+        guard args.isGiven("element") else {
+          if args.isGiven("count") { throw RuntimeError(.typeError, "'count:' needs 'repeating:'") }
           return .array([])
         }
-        let count = try args.int(2)
-        guard count >= 0 else {
-          throw RuntimeError(.valueError, "Array(repeating:count:) needs a count of 0 or more, not \(count)")
-        }
+        let element = try args.value("element")
+        let count = try args.int("count")
         guard count <= args.limits.maximumCollectionCount else {
           throw Limits.collectionTooLarge(count, args.limits)
         }

@@ -172,9 +172,10 @@ final class UserFunction: Callable {
     let given = Array(UnsafeBufferPointer(start: m.stack + argumentBase, count: m.top - argumentBase))
     m.pop(to: argumentBase)
     let specs = template.parameters.map {
+      // The function converts and checks its arguments itself; the spec is for binding.
       ParameterSpec(
-        $0.label, $0.name, type: $0.type?.description ?? "Any",
-        default: $0.defaultValue == nil ? nil : "…")
+        $0.label, $0.name, .generic($0.type?.description ?? "Any"),
+        default: $0.defaultValue == nil ? .required : .computed("…"))
     }
     let signature = Signature(specs, returns: template.returnType?.description ?? "Void")
     let labels = labels ?? Signature.positionalLabels(specs, count: given.count)
@@ -194,7 +195,7 @@ final class UserFunction: Callable {
       return
     }
     let bound = try signature.bind(labels: labels, values: given, function: template.name)
-    for value in bound { try m.push(value ?? .undefined) }
+    for value in bound.values { try m.push(value ?? .undefined) }
   }
 }
 

@@ -56,6 +56,7 @@ struct FigureBuiltinTests {
     #expect(xy.name == "a")
 
     let named = try #require(
+      // `yscale:` is the deprecated spelling of `yScale:` (LibraryParameterTests covers both).
       session.figure("plot([\"train\": [2.0, 1.0], \"test\": ([0, 2], [2.5, 1.5])], title: \"loss\", yscale: .log)"))
     let panel = try #require(named.panels.first)
     #expect(panel.title == "loss")
@@ -148,7 +149,9 @@ struct FigureBuiltinTests {
     arguments: [
       ("plot([1, 2], [1, 2, 3])", "'plot' got 2 x values but 3 y values"),
       ("plot([1, \"a\"])", "'values' of 'plot' must hold numbers; element 1 is a String"),
+      // The old spelling (deprecated, still working) is named as written; the new one too.
       ("plot([1, 2], xscale: .logarithmic)", "'xscale' of 'plot' has no option '.logarithmic'"),
+      ("plot([1, 2], xScale: .logarithmic)", "'xScale' of 'plot' has no option '.logarithmic'"),
       ("plot([1, 2], lower: [0, 1])", "'plot' needs both lower: and upper: for a band"),
       ("scatter([1, 2], [1, 2], classes: [0])", "'classes' has 1 values but there are 2 points"),
       ("hist([1, 2], bins: 0)", "'bins' of 'hist' must be between 1 and 10000, not 0"),
@@ -159,6 +162,7 @@ struct FigureBuiltinTests {
         "'classes' of 'regions' holds 1e+300, which is not a class number"
       ),
       ("plot([1], xlim: (0, 1, 2))", "'xlim' of 'plot' takes two numbers, (low, high); got 3"),
+      ("plot([1], xLimits: (0, 1, 2))", "'xLimits' of 'plot' takes two numbers, (low, high); got 3"),
       ("save(plot([1]), \"/tmp/x.png\")", "a figure is saved as SVG, not as '.png'"),
       ("save(3, \"/tmp/x.svg\")", "save(…) writes figures and tables, not a Int"),
     ])

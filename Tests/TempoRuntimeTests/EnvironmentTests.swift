@@ -14,10 +14,10 @@ final class Counter: HostObject {
     switch name {
     case "count": return .int(count)
     case "increment":
-      let signature = Signature([ParameterSpec("by", type: "Int", default: "1")], returns: "Int")
+      let signature = Signature([ParameterSpec("by", .int, default: 1)], returns: "Int")
       return .function(
         BuiltinFunction(name: "increment", signature: signature) { [self] args in
-          count += try args.int(0, default: 1)
+          count += try args.int("by")
           return .int(count)
         })
     default: return nil

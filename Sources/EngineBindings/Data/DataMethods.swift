@@ -16,13 +16,13 @@ enum DataMethods {
         "normalized",
         [
           ParameterSpec(
-            "mean", type: "[Double]?", default: "nil", "per channel (default: computed from the training data)"),
-          ParameterSpec("std", type: "[Double]?", default: "nil", "per channel"),
+            "mean", .optional(.array(.double)), default: nil, "per channel (nil: computed from the training data)"),
+          ParameterSpec("std", .optional(.array(.double)), default: nil, "per channel"),
         ], "The data with each channel shifted and scaled to mean 0 and standard deviation 1.",
         example: "let data = FashionMNIST().normalized()", receiver
       ) { args, dataset, role in
-        let mean = try args.floats(0)
-        let std = try args.floats(1)
+        let mean = try args.floats("mean")
+        let std = try args.floats("std")
         return try dataset.normalized(mean: mean ?? role.mean, std: std ?? role.std)
       }
     case "flattened":
@@ -36,57 +36,61 @@ enum DataMethods {
       ) { _, dataset, _ in try dataset.oneHotTargets() }
     case "padded":
       return make(
-        "padded", [ParameterSpec("by", type: "Int", "zeros added on every side of each image")],
+        "padded", [ParameterSpec("by", .int, check: .nonNegative, "zeros added on every side of each image")],
         "Images padded with zeros.", example: "data.padded(by: 2)", receiver
-      ) { args, dataset, _ in try dataset.padded(by: try args.int(0)) }
+      ) { args, dataset, _ in try dataset.padded(by: try args.int("by")) }
     case "resized":
       return make(
-        "resized", [ParameterSpec("height", type: "Int"), ParameterSpec("width", type: "Int")],
+        "resized", [ParameterSpec("height", .int, check: .positive), ParameterSpec("width", .int, check: .positive)],
         "Images resized (bilinear).", example: "Digits().resized(height: 28, width: 28)", receiver
-      ) { args, dataset, _ in try dataset.resized(height: try args.positiveInt(0), width: try args.positiveInt(1)) }
+      ) { args, dataset, _ in try dataset.resized(height: try args.int("height"), width: try args.int("width")) }
     case "filterClasses":
       return make(
         "filterClasses",
-        [ParameterSpec(nil, "classes", type: "[Int]", "the classes to keep, relabelled 0, 1, … in this order")],
+        [ParameterSpec(nil, "classes", .array(.int), "the classes to keep, relabelled 0, 1, … in this order")],
         "Only the samples of some classes.", example: "data.filterClasses([3, 8])", receiver
-      ) { args, dataset, _ in try dataset.filterClasses(try args.classList(0)) }
+      ) { args, dataset, _ in try dataset.filterClasses(try args.classList("classes")) }
     case "patchAugmented":
       return make(
         "patchAugmented",
         [
-          ParameterSpec("side", type: "Int", "the patch's side (7 for 32×32 images, 3 for 8×8)"),
-          ParameterSpec("seed", type: "Int", default: "0"),
+          ParameterSpec("side", .int, check: .positive, "the patch's side (7 for 32×32 images, 3 for 8×8)"),
+          .seed(),
         ],
         "Patch augmentation (Li et al. 2019, multirate paper App. C.1): a class-dependent patch over 80 % of the images, redrawn each epoch.",
         example: "Digits().split(0.8, seed: 0).patchAugmented(side: 3)", receiver
       ) { args, dataset, role in
-        let seed = try args.seed(1)
+        let seed = try args.seed("seed")
         if let shared = role.augmentedTrain { return try dataset.patchAugmented(sharing: shared, seed: seed &+ 1) }
-        return try dataset.patchAugmented(side: try args.positiveInt(0), seed: seed)
+        return try dataset.patchAugmented(side: try args.int("side"), seed: seed)
       }
     case "prefix":
       switch receiver {
       case .single(let dataset):
         return trainingBuiltin(
-          "prefix", [ParameterSpec(nil, "count", type: "Int")], returns: "Dataset", category: "Data",
+          "prefix", [ParameterSpec(nil, "count", .int, check: .nonNegative)], returns: "Dataset", category: "Data",
           "The first samples.", example: "data.prefix(1000)"
-        ) { args in .host(DatasetObject(dataset.prefix(try args.int(0)))) }
+        ) { args in .host(DatasetObject(dataset.prefix(try args.int("count")))) }
       case .split(let train, let test):
         return trainingBuiltin(
           "prefix",
-          [ParameterSpec("train", type: "Int"), ParameterSpec("test", type: "Int", default: "all")],
+          [
+            ParameterSpec("train", .int, check: .nonNegative),
+            ParameterSpec("test", .int, default: .computed("all"), check: .nonNegative),
+          ],
           returns: "DataSplit", category: "Data", "The first samples of each part, for quick runs.",
           example: "FashionMNIST().prefix(train: 5000, test: 1000)"
         ) { args in
           .host(
             DataSplitObject(
-              train: train.prefix(try args.int(0)), test: args.has(1) ? test.prefix(try args.int(1)) : test))
+              train: train.prefix(try args.int("train")),
+              test: args.isGiven("test") ? test.prefix(try args.int("test")) : test))
         }
       }
     case "splitByClass":
       let parameters = [
-        ParameterSpec(nil, "first", type: "[Int]", "classes of the first part, relabelled 0, 1, …"),
-        ParameterSpec(nil, "second", type: "[Int]", "classes of the second part, relabelled 0, 1, …"),
+        ParameterSpec(nil, "first", .array(.int), "classes of the first part, relabelled 0, 1, …"),
+        ParameterSpec(nil, "second", .array(.int), "classes of the second part, relabelled 0, 1, …"),
       ]
       switch receiver {
       case .single(let dataset):
@@ -95,7 +99,7 @@ enum DataMethods {
           "Two data sets by class, each relabelled from 0 (pre-training and fine-tuning tasks).",
           example: "let (a, b) = Digits().splitByClass([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])"
         ) { args in
-          let (first, second) = try dataset.splitByClass(try args.classList(0), try args.classList(1))
+          let (first, second) = try dataset.splitByClass(try args.classList("first"), try args.classList("second"))
           return .tuple([.host(DatasetObject(first)), .host(DatasetObject(second))])
         }
       case .split(let train, let test):
@@ -104,8 +108,8 @@ enum DataMethods {
           "Two train/test splits by class, each relabelled from 0 (pre-training and fine-tuning tasks).",
           example: "let (pre, target) = FashionMNIST().splitByClass([0, 1, 2, 3, 4], [5, 6, 7, 8, 9])"
         ) { args in
-          let first = try args.classList(0)
-          let second = try args.classList(1)
+          let first = try args.classList("first")
+          let second = try args.classList("second")
           let (trainA, trainB) = try train.splitByClass(first, second)
           let (testA, testB) = try test.splitByClass(first, second)
           return .tuple([
@@ -118,26 +122,22 @@ enum DataMethods {
       return trainingBuiltin(
         "split",
         [
-          ParameterSpec(nil, "fraction", type: "Double", "the training part's share, e.g. 0.8"),
-          ParameterSpec("seed", type: "Int", default: "0"),
-          ParameterSpec("stratified", type: "Bool", default: "true", "keep each class's share in both parts"),
+          ParameterSpec(nil, "fraction", .double, check: .openUnitInterval, "the training part's share, e.g. 0.8"),
+          .seed(),
+          ParameterSpec("stratified", .bool, default: true, "keep each class's share in both parts"),
         ], returns: "DataSplit", category: "Data", "A seeded random train/test split.",
         example: "let data = Digits().split(0.8, seed: 0)"
       ) { args in
-        let fraction = try args.double(0)
-        guard fraction > 0, fraction < 1 else {
-          throw RuntimeError(.valueError, "the fraction of 'split' must be between 0 and 1, not \(fraction)")
-        }
         let (train, test) = try dataset.split(
-          fraction: fraction, seed: try args.seed(1), stratified: try args.bool(2, default: true))
+          fraction: try args.double("fraction"), seed: try args.seed("seed"), stratified: try args.bool("stratified"))
         return .host(DataSplitObject(train: train, test: test))
       }
     case "subset":
       guard case .single(let dataset) = receiver else { return nil }
       return trainingBuiltin(
-        "subset", [ParameterSpec(nil, "indices", type: "[Int]")], returns: "Dataset", category: "Data",
+        "subset", [ParameterSpec(nil, "indices", .array(.int))], returns: "Dataset", category: "Data",
         "The samples at some positions.", example: "data.subset([0, 5, 9])"
-      ) { args in .host(DatasetObject(try dataset.subset(try args.classList(0)))) }
+      ) { args in .host(DatasetObject(try dataset.subset(try args.classList("indices")))) }
     default: return nil
     }
   }
@@ -176,19 +176,16 @@ enum DataMethods {
 
 extension Arguments {
   /// Numbers as Float32 (per-channel statistics), nil when not given.
-  func floats(_ index: Int) throws -> [Float]? {
-    guard has(index) else { return nil }
-    return try numbers(index).map(Float.init)
+  func floats(_ name: String) throws -> [Float]? {
+    guard has(name) else { return nil }
+    return try numbers(name).map(Float.init)
   }
 
   /// Whole numbers ≥ 0 (classes, indices).
-  func classList(_ index: Int) throws -> [Int] {
-    try sequence(index).enumerated().map { position, element in
+  func classList(_ name: String) throws -> [Int] {
+    try sequence(name).enumerated().map { position, element in
       guard case .int(let value) = element, value >= 0 else {
-        throw RuntimeError(
-          .valueError,
-          "'\(parameterName(index))' of '\(function)' must hold whole numbers ≥ 0; element \(position) is \(element.description)"
-        )
+        throw invalid(name, "must hold whole numbers ≥ 0; element \(position) is \(element.description)")
       }
       return value
     }

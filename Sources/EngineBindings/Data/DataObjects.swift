@@ -84,23 +84,23 @@ final class DataSplitObject: HostObject {
 /// Arguments that are data.
 enum DataArguments {
   /// A data set; a split gives its training part only where the caller says so.
-  static func dataset(_ args: Arguments, _ index: Int) throws -> Dataset {
-    switch args[index] {
-    case .host(let object as DatasetObject)?: return object.dataset
-    case .host(is DataSplitObject)?:
+  static func dataset(_ args: Arguments, _ name: String) throws -> Dataset {
+    switch try args.value(name) {
+    case .host(let object as DatasetObject): return object.dataset
+    case .host(is DataSplitObject):
       throw RuntimeError(
-        .typeError, "'\(args.parameterName(index))' of '\(args.function)' needs one data set, not a train/test split",
+        .typeError, "\(args.subject(name)) needs one data set, not a train/test split",
         help: "pick a part: data.test or data.train")
-    default: throw args.typeError(index, expected: "Dataset", got: args[index] ?? .nil)
+    case let other: throw args.typeError(name, expected: "Dataset", got: other)
     }
   }
 
   /// Training data and, for a split, its test part (the default validation data).
-  static func trainingData(_ args: Arguments, _ index: Int) throws -> (Dataset, Dataset?) {
-    switch args[index] {
-    case .host(let object as DatasetObject)?: return (object.dataset, nil)
-    case .host(let split as DataSplitObject)?: return (split.train, split.test)
-    default: throw args.typeError(index, expected: "Dataset or DataSplit", got: args[index] ?? .nil)
+  static func trainingData(_ args: Arguments, _ name: String) throws -> (Dataset, Dataset?) {
+    switch try args.value(name) {
+    case .host(let object as DatasetObject): return (object.dataset, nil)
+    case .host(let split as DataSplitObject): return (split.train, split.test)
+    case let other: throw args.typeError(name, expected: "Dataset or DataSplit", got: other)
     }
   }
 }

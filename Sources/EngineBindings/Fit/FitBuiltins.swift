@@ -14,20 +14,19 @@ enum FitBuiltins {
     trainingBuiltin(
       "fit",
       [
-        ParameterSpec(nil, "model", type: "Model", "the model to train; it is not changed"),
-        ParameterSpec("on", "data", type: "Dataset or DataSplit", "training data; a split trains on .train"),
+        ParameterSpec(nil, "model", .host("Model"), "the model to train; it is not changed"),
         ParameterSpec(
-          "validate", type: "Dataset?", default: "nil", "evaluated after each epoch (default: a split's .test)"),
-        ParameterSpec("optimizer", type: "Optimizer", default: "SGD(learningRate: 0.01, momentum: 0.9)"),
-        ParameterSpec("epochs", type: "Int", default: "1"),
-        ParameterSpec("batchSize", type: "Int", default: "32"),
+          "on", "data", .oneOf([.host("Dataset"), .host("DataSplit")]), "training data; a split trains on .train"),
         ParameterSpec(
-          "loss", type: "Symbol?", default: "nil",
-          ".crossEntropy, .binaryCrossEntropy or .meanSquaredError (default: from the data)"),
-        ParameterSpec("seed", type: "Int", default: "0", "seeds the initial weights and the shuffling"),
+          "validate", .optional(.host("Dataset")), default: nil, "evaluated after each epoch (nil: a split's .test)"),
+        optimizerParameter,
+        ParameterSpec("epochs", .int, default: 1, check: .positive),
+        ParameterSpec("batchSize", .int, default: 32, check: .positive),
+        lossParameter("nil: from the data"),
+        .seed("seeds the initial weights and the shuffling"),
         ParameterSpec(
-          "name", type: "String?", default: "nil", "what comparisons call the run (default: the optimizer)"),
-        ParameterSpec("progress", type: "Bool", default: "true", "show a live progress display"),
+          "name", .optional(.string), default: nil, "what comparisons call the run (nil: the optimizer)"),
+        ParameterSpec("progress", .bool, default: true, "show a live progress display"),
       ], returns: "Run", category: category,
       "Trains a copy of a model and returns the run: the trained model, per-epoch history and timing.",
       discussion:
@@ -35,28 +34,35 @@ enum FitBuiltins {
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 64, 10]), on: data, optimizer: SGD(learningRate: 0.1, momentum: 0.9), epochs: 5)\nrun.accuracy"
     ) { args in
-      let model = try args.object(0, ModelObject.self, expected: "Model")
-      let (train, splitTest) = try DataArguments.trainingData(args, 1)
-      let validation = args.has(2) ? try DataArguments.dataset(args, 2) : splitTest
-      let optimizer =
-        args.has(3) ? try args.object(3, OptimizerObject.self, expected: "Optimizer").recipe : defaultOptimizer
-      let epochs = try args.positiveInt(4, default: 1)
-      let batchSize = try args.positiveInt(5, default: 32)
-      let loss = try lossOption(args, 6)
-      let seed = try args.seed(7)
-      let name = try args.optionalString(8) ?? optimizer.description
-      let showsProgress = try args.bool(9, default: true)
+      let model = try args.object("model", ModelObject.self)
+      let (train, splitTest) = try DataArguments.trainingData(args, "data")
+      let validation = args.has("validate") ? try DataArguments.dataset(args, "validate") : splitTest
+      let optimizer = try args.object("optimizer", OptimizerObject.self).recipe
+      let epochs = try args.int("epochs")
+      let batchSize = try args.int("batchSize")
+      let loss = try lossOption(args)
+      let seed = try args.seed("seed")
+      let name = try args.optionalString("name") ?? optimizer.description
+      let showsProgress = try args.bool("progress")
       return try runFit(
         model: model, train: train, validation: validation, optimizer: optimizer, epochs: epochs, batchSize: batchSize,
         loss: loss, seed: seed, name: name, showsProgress: showsProgress, args: args)
     }
   }
 
-  static let defaultOptimizer = SGDRecipe(learningRate: 0.01, momentum: 0.9)
+  /// `optimizer: Optimizer = SGD(learningRate: 0.01, momentum: 0.9)`, made fresh for each call.
+  static let optimizerParameter = ParameterSpec(
+    "optimizer", .host("Optimizer"),
+    default: .object { OptimizerObject(SGDRecipe(learningRate: 0.01, momentum: 0.9)) })
 
-  static func lossOption(_ args: Arguments, _ index: Int) throws -> Loss? {
-    guard args.has(index) else { return nil }
-    return Loss(rawValue: try args.choice(index, among: Loss.allCases.map(\.rawValue), default: "crossEntropy"))
+  /// `loss: Symbol? = nil`, one of the losses `Training` knows.
+  static func lossParameter(_ whenNil: String) -> ParameterSpec {
+    ParameterSpec(
+      "loss", .optional(.symbol), default: nil, check: .choices(Loss.allCases.map(\.rawValue)), whenNil)
+  }
+
+  static func lossOption(_ args: Arguments) throws -> Loss? {
+    try args.optionalSymbol("loss").flatMap(Loss.init(rawValue:))
   }
 
   static func runFit(
@@ -108,15 +114,15 @@ enum FitBuiltins {
     trainingBuiltin(
       "evaluate",
       [
-        ParameterSpec(nil, "model", type: "Model or Run"),
-        ParameterSpec("on", "data", type: "Dataset", "the data to measure on"),
+        ParameterSpec(nil, "model", .oneOf([.host("Model"), .host("Run")])),
+        ParameterSpec("on", "data", .host("Dataset"), "the data to measure on"),
       ], returns: "[String: Double]", category: category,
       "The loss and accuracy of a model on a data set (evaluation mode, no training).",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 32, 10]), on: data, epochs: 2, progress: false)\nevaluate(run.model, on: data.test)[\"accuracy\"]"
     ) { args in
-      let model = try trainedModule(args, 0)
-      let data = try DataArguments.dataset(args, 1)
+      let model = try trainedModule(args)
+      let data = try DataArguments.dataset(args, "data")
       let result = try Evaluation.evaluate(model, on: data)
       var entries: [(String, Value)] = [("loss", .double(result.loss))]
       if let accuracy = result.accuracy { entries.append(("accuracy", .double(accuracy))) }
@@ -129,17 +135,17 @@ enum FitBuiltins {
     trainingBuiltin(
       "predict",
       [
-        ParameterSpec(nil, "model", type: "Model or Run"),
-        ParameterSpec(nil, "data", type: "Dataset", "the samples to classify"),
-        ParameterSpec("scores", type: "Bool", default: "false", "the raw outputs instead of classes"),
+        ParameterSpec(nil, "model", .oneOf([.host("Model"), .host("Run")])),
+        ParameterSpec(nil, "data", .host("Dataset"), "the samples to classify"),
+        ParameterSpec("scores", .bool, default: false, "the raw outputs instead of classes"),
       ], returns: "[Int] or [[Double]]", category: category,
       "The class a model predicts for each sample (or its raw outputs with scores: true).",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 32, 10]), on: data, epochs: 2, progress: false)\npredict(run.model, data.test)[0]"
     ) { args in
-      let model = try trainedModule(args, 0)
-      let data = try DataArguments.dataset(args, 1)
-      if try args.bool(2, default: false) {
+      let model = try trainedModule(args)
+      let data = try DataArguments.dataset(args, "data")
+      if try args.bool("scores") {
         let outputs = try Evaluation.outputs(model, on: data)
         let width = outputs.count / max(data.count, 1)
         let values = outputs.scalars
@@ -153,11 +159,11 @@ enum FitBuiltins {
   }
 
   /// The weights of a model or of a run's model; an unbuilt model is an error with the fix.
-  static func trainedModule(_ args: Arguments, _ index: Int) throws -> Module {
-    switch args[index] {
-    case .host(let run as RunObject)?: return run.record.model
-    case .host(let model as ModelObject)?: return try model.builtModule(for: "predictions")
-    default: throw args.typeError(index, expected: "Model or Run", got: args[index] ?? .nil)
+  static func trainedModule(_ args: Arguments) throws -> Module {
+    switch try args.value("model") {
+    case .host(let run as RunObject): return run.record.model
+    case .host(let model as ModelObject): return try model.builtModule(for: "predictions")
+    case let other: throw args.typeError("model", got: other)
     }
   }
 }

@@ -9,12 +9,14 @@ enum TrainerBuiltin {
     trainingBuiltin(
       "Trainer",
       [
-        ParameterSpec(nil, "model", type: "Model", "the model to train; it is not changed (the trainer trains a copy)"),
-        ParameterSpec("optimizer", type: "Optimizer", default: "SGD(learningRate: 0.01, momentum: 0.9)"),
-        ParameterSpec("data", type: "Dataset or DataSplit", "batches are drawn from it (a split's .train)"),
-        ParameterSpec("batchSize", type: "Int", default: "32"),
-        ParameterSpec("loss", type: "Symbol?", default: "nil", "as for fit"),
-        ParameterSpec("seed", type: "Int", default: "0", "initial weights and batch order"),
+        ParameterSpec(
+          nil, "model", .host("Model"), "the model to train; it is not changed (the trainer trains a copy)"),
+        FitBuiltins.optimizerParameter,
+        ParameterSpec(
+          "data", .oneOf([.host("Dataset"), .host("DataSplit")]), "batches are drawn from it (a split's .train)"),
+        ParameterSpec("batchSize", .int, default: 32, check: .positive),
+        FitBuiltins.lossParameter("as for fit"),
+        .seed("initial weights and batch order"),
       ], returns: "Trainer", category: "Training",
       "Training one step at a time, for a loop of one's own: t.step() takes a step and returns its loss.",
       discussion:
@@ -22,16 +24,13 @@ enum TrainerBuiltin {
       example:
         "let t = Trainer(MLP([64, 32, 10]), optimizer: SGD(learningRate: 0.1), data: Digits())\nfor _ in 0..<100 { t.step() }\nt.loss"
     ) { args in
-      let model = try args.object(0, ModelObject.self, expected: "Model")
-      let recipe =
-        args.has(1)
-        ? try args.object(1, OptimizerObject.self, expected: "Optimizer").recipe : FitBuiltins.defaultOptimizer
-      let (data, _) = try DataArguments.trainingData(args, 2)
-      let seed = try args.seed(5)
+      let model = try args.object("model", ModelObject.self)
+      let recipe = try args.object("optimizer", OptimizerObject.self).recipe
+      let (data, _) = try DataArguments.trainingData(args, "data")
+      let seed = try args.seed("seed")
       let module = try model.instantiate(for: data, seed: seed)
-      let batchSize = try args.positiveInt(3, default: 32)
-      let configuration = FitConfiguration(
-        batchSize: batchSize, seed: seed, loss: try FitBuiltins.lossOption(args, 4))
+      let batchSize = try args.int("batchSize")
+      let configuration = FitConfiguration(batchSize: batchSize, seed: seed, loss: try FitBuiltins.lossOption(args))
       // A trainer has no planned length: schedules count epochs of the data, and the shapes
       // over a whole run (cosine, linear) span one epoch.
       let plan = RunPlan(epochs: 1, stepsPerEpoch: configuration.stepsPerEpoch(samples: data.count))

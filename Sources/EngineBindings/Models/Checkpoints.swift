@@ -28,9 +28,9 @@ enum Checkpoints {
     trainingBuiltin(
       "load",
       [
-        ParameterSpec(nil, "path", type: "String", "a .safetensors file"),
+        ParameterSpec(nil, "path", .string, "a .safetensors file"),
         ParameterSpec(
-          "into", type: "Model?", default: "nil",
+          "into", .optional(.host("Model")), default: nil,
           "the architecture the weights belong to (needed for files not saved by Tempo, such as PyTorch's)"),
       ], returns: "Model", category: "Models",
       "A model from a safetensors file: Tempo's own, or a PyTorch state dict saved with safetensors.",
@@ -38,15 +38,15 @@ enum Checkpoints {
         "A file saved by Tempo rebuilds its own architecture. For other files pass the architecture with into:, built (an MLP, or run.model) so its shapes are known; every tensor must match a parameter by name and shape, or nothing is loaded and the error names the tensor.",
       example: "save(run.model, \"digits.safetensors\")\nlet model = load(\"digits.safetensors\")"
     ) { args in
-      let path = try args.string(0)
+      let path = try args.string("path")
       let file = try EngineErrors.translating { try SafeTensorsFile.read(from: path) }
       let shape = file.metadata[shapeKey].flatMap { try? JSON.parse($0) }?.arrayValue?.compactMap(\.intValue)
       let vocabulary = file.metadata[vocabularyKey].flatMap { Int($0) }
       let task = vocabulary.map { DataTask.sequence(vocabulary: $0) }
       let recipe: ModelRecipe
       let module: Module
-      if args.has(1) {
-        let target = try args.object(1, ModelObject.self, expected: "Model")
+      if args.has("into") {
+        let target = try args.object("into", ModelObject.self)
         recipe = target.recipe
         module = try target.builtModule(for: "architecture to load into").copy()
       } else {

@@ -126,11 +126,11 @@ final class ModelObject: HostObject {
   private var parametersMethod: BuiltinFunction {
     trainingBuiltin(
       "parameters",
-      [ParameterSpec("matching", "pattern", type: "String", "a path pattern: * any run, ? one character")],
+      [ParameterSpec("matching", "pattern", .string, "a path pattern: * any run, ? one character")],
       returns: "Parameters", category: "Models", "The parameters whose paths match a pattern.",
       example: "model.parameters(matching: \"*.bias\")"
     ) { [self] args in
-      let pattern = try args.string(0)
+      let pattern = try args.string("pattern")
       return .host(ParametersObject(model: self, selection: .path(pattern), title: "matching \"\(pattern)\""))
     }
   }
@@ -139,15 +139,15 @@ final class ModelObject: HostObject {
     trainingBuiltin(
       "replacingHead",
       [
-        ParameterSpec("outputs", type: "Int", "the new head's outputs (classes of the new task)"),
-        ParameterSpec("seed", type: "Int", default: "0", "seeds the new head's initial weights"),
+        ParameterSpec("outputs", .int, check: .positive, "the new head's outputs (classes of the new task)"),
+        .seed("seeds the new head's initial weights"),
       ], returns: "Model", category: "Models",
       "A copy of the model whose last Linear layer is replaced by a fresh one (fine-tuning on a new task).",
       example: "let net = base.model.replacingHead(outputs: 5)"
     ) { [self] args in
-      let outputs = try args.positiveInt(0)
+      let outputs = try args.int("outputs")
       let module = try builtModule(for: "head to replace")
-      var generator = RandomGenerator(seed: try args.seed(1))
+      var generator = RandomGenerator(seed: try args.seed("seed"))
       let replaced = try module.replacingHead(outputs: outputs, generator: &generator)
       return .host(
         ModelObject(

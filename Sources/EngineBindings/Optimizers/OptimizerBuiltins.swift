@@ -7,27 +7,32 @@ enum OptimizerBuiltins {
 
   static var all: [BuiltinFunction] { [sgd, adam, adamW] + schedules }
 
-  static let scheduleParameter = ParameterSpec(
-    "schedule", type: "Schedule", default: ".constant",
-    ".constant, .cosine, .linear, or stepDecay(…), warmUp(…): how the rate changes over the run")
+  /// `.constant`, `.cosine`, `.linear`, or a schedule made by `stepDecay` or `warmUp`.
+  static func scheduleParameter(_ label: String, _ summary: String) -> ParameterSpec {
+    ParameterSpec(
+      label, .oneOf([.symbol, .host("Schedule")]), default: .symbol("constant"),
+      check: .choices(["constant", "cosine", "linear"]), summary)
+  }
+
+  static let scheduleSummary = "how the rate changes over the run: a symbol, or stepDecay(…), warmUp(…)"
 
   static var sgd: BuiltinFunction {
     trainingBuiltin(
       "SGD",
       [
-        ParameterSpec("learningRate", type: "Double", default: "0.01"),
-        ParameterSpec("momentum", type: "Double", default: "0"),
-        ParameterSpec("nesterov", type: "Bool", default: "false"),
-        ParameterSpec("weightDecay", type: "Double", default: "0", "L2 penalty added to the gradient"),
-        scheduleParameter,
+        ParameterSpec("learningRate", .double, default: 0.01, check: .nonNegative),
+        ParameterSpec("momentum", .double, default: 0, check: .nonNegative),
+        ParameterSpec("nesterov", .bool, default: false),
+        ParameterSpec("weightDecay", .double, default: 0, check: .nonNegative, "L2 penalty added to the gradient"),
+        scheduleParameter("schedule", scheduleSummary),
       ], returns: "Optimizer", category: category,
       "Stochastic gradient descent, with PyTorch's momentum, Nesterov momentum and weight decay.",
       example: "let sgd = SGD(learningRate: 0.01, momentum: 0.9)"
     ) { args in
       let recipe = SGDRecipe(
-        learningRate: Float(try rate(args, 0, default: 0.01)), momentum: Float(try nonNegative(args, 1, default: 0)),
-        nesterov: try args.bool(2, default: false), weightDecay: Float(try nonNegative(args, 3, default: 0)),
-        schedule: try schedule(args, 4))
+        learningRate: Float(try args.double("learningRate")), momentum: Float(try args.double("momentum")),
+        nesterov: try args.bool("nesterov"), weightDecay: Float(try args.double("weightDecay")),
+        schedule: try schedule(args, "schedule"))
       if recipe.nesterov && recipe.momentum == 0 {
         throw RuntimeError(.valueError, "Nesterov momentum needs momentum > 0", help: "add momentum: 0.9")
       }
@@ -39,18 +44,18 @@ enum OptimizerBuiltins {
     trainingBuiltin(
       "Adam",
       [
-        ParameterSpec("learningRate", type: "Double", default: "0.001"),
-        ParameterSpec("beta1", type: "Double", default: "0.9"),
-        ParameterSpec("beta2", type: "Double", default: "0.999"),
-        ParameterSpec("weightDecay", type: "Double", default: "0", "L2 penalty added to the gradient"),
-        scheduleParameter,
+        ParameterSpec("learningRate", .double, default: 0.001, check: .nonNegative),
+        ParameterSpec("beta1", .double, default: 0.9, check: .unitInterval),
+        ParameterSpec("beta2", .double, default: 0.999, check: .unitInterval),
+        ParameterSpec("weightDecay", .double, default: 0, check: .nonNegative, "L2 penalty added to the gradient"),
+        scheduleParameter("schedule", scheduleSummary),
       ], returns: "Optimizer", category: category, "Adam (Kingma & Ba), as PyTorch implements it.",
       example: "let adam = Adam(learningRate: 0.001)"
     ) { args in
       let recipe = AdamRecipe(
-        learningRate: Float(try rate(args, 0, default: 0.001)), beta1: Float(try beta(args, 1, default: 0.9)),
-        beta2: Float(try beta(args, 2, default: 0.999)), weightDecay: Float(try nonNegative(args, 3, default: 0)),
-        schedule: try schedule(args, 4))
+        learningRate: Float(try args.double("learningRate")), beta1: Float(try args.double("beta1")),
+        beta2: Float(try args.double("beta2")), weightDecay: Float(try args.double("weightDecay")),
+        schedule: try schedule(args, "schedule"))
       return .host(OptimizerObject(recipe))
     }
   }
@@ -59,16 +64,16 @@ enum OptimizerBuiltins {
     trainingBuiltin(
       "AdamW",
       [
-        ParameterSpec("learningRate", type: "Double", default: "0.001"),
-        ParameterSpec("weightDecay", type: "Double", default: "0.01", "decoupled: shrinks the weights directly"),
-        scheduleParameter,
+        ParameterSpec("learningRate", .double, default: 0.001, check: .nonNegative),
+        ParameterSpec(
+          "weightDecay", .double, default: 0.01, check: .nonNegative, "decoupled: shrinks the weights directly"),
+        scheduleParameter("schedule", scheduleSummary),
       ], returns: "Optimizer", category: category, "Adam with decoupled weight decay (Loshchilov & Hutter).",
       example: "let adamw = AdamW(learningRate: 0.001, weightDecay: 0.01)"
     ) { args in
       let recipe = AdamRecipe(
-        learningRate: Float(try rate(args, 0, default: 0.001)),
-        weightDecay: Float(try nonNegative(args, 1, default: 0.01)),
-        decoupled: true, schedule: try schedule(args, 2))
+        learningRate: Float(try args.double("learningRate")), weightDecay: Float(try args.double("weightDecay")),
+        decoupled: true, schedule: try schedule(args, "schedule"))
       return .host(OptimizerObject(recipe))
     }
   }
@@ -78,52 +83,31 @@ enum OptimizerBuiltins {
       trainingBuiltin(
         "stepDecay",
         [
-          ParameterSpec("every", type: "Int", "epochs between decays"),
-          ParameterSpec("factor", type: "Double", default: "0.1", "what the rate is multiplied by"),
+          ParameterSpec("every", .int, check: .positive, "epochs between decays"),
+          ParameterSpec("factor", .double, default: 0.1, check: .nonNegative, "what the rate is multiplied by"),
         ], returns: "Schedule", category: category, "A learning rate multiplied by a factor every few epochs.",
         example: "SGD(learningRate: 0.1, schedule: stepDecay(every: 30, factor: 0.1))"
       ) { args in
         .host(
-          ScheduleObject(.step(epochs: try args.positiveInt(0), factor: Float(try nonNegative(args, 1, default: 0.1)))))
+          ScheduleObject(.step(epochs: try args.int("every"), factor: Float(try args.double("factor")))))
       },
       trainingBuiltin(
         "warmUp",
         [
-          ParameterSpec("epochs", type: "Int", "epochs of linear ramp from 0"),
-          ParameterSpec("then", type: "Schedule", default: ".constant", "the schedule after the warm-up"),
+          ParameterSpec("epochs", .int, check: .positive, "epochs of linear ramp from 0"),
+          scheduleParameter("then", "the schedule after the warm-up"),
         ], returns: "Schedule", category: category, "A linear ramp up to the learning rate, then another schedule.",
         example: "Adam(learningRate: 0.001, schedule: warmUp(epochs: 1, then: .cosine))"
       ) { args in
-        .host(ScheduleObject(.warmUp(epochs: try args.positiveInt(0), then: try schedule(args, 1))))
+        .host(ScheduleObject(.warmUp(epochs: try args.int("epochs"), then: try schedule(args, "then"))))
       },
     ]
   }
 
-  static func rate(_ args: Arguments, _ index: Int, default fallback: Double) throws -> Double {
-    let value = try args.double(index, default: fallback)
-    guard value.isFinite, value >= 0 else {
-      throw RuntimeError(
-        .valueError, "'\(args.parameterName(index))' of '\(args.function)' must be a finite number ≥ 0, not \(value)")
-    }
-    return value
-  }
-
-  static func nonNegative(_ args: Arguments, _ index: Int, default fallback: Double) throws -> Double {
-    try rate(args, index, default: fallback)
-  }
-
-  static func beta(_ args: Arguments, _ index: Int, default fallback: Double) throws -> Double {
-    let value = try args.double(index, default: fallback)
-    guard (0..<1).contains(value) else {
-      throw RuntimeError(
-        .valueError, "'\(args.parameterName(index))' of '\(args.function)' must be in 0..<1, not \(value)")
-    }
-    return value
-  }
-
-  static func schedule(_ args: Arguments, _ index: Int) throws -> ScheduleRecipe {
-    if case .host(let object as ScheduleObject)? = args[index] { return object.recipe }
-    switch try args.choice(index, among: ["constant", "cosine", "linear"], default: "constant") {
+  /// A schedule argument: a schedule value, or one of the declared symbols.
+  static func schedule(_ args: Arguments, _ name: String) throws -> ScheduleRecipe {
+    if case .host(let object as ScheduleObject) = try args.value(name) { return object.recipe }
+    switch try args.symbol(name) {
     case "cosine": return .cosine(minimum: 0)
     case "linear": return .linear(final: 0)
     default: return .constant

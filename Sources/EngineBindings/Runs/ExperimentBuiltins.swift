@@ -13,9 +13,10 @@ enum ExperimentBuiltins {
     trainingBuiltin(
       "seeds",
       [
-        ParameterSpec(nil, "count", type: "Int", "how many runs: seeds 0, 1, …, count − 1"),
-        ParameterSpec("name", type: "String?", default: "nil", "the arm's name (default: the first run's)"),
-        ParameterSpec(nil, "body", type: "(Int) -> Run", "makes one run from a seed, usually with fit(…, seed: s)"),
+        ParameterSpec(nil, "count", .int, check: .positive, "how many runs: seeds 0, 1, …, count − 1"),
+        ParameterSpec("name", .optional(.string), default: nil, "the arm's name (nil: the first run's)"),
+        ParameterSpec(
+          nil, "body", .function("(Int) -> Run"), "makes one run from a seed, usually with fit(…, seed: s)"),
       ], returns: "RunGroup", category: category,
       "Runs an arm of an experiment once per seed and groups the runs: mean, min, max and std of each metric.",
       discussion:
@@ -23,8 +24,8 @@ enum ExperimentBuiltins {
       example:
         "let sgd = seeds(3) { s in\n  fit(MLP([64, 32, 10]), on: Digits().split(0.8, seed: 0), epochs: 2, seed: s, progress: false)\n}\nsgd.testAccuracy"
     ) { args in
-      let count = try args.positiveInt(0)
-      let body = try args.function(2)
+      let count = try args.int("count")
+      let body = try args.function("body")
       var runs: [RunObject] = []
       for seed in 0..<count {
         if args.environment.interrupt.isRaised { break }
@@ -42,7 +43,7 @@ enum ExperimentBuiltins {
           runs.append(run)
         }
       }
-      let name = try args.optionalString(1) ?? runs.first?.name ?? "runs"
+      let name = try args.optionalString("name") ?? runs.first?.name ?? "runs"
       return .host(RunGroupObject(runs: runs, name: name))
     }
   }
@@ -51,8 +52,13 @@ enum ExperimentBuiltins {
     trainingBuiltin(
       "compare",
       [
-        ParameterSpec(nil, "runs", type: "[String: Run or RunGroup] or [Run or RunGroup]", "the arms to compare"),
-        ParameterSpec("title", type: "String?", default: "nil"),
+        ParameterSpec(
+          nil, "runs",
+          .oneOf([
+            .dictionary(.string, .oneOf([.host("Run"), .host("RunGroup")])),
+            .array(.oneOf([.host("Run"), .host("RunGroup")])),
+          ]), "the arms to compare"),
+        ParameterSpec("title", .optional(.string), default: nil),
       ], returns: "Table", category: category,
       "A table of arms as the papers report them: test accuracy (mean, min, max), test loss, wall time and steps/s.",
       discussion:
@@ -60,9 +66,8 @@ enum ExperimentBuiltins {
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet sgd = seeds(2) { s in fit(MLP([64, 32, 10]), on: data, optimizer: SGD(learningRate: 0.1), seed: s, progress: false) }\nlet adam = fit(MLP([64, 32, 10]), on: data, optimizer: Adam(), progress: false)\ncompare([\"SGD\": sgd, \"Adam\": adam])"
     ) { args in
-      guard let value = args[0] else { return .nil }
-      let entries = try RunPlots.entries(value, function: "compare")
-      return .host(TableObject(table(entries, title: try args.optionalString(1))))
+      let entries = try RunPlots.entries(try args.value("runs"), function: "compare")
+      return .host(TableObject(table(entries, title: try args.optionalString("title"))))
     }
   }
 

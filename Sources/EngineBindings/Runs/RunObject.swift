@@ -179,9 +179,9 @@ final class RunGroupObject: HostObject {
     case "subscript":
       return .function(
         BuiltinFunction(
-          name: "subscript", signature: Signature([ParameterSpec(nil, "index", type: "Int")], returns: "Run")
+          name: "subscript", signature: Signature([ParameterSpec(nil, "index", .int)], returns: "Run")
         ) { [runs] args in
-          let index = try args.int(0)
+          let index = try args.int("index")
           guard runs.indices.contains(index) else {
             throw RuntimeError(.indexError, "run \(index) is out of range: the group has \(runs.count) runs")
           }
