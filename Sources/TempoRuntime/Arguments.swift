@@ -151,6 +151,12 @@ public struct Arguments {
     return x
   }
 
+  /// A Double, or nil when omitted or `nil`.
+  public func optionalDouble(_ name: String) throws -> Double? {
+    guard try optionalValue(name) != nil else { return nil }
+    return try double(name)
+  }
+
   public func bool(_ name: String) throws -> Bool {
     let index = try index(name)
     let value = try required(index)

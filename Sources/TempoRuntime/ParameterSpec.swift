@@ -213,6 +213,10 @@ public struct DefaultArgument: Sendable {
   /// `.constant`: a symbol that the builtin interprets.
   public static func symbol(_ name: String) -> DefaultArgument { DefaultArgument(.symbol(name)) }
 
+  /// A number that a constant elsewhere owns (`FitConfiguration.defaultDivergenceFactor`), so
+  /// the default is written once.
+  public static func number(_ value: Double) -> DefaultArgument { DefaultArgument(.double(value)) }
+
   /// A host object made for each call that omits the argument, shown as its description
   /// (which must read as Tempo source, like `SGD(learningRate: 0.01, momentum: 0.9)`).
   public static func object(_ make: @escaping @Sendable () -> any HostObject) -> DefaultArgument {

@@ -183,6 +183,34 @@ struct TrainingLanguageTests {
     #expect(error.rendered.contains("help: lower the learning rate"))
   }
 
+  @Test("divergenceFactor: nil turns the explosion check off; a factor below 2 is refused")
+  func divergenceFactorOption() throws {
+    let session = LibrarySession()
+    let run = try #require(
+      session.value(
+        "fit(MLP([64, 16, 10]), on: Digits(), optimizer: SGD(learningRate: 5), epochs: 1, progress: false, divergenceFactor: nil).status"
+      ))
+    #expect(!run.description.contains("exploded"))
+    let error = try #require(
+      session.error("fit(MLP([64, 16, 10]), on: Digits(), epochs: 1, progress: false, divergenceFactor: 1)"))
+    #expect(error.rendered.contains("'divergenceFactor' of 'fit'"))
+  }
+
+  @Test("fit and Trainer clip gradients alike: the same clip gives the same model, no clip another")
+  func clippingIsShared() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits()
+      let clipped = fit(MLP([64, 16, 10]), on: data, optimizer: SGD(learningRate: 0.5), epochs: 1, seed: 3, progress: false, clipGradientNorm: 0.05)
+      let t = Trainer(MLP([64, 16, 10]), optimizer: SGD(learningRate: 0.5), data: data, seed: 3, clipGradientNorm: 0.05)
+      let u = Trainer(MLP([64, 16, 10]), optimizer: SGD(learningRate: 0.5), data: data, seed: 3)
+      for _ in 0..<clipped.steps { t.step(); u.step() }
+      """)
+    #expect(session.value("evaluate(clipped, on: data) == evaluate(t.model, on: data)")?.description == "true")
+    #expect(session.value("evaluate(clipped, on: data) == evaluate(u.model, on: data)")?.description == "false")
+  }
+
   @Test("a selection is a value before the model has weights, resolved once the model is built")
   func selectionsBeforeWeights() throws {
     let session = LibrarySession()

@@ -27,10 +27,16 @@ enum FitBuiltins {
         ParameterSpec(
           "name", .optional(.string), default: nil, "what comparisons call the run (nil: the optimizer)"),
         ParameterSpec("progress", .bool, default: true, "show a live progress display"),
+        clipParameter,
+        ParameterSpec(
+          "divergenceFactor", .optional(.double), default: .number(Double(FitConfiguration.defaultDivergenceFactor)),
+          check: .range(2.0...1e9),
+          "a step loss above this multiple of the first steps' mean loss ends the run as diverged (nil: only nan or infinity)"
+        ),
       ], returns: "Run", category: category,
       "Trains a copy of a model and returns the run: the trained model, per-epoch history and timing.",
       discussion:
-        "Each epoch visits the training data once in batches shuffled by the seed, then evaluates on the validation data. A new model gets initial weights from the seed, so the same cell with the same seed gives the same numbers. While it runs, one display shows epoch, step, loss, accuracy, steps/s and time left, with a small loss curve. An interrupt stops it at the next step and keeps the partial run (run.interrupted is true). A loss that becomes nan or infinite ends the run with a DivergenceError naming the epoch and step.",
+        "Each epoch visits the training data once in batches shuffled by the seed, then evaluates on the validation data. A new model gets initial weights from the seed, so the same cell with the same seed gives the same numbers. While it runs, one display shows epoch, step, loss, accuracy, steps/s and time left, with a small loss curve. An interrupt stops it at the next step and keeps the partial run (run.interrupted is true). A loss that becomes nan or infinite, or explodes above divergenceFactor times the mean of the first ten steps' losses (at least 1), ends the run with a DivergenceError naming the epoch and step, before that step's update. clipGradientNorm scales all gradients down together so their joint norm is at most the value (PyTorch's clip_grad_norm_); Trainer takes the same option.",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 64, 10]), on: data, optimizer: SGD(learningRate: 0.1, momentum: 0.9), epochs: 5)\nrun.accuracy"
     ) { args in
@@ -44,10 +50,22 @@ enum FitBuiltins {
       let seed = try args.seed("seed")
       let name = try args.optionalString("name") ?? optimizer.description
       let showsProgress = try args.bool("progress")
+      var configuration = FitConfiguration(
+        epochs: epochs, batchSize: batchSize, seed: seed, loss: loss, clipGradientNorm: try clipOption(args))
+      configuration.divergenceFactor = try args.optionalDouble("divergenceFactor").map(Float.init)
       return try runFit(
-        model: model, train: train, validation: validation, optimizer: optimizer, epochs: epochs, batchSize: batchSize,
-        loss: loss, seed: seed, name: name, showsProgress: showsProgress, args: args)
+        model: model, train: train, validation: validation, optimizer: optimizer, configuration: configuration,
+        name: name, showsProgress: showsProgress, args: args)
     }
+  }
+
+  /// `clipGradientNorm: Double? = nil`, shared by `fit` and `Trainer` so both train alike.
+  static let clipParameter = ParameterSpec(
+    "clipGradientNorm", .optional(.double), default: nil, check: .positive,
+    "scale the gradients down together so their joint norm is at most this (nil: no clipping)")
+
+  static func clipOption(_ args: Arguments) throws -> Float? {
+    try args.optionalDouble("clipGradientNorm").map(Float.init)
   }
 
   /// `optimizer: Optimizer = SGD(learningRate: 0.01, momentum: 0.9)`, made fresh for each call.
@@ -66,11 +84,11 @@ enum FitBuiltins {
   }
 
   static func runFit(
-    model: ModelObject, train: Dataset, validation: Dataset?, optimizer recipe: any OptimizerRecipe, epochs: Int,
-    batchSize: Int, loss: Loss?, seed: UInt64, name: String, showsProgress: Bool, args: Arguments
+    model: ModelObject, train: Dataset, validation: Dataset?, optimizer recipe: any OptimizerRecipe,
+    configuration: FitConfiguration, name: String, showsProgress: Bool, args: Arguments
   ) throws -> Value {
-    let module = try model.instantiate(for: train, seed: seed)
-    let configuration = FitConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, loss: loss)
+    let epochs = configuration.epochs
+    let module = try model.instantiate(for: train, seed: configuration.seed)
     let optimizer = try recipe.make(for: module, plan: RunPlan(configuration, samples: train.count))
     let observer: FitObserver & AnyObject
     let progress: LiveProgress?
@@ -98,11 +116,13 @@ enum FitBuiltins {
         record.divergenceThreshold.map { threshold in
           "the loss exploded to \(Format.number(Double(value))), above \(Format.number(Double(threshold))) (\(Format.number(Double(configuration.divergenceFactor ?? 0)))× its first steps' level),"
         } ?? "the loss became \(value)"
+      let exploded = record.divergenceThreshold != nil
       var error = RuntimeError(
         .divergenceError, "\(what) at epoch \(epoch), step \(step) of '\(name)' on '\(train.name)'",
         notes: ["inside seeds(n) { … } the diverged run is kept, marked, and the next seed goes on"],
         help:
           "lower the learning rate (\(recipe.learningRate) now), or normalise the inputs (data.normalized())"
+          + (exploded ? "; to let a run go on past this level, pass a larger divergenceFactor (or nil)" : "")
       )
       error.attachment = ErrorAttachment(run)
       throw error

@@ -17,10 +17,11 @@ enum TrainerBuiltin {
         ParameterSpec("batchSize", .int, default: 32, check: .positive),
         FitBuiltins.lossParameter("as for fit"),
         .seed("initial weights and batch order"),
+        FitBuiltins.clipParameter,
       ], returns: "Trainer", category: "Training",
       "Training one step at a time, for a loop of one's own: t.step() takes a step and returns its loss.",
       discussion:
-        "Steps draw batches in fit's order (shuffled per epoch by the seed), so a loop of steps trains like fit. Members: step(), loss (the last step's), accuracy, steps, epoch, model (a snapshot of the weights now).",
+        "Steps draw batches in fit's order (shuffled per epoch by the seed) and clip gradients as fit does, so a loop of steps trains like fit. Members: step(), loss (the last step's), accuracy, steps, epoch, model (a snapshot of the weights now).",
       example:
         "let t = Trainer(MLP([64, 32, 10]), optimizer: SGD(learningRate: 0.1), data: Digits())\nfor _ in 0..<100 { t.step() }\nt.loss"
     ) { args in
@@ -30,7 +31,9 @@ enum TrainerBuiltin {
       let seed = try args.seed("seed")
       let module = try model.instantiate(for: data, seed: seed)
       let batchSize = try args.int("batchSize")
-      let configuration = FitConfiguration(batchSize: batchSize, seed: seed, loss: try FitBuiltins.lossOption(args))
+      let configuration = FitConfiguration(
+        batchSize: batchSize, seed: seed, loss: try FitBuiltins.lossOption(args),
+        clipGradientNorm: try FitBuiltins.clipOption(args))
       // A trainer has no planned length: schedules count epochs of the data, and the shapes
       // over a whole run (cosine, linear) span one epoch.
       let plan = RunPlan(epochs: 1, stepsPerEpoch: configuration.stepsPerEpoch(samples: data.count))
