@@ -26,12 +26,39 @@ public struct OptimizedParameter {
   }
 }
 
+/// Which parameters a step needs a gradient for: what an optimizer tells the training step
+/// before the forward pass, so that parameters not due (multirate's slow trunk on a fast step)
+/// are not differentiated at all — their forward records nothing and backward stops before them.
+public struct GradientPlan {
+  /// The parameters whose gradients the coming update uses; nil means every parameter.
+  public var parameters: [Variable]?
+  /// A short name for the kind of step, for timing per kind (`"full"`, `"fast"`, …).
+  public var kind: String
+
+  public init(parameters: [Variable]?, kind: String) {
+    self.parameters = parameters
+    self.kind = kind
+  }
+
+  /// Every parameter, a full step.
+  public static var everything: GradientPlan { GradientPlan(parameters: nil, kind: "full") }
+}
+
 /// Updates parameters from their gradients. Optimizers keep per-parameter state (momentum,
 /// moments) keyed by the parameter, and skip parameters that have no gradient this step — so a
 /// fast-only multirate step, where the trunk has none, leaves the trunk and its state alone.
 ///
 /// An optimizer owns its learning rate: `baseLearningRate` as configured, and the schedule that
 /// turns it into `currentLearningRate` for the coming step. Nothing outside sets the rate.
+///
+/// One training step drives an optimizer in this order, the same for every optimizer (the fit
+/// loop has no special case for any of them):
+///
+///     let plan = try optimizer.prepareStep()     // may also change values (zero a masked subset)
+///     forward and backward, differentiating only plan.parameters
+///     try optimizer.step()
+///     while let next = optimizer.followUpPass() { forward and backward on the same batch; try optimizer.step() }
+///     optimizer.finishStep(updated: true)        // always called, also when the step stopped early
 public protocol Optimizer: AnyObject {
   var parameters: [OptimizedParameter] { get }
   /// The learning rate as configured, before any schedule.
@@ -40,10 +67,24 @@ public protocol Optimizer: AnyObject {
   var schedule: LearningRateSchedule { get }
   /// The number of steps taken so far.
   var stepCount: Int { get }
+  /// Called before the forward pass: which parameters need a gradient this step. An optimizer
+  /// may also change parameter values here (deactivate a masked subset), to be undone in
+  /// `finishStep`.
+  func prepareStep() throws -> GradientPlan
   func step() throws
+  /// A second forward and backward on the same batch that this step needs after `step()`
+  /// (multirate without drift takes the fast gradient after the slow jump); nil when none.
+  func followUpPass() -> GradientPlan?
+  /// Called once the step is over — `updated` is false when it stopped before the update (a
+  /// diverging loss, an error): restore deactivated values, redraw masks, merge copies.
+  func finishStep(updated: Bool)
 }
 
 extension Optimizer {
+  public func prepareStep() throws -> GradientPlan { .everything }
+  public func followUpPass() -> GradientPlan? { nil }
+  public func finishStep(updated: Bool) {}
+
   /// The rate the next `step()` uses: the schedule at `stepCount`.
   public var currentLearningRate: Float { schedule.rate(at: stepCount, base: baseLearningRate) }
 
