@@ -12,8 +12,20 @@ public final class Variable {
   public var value: Tensor
   /// The accumulated gradient of a leaf that requires one (after `backward`).
   public var grad: Tensor?
-  /// Whether gradients flow to this variable. Results of recorded ops always require one.
-  public var requiresGrad: Bool
+  /// Whether gradients flow to this variable: always for the result of a recorded op; for a
+  /// leaf when it is marked trainable (`isTrainable`) and, inside
+  /// `GradientMode.differentiating(only:)`, is one of the variables listed there.
+  public var requiresGrad: Bool {
+    get {
+      guard isTrainable else { return false }
+      guard recording == nil, let only = GradientMode.differentiable else { return true }
+      return only.contains(ObjectIdentifier(self))
+    }
+    set { isTrainable = newValue }
+  }
+  /// Whether this variable is marked to take gradients at all (a trainable parameter), whatever
+  /// the current gradient scope.
+  public private(set) var isTrainable: Bool
   /// How this variable was computed, when the op was recorded; nil for leaves. Backward drops it,
   /// so the saved activations are freed as soon as they have been used.
   var recording: Recording?
@@ -25,12 +37,12 @@ public final class Variable {
 
   public init(_ value: Tensor, requiresGrad: Bool = false) {
     self.value = value
-    self.requiresGrad = requiresGrad
+    self.isTrainable = requiresGrad
   }
 
   init(_ value: Tensor, recording: Recording) {
     self.value = value
-    self.requiresGrad = true
+    self.isTrainable = true
     self.recording = recording
   }
 

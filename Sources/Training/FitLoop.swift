@@ -144,7 +144,9 @@ public enum Fit {
           return record
         }
         var verdict = DivergenceCheck.Verdict.healthy
-        let outcome = try step.run(indices: indices, data: train, epoch: epoch - 1, time: &record.time) { loss in
+        let outcome = try step.run(
+          indices: indices, data: train, epoch: epoch - 1, time: &record.time, kinds: &record.stepKinds
+        ) { loss in
           verdict = divergence.judge(loss)
           return verdict == .healthy
         }

@@ -44,6 +44,9 @@ public final class RunRecord {
   /// configuration's `divergenceFactor` times its first steps' mean loss. Nil otherwise.
   public internal(set) var divergenceThreshold: Float?
   public internal(set) var time = TimeSplit()
+  /// The steps of each kind the optimizer named (`"full"` only, for SGD or Adam): their count,
+  /// time and what their graphs held — a multirate run's full and fast-only steps apart.
+  public internal(set) var stepKinds: [String: StepKindStatistics] = [:]
   /// Wall time from start to end, evaluation included.
   public internal(set) var wallTime = 0.0
   public let configuration: FitConfiguration

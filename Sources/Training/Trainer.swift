@@ -24,6 +24,8 @@ public final class Trainer {
   public private(set) var lastLoss: Float = .nan
   public private(set) var lastAccuracy: Double?
   public private(set) var time = TimeSplit()
+  /// The steps of each kind so far (see `RunRecord.stepKinds`).
+  public private(set) var stepKinds: [String: StepKindStatistics] = [:]
 
   public init(model: Module, optimizer: Optimizer, data: Dataset, configuration: FitConfiguration = FitConfiguration())
     throws
@@ -55,7 +57,8 @@ public final class Trainer {
       epoch += 1
     }
     model.setTraining(true)
-    let outcome = try trainingStep.run(indices: order[position], data: data, epoch: epoch - 1, time: &time)
+    let outcome = try trainingStep.run(
+      indices: order[position], data: data, epoch: epoch - 1, time: &time, kinds: &stepKinds)
     position += 1
     stepCount += 1
     lastLoss = outcome.loss
