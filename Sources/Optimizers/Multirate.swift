@@ -162,8 +162,9 @@ public final class Multirate: Optimizer {
   /// - Throws: `ModuleError` naming both groups when `value` is not a whole number ≥ 1.
   public static func ratio(_ value: Double, between slower: String, and faster: String) throws -> Int {
     guard value.isFinite, value >= 1, value.rounded() == value, value <= Double(Int32.max) else {
+      let shown = value.isFinite && value.rounded() == value && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
       throw ModuleError(
-        "the ratio between groups '\(slower)' and '\(faster)' must be a whole number ≥ 1 but is \(value)",
+        "the ratio between groups '\(slower)' and '\(faster)' must be a whole number ≥ 1 but is \(shown)",
         help: "a slower group refreshes once every whole number of faster steps; for a free slow stepsize use 'stepSize'"
       )
     }
