@@ -60,7 +60,8 @@ public final class CompositeAveraging: Optimizer {
           : "\(a.origin) has shape \(Tensor.describe(a.variable.shape)) in the fast copy but \(b.origin) has \(Tensor.describe(b.variable.shape)) in the slow copy",
         help: "make the slow copy with 'copy()' of the fast one")
     }
-    self.fast = try SGD(fast, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, schedule: schedule)
+    self.fast = try SGD(
+      fast, learningRate: learningRate, momentum: momentum, weightDecay: weightDecay, schedule: schedule)
     self.slow = try SGD(slow, learningRate: slowLearningRate, momentum: momentum, weightDecay: weightDecay)
     self.fastCopy = fast
     self.slowCopy = slow

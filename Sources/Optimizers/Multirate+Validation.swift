@@ -74,7 +74,8 @@ extension Multirate {
           help: help)
       }
       if let first = missing.first {
-        throw ModuleError("group '\(group.name)' lists \(first.origin), which is not a parameter of the model", help: help)
+        throw ModuleError(
+          "group '\(group.name)' lists \(first.origin), which is not a parameter of the model", help: help)
       }
     }
   }
@@ -91,7 +92,8 @@ extension Multirate {
             guard shared == 0 else {
               throw ModuleError(
                 "groups '\(groups[first].name)' and '\(groups[second].name)' both own \(shared) of the \(count) elements of \(a.origin); an element belongs to one group only",
-                help: "make the groups disjoint, for example the slow group as the complement of the fast one ('.complement')"
+                help:
+                  "make the groups disjoint, for example the slow group as the complement of the fast one ('.complement')"
               )
             }
           }
@@ -104,18 +106,22 @@ extension Multirate {
   static func checkReferenceCode(_ groups: [MultirateGroup], ratios: [Int], drift: Bool) throws {
     let help = "use the default '.paper' semantics for this; '.referenceCode' only reproduces the published loop"
     guard groups.count == 2, let k = ratios.first else {
-      throw ModuleError("'.referenceCode' semantics need exactly two groups (slow, fast) but got \(groups.count)", help: help)
+      throw ModuleError(
+        "'.referenceCode' semantics need exactly two groups (slow, fast) but got \(groups.count)", help: help)
     }
     guard k >= 2 else {
       throw ModuleError(
         "'.referenceCode' semantics need k ≥ 2: with k = 1 every batch is a slow batch and nothing ever moves",
         help: help)
     }
-    guard drift else { throw ModuleError("'.referenceCode' semantics have linear drift; 'drift: false' is not one of them", help: help) }
+    guard drift else {
+      throw ModuleError("'.referenceCode' semantics have linear drift; 'drift: false' is not one of them", help: help)
+    }
     for group in groups {
       guard case .sgd = group.rule, group.stepSize == nil else {
         throw ModuleError(
-          "'.referenceCode' semantics step group '\(group.name)' with SGD momentum at the one learning rate", help: help)
+          "'.referenceCode' semantics step group '\(group.name)' with SGD momentum at the one learning rate", help: help
+        )
       }
     }
   }

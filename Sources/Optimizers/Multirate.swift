@@ -165,7 +165,8 @@ public final class Multirate: Optimizer {
       let shown = value.isFinite && value.rounded() == value && abs(value) < 1e15 ? "\(Int(value))" : "\(value)"
       throw ModuleError(
         "the ratio between groups '\(slower)' and '\(faster)' must be a whole number ≥ 1 but is \(shown)",
-        help: "a slower group refreshes once every whole number of faster steps; for a free slow stepsize use 'stepSize'"
+        help:
+          "a slower group refreshes once every whole number of faster steps; for a free slow stepsize use 'stepSize'"
       )
     }
     return Int(value)

@@ -98,7 +98,8 @@ enum MultirateOracles {
 
 /// Runs `optimizer` for `expected.count` steps, comparing θ and the directions after each.
 private func expectTrajectory(
-  _ driver: QuadraticDriver, _ optimizer: Multirate, _ expected: [[Double]], sourceLocation: SourceLocation = #_sourceLocation
+  _ driver: QuadraticDriver, _ optimizer: Multirate, _ expected: [[Double]],
+  sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
   for (index, row) in expected.enumerated() {
     try driver.step(optimizer)

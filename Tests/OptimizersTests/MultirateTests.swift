@@ -163,7 +163,8 @@ struct MultirateErrorTests {
       error.description
         == "groups 'slow' and 'fast' both own 1 of the 2 elements of 'theta'; an element belongs to one group only")
     #expect(
-      error.help == "make the groups disjoint, for example the slow group as the complement of the fast one ('.complement')"
+      error.help
+        == "make the groups disjoint, for example the slow group as the complement of the fast one ('.complement')"
     )
   }
 

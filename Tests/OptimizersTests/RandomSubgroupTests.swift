@@ -67,7 +67,8 @@ struct RandomSubgroupTests {
         #expect(driver.theta[i] == start[i], "step \(index + 1): a slow element gets its value back after the step")
       }
     }
-    #expect(driver.plans.map(\.kind) == rows.indices.map { ($0 + 1) % (optimizer.zeroedSteps + 1) == 0 ? "full" : "fast" })
+    #expect(
+      driver.plans.map(\.kind) == rows.indices.map { ($0 + 1) % (optimizer.zeroedSteps + 1) == 0 ? "full" : "fast" })
   }
 
   @Test("M8c: the ablation masks a new subset every step, and only the active elements move")
