@@ -33,6 +33,11 @@ import TensorCore
 ///
 /// With k = 1 (all ratios 1) Algorithm 1 is SGD with momentum, step for step.
 ///
+/// Which groups refresh follows the clock, never the presence of a gradient: a parameter of a
+/// group not due is not refreshed even if the training step differentiated it, and only drifts.
+/// A parameter due for refresh that got no gradient is left alone that step, value and state,
+/// as SGD leaves it.
+///
 /// Misuse to avoid: passing the paper's h (the per-cycle displacement) as `learningRate` —
 /// every step would be k times too large.
 public final class Multirate: Optimizer {
