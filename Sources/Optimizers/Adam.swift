@@ -63,29 +63,62 @@ public final class Adam: Optimizer {
       var state = try moments.removeValue(forKey: key) ?? (Tensor.zeros(grad.shape), Tensor.zeros(grad.shape), 0)
       state.steps += 1
       let t = Float(state.steps)
-      let (b1, b2, eps, decay, decoupled) = (beta1, beta2, epsilon, weightDecay, decoupledWeightDecay)
-      let firstCorrection = 1 - powf(b1, t)
-      let secondCorrection = (1 - powf(b2, t)).squareRoot()
+      let firstCorrection = 1 - powf(beta1, t)
+      let secondCorrection = (1 - powf(beta2, t)).squareRoot()
       let elements = ElementSettings(mask: parameter.mask, scale: parameter.rateScale)
+      let settings = Self.Settings(
+        beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+        decoupledWeightDecay: decoupledWeightDecay, firstCorrection: firstCorrection,
+        secondCorrection: secondCorrection)
       grad.withUnsafeBufferPointer { g in
         parameter.variable.value.withUnsafeMutableBufferPointer { theta in
           state.first.withUnsafeMutableBufferPointer { m in
             state.second.withUnsafeMutableBufferPointer { v in
               elements.withBuffers { mask, scale in
-                for i in theta.indices where mask?[i] ?? 1 != 0 {
-                  let elementRate = rate * (scale?[i] ?? 1)
-                  var gradient = g[i]
-                  if decoupled { theta[i] -= elementRate * decay * theta[i] } else { gradient += decay * theta[i] }
-                  m[i] = b1 * m[i] + (1 - b1) * gradient
-                  v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
-                  theta[i] -= elementRate * (m[i] / firstCorrection) / (v[i].squareRoot() / secondCorrection + eps)
-                }
+                Self.update(theta, g, m, v, direction: nil, mask: mask, scale: scale, rate: rate, settings)
               }
             }
           }
         }
       }
       moments[key] = state
+    }
+  }
+}
+
+extension Adam {
+  /// The constants of one Adam update: the betas, ε, the decay and the bias corrections
+  /// 1 − β1ᵗ and √(1 − β2ᵗ) for the parameter's step t.
+  struct Settings {
+    let beta1: Float
+    let beta2: Float
+    let epsilon: Float
+    let weightDecay: Float
+    let decoupledWeightDecay: Bool
+    let firstCorrection: Float
+    let secondCorrection: Float
+  }
+
+  /// One Adam update of the owned elements, written once for `Adam` and for multirate groups
+  /// with an Adam base rule; `direction`, when given, receives the step direction
+  /// m̂ / (√v̂ + ε) so that a slow group can keep drifting along it between refreshes.
+  static func update(
+    _ theta: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Float>,
+    _ v: UnsafeMutableBufferPointer<Float>, direction: UnsafeMutableBufferPointer<Float>?,
+    mask: UnsafeBufferPointer<Float>?, scale: UnsafeBufferPointer<Float>?, rate: Float, _ settings: Settings
+  ) {
+    let (b1, b2, eps, decay, decoupled) = (
+      settings.beta1, settings.beta2, settings.epsilon, settings.weightDecay, settings.decoupledWeightDecay
+    )
+    let (firstCorrection, secondCorrection) = (settings.firstCorrection, settings.secondCorrection)
+    for i in theta.indices where mask?[i] ?? 1 != 0 {
+      let elementRate = rate * (scale?[i] ?? 1)
+      var gradient = g[i]
+      if decoupled { theta[i] -= elementRate * decay * theta[i] } else { gradient += decay * theta[i] }
+      m[i] = b1 * m[i] + (1 - b1) * gradient
+      v[i] = b2 * v[i] + (1 - b2) * gradient * gradient
+      theta[i] -= elementRate * (m[i] / firstCorrection) / (v[i].squareRoot() / secondCorrection + eps)
+      direction?[i] = (m[i] / firstCorrection) / (v[i].squareRoot() / secondCorrection + eps)
     }
   }
 }
