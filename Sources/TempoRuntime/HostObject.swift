@@ -19,6 +19,10 @@ public protocol HostObject: AnyObject {
   /// Rich representations by MIME type (for example `image/svg+xml`); `text/plain` is
   /// always `description`.
   func displayRepresentations() -> [String: String]
+  /// `self op other` for an arithmetic operator (`+`, `-`, …) this object gives a meaning to
+  /// (parameter selections combine with `+` and `-`); nil when it has none, which is the usual
+  /// "cannot be applied" error.
+  func applying(_ op: String, to other: Value) throws -> Value?
 }
 
 extension HostObject {
@@ -31,4 +35,5 @@ extension HostObject {
   }
   public var documentation: Documentation? { nil }
   public func displayRepresentations() -> [String: String] { [:] }
+  public func applying(_ op: String, to other: Value) throws -> Value? { nil }
 }

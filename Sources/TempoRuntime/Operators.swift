@@ -77,6 +77,9 @@ enum Operators {
       let count = x.count + y.count
       if count > limits.maximumCollectionCount { throw Limits.collectionTooLarge(count, limits) }
       return .array(x + y)
+    case (.host(let object), _):
+      if let result = try object.applying(op.rawValue, to: b) { return result }
+      throw mismatch(op, a, b)
     default:
       throw mismatch(op, a, b)
     }

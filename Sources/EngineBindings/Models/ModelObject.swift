@@ -212,6 +212,20 @@ final class ParametersObject: HostObject {
     return (chosen.map(\.path), valueCount)
   }
 
+  /// `a + b` (either), `a - b` (a but not b): parameter groups of one model combine.
+  func applying(_ op: String, to other: Value) throws -> Value? {
+    guard op == "+" || op == "-" else { return nil }
+    guard case .host(let right as ParametersObject) = other else { return nil }
+    guard right.model === model else {
+      throw RuntimeError(
+        .valueError, "'\(title)' and '\(right.title)' belong to different models and cannot be combined",
+        help: "combine parameter groups of the same model value")
+    }
+    let combined: ParameterSelection =
+      op == "+" ? .union([selection, right.selection]) : .intersection([selection, .complement(right.selection)])
+    return .host(ParametersObject(model: model, selection: combined, title: "\(title) \(op) \(right.title)"))
+  }
+
   var typeName: String { "Parameters" }
   var description: String {
     guard let resolved = try? resolvedNow() else {

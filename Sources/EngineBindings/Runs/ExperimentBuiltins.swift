@@ -72,21 +72,35 @@ enum ExperimentBuiltins {
   }
 
   static func table(_ entries: [RunFigures.Entry], title: String?) -> Table {
-    let columns = [
+    var columns = [
       "arm", "runs", "test accuracy", "min", "max", "std", "test loss", "train loss", "wall time (s)", "steps/s",
     ]
-    let rows: [[TableCell]] = entries.map { entry in
+    // Multirate arms add their speed-up over full steps: measured, and as Eq. 6 and the cost
+    // model predict it.
+    let meters = entries.map { entry in
+      entry.runs.filter { $0.status.isCompleted }.compactMap { SpeedupMeter($0.stepKinds) }
+    }
+    let showsSpeedup = meters.contains { !$0.isEmpty }
+    if showsSpeedup { columns += ["speed-up", "Eq. 6", "cost model"] }
+    let rows: [[TableCell]] = zip(entries, meters).map { entry, meters in
       let completed = entry.runs.filter { $0.status.isCompleted }
       let accuracy = entry.runs.finalSummary(.testAccuracy)
       func cell(_ value: Double?) -> TableCell { value.map(TableCell.number) ?? .missing }
       let failed = entry.runs.count - completed.count
       let runsText = failed == 0 ? "\(entry.runs.count)" : "\(entry.runs.count) (\(failed) stopped)"
-      return [
+      var row: [TableCell] = [
         .text(entry.name), .text(runsText), cell(accuracy?.mean), cell(accuracy?.minimum), cell(accuracy?.maximum),
         cell(accuracy.map(\.standardDeviation)), cell(entry.runs.finalSummary(.testLoss)?.mean),
         cell(entry.runs.finalSummary(.trainLoss)?.mean), cell(Summary(completed.map(\.wallTime))?.mean),
         cell(Summary(completed.map(\.stepsPerSecond))?.mean),
       ]
+      if showsSpeedup {
+        row += [
+          cell(Summary(meters.map(\.measured))?.mean), cell(Summary(meters.map(\.equation6))?.mean),
+          cell(Summary(meters.map(\.costModel))?.mean),
+        ]
+      }
+      return row
     }
     return Table(columns: columns, rows: rows, title: title)
   }

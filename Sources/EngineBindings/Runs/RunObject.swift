@@ -48,7 +48,26 @@ final class RunObject: HostObject {
       ].map { "\($0.0) \(Format.percent($0.1 / time.total))" }
       lines.append("time: " + shares.joined(separator: ", "))
     }
+    if let meter = SpeedupMeter(record.stepKinds) {
+      lines.append(
+        "speed-up over full steps: measured \(Format.fixed(meter.measured, 2))×, Eq. 6 \(Format.fixed(meter.equation6, 2))×, "
+          + "cost model \(Format.fixed(meter.costModel, 2))× (\(Format.fixed(meter.stepsPerCycle, 1)) steps per cycle); "
+          + "a fast step keeps \(Format.percent(meter.activationShare)) of a full step's activations")
+      if let explanation = meter.explanation { lines.append("note: " + explanation) }
+    }
     return lines.joined(separator: "\n")
+  }
+
+  /// The multirate speed-up meter as a dictionary, nil for a run with only full steps.
+  var speedup: Value {
+    guard let meter = SpeedupMeter(record.stepKinds) else { return .nil }
+    var entries: [(String, Value)] = [
+      ("measured", .double(meter.measured)), ("equation6", .double(meter.equation6)),
+      ("costModel", .double(meter.costModel)), ("stepsPerCycle", .double(meter.stepsPerCycle)),
+      ("backwardShare", .double(meter.backwardShare)), ("activationShare", .double(meter.activationShare)),
+    ]
+    if let explanation = meter.explanation { entries.append(("note", .string(explanation))) }
+    return .record(entries)
   }
 
   var figure: Figure { RunFigures.overview(RunFigures.Entry(name: name, runs: [record]), title: name) }
@@ -61,8 +80,8 @@ final class RunObject: HostObject {
   var memberNames: [String] {
     [
       "accuracy", "diverged", "epochs", "history", "interrupted", "loss", "model", "name", "optimizer", "seed",
-      "status", "stepLosses", "steps", "stepsPerSecond", "testAccuracy", "testLoss", "time", "trainAccuracy",
-      "trainLoss", "wallTime",
+      "speedup", "status", "stepLosses", "steps", "stepsPerSecond", "testAccuracy", "testLoss", "time",
+      "trainAccuracy", "trainLoss", "wallTime",
     ]
   }
 
@@ -86,6 +105,7 @@ final class RunObject: HostObject {
       if case .diverged = record.status { return .bool(true) }
       return .bool(false)
     case "stepLosses": return .array(record.stepLosses.map { .double(Double($0)) })
+    case "speedup": return speedup
     case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy":
       guard let metric = Metric(rawValue: name) else { return nil }
       return .array(record.series(metric).map { $0.map(Value.double) ?? .nil })
@@ -120,7 +140,7 @@ final class RunObject: HostObject {
       name: "Run",
       summary: "What fit returns: the trained model, the history per epoch, the steps and where the time went.",
       discussion:
-        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), seed, optimizer, status, interrupted, diverged.",
+        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged.",
       example: "let run = fit(MLP([64, 32, 10]), on: Digits(), epochs: 3)\nrun.accuracy", category: "Training")
   }
 }

@@ -1,0 +1,91 @@
+import Optimizers
+import TempoRuntime
+import Training
+
+/// `Multirate(base, k:, fast: | slow:, …)`: multirate training as an optimizer value.
+enum MultirateBuiltin {
+  static var multirate: BuiltinFunction {
+    trainingBuiltin(
+      "Multirate",
+      [
+        ParameterSpec(
+          nil, "base", .host("Optimizer"),
+          "SGD (its momentum μ and weight decay) or Adam; its learningRate is the per-step rate h/k"),
+        ParameterSpec(
+          "k", .int, default: 5, check: .positive, "steps per cycle: the slow group's gradient every k steps"),
+        ParameterSpec("fast", .optional(.host("Parameters")), default: nil, "the fast group (the rest is slow)"),
+        ParameterSpec("slow", .optional(.host("Parameters")), default: nil, "the slow group (the rest is fast)"),
+        ParameterSpec(
+          "slowLearningRate", .optional(.double), default: nil, check: .positive,
+          "the slow group's step per cycle h_S (nil: k × learningRate, the paper's coupling)"),
+        ParameterSpec(
+          "drift", .bool, default: true,
+          "Algorithm 1: the slow group moves every step along its last momentum; false: Algorithm 2, one jump per cycle"
+        ),
+        ParameterSpec(
+          "fastGradientPoint", .symbol, default: .symbol("afterSlowJump"),
+          check: .choices(["afterSlowJump", "beforeSlowJump"]),
+          "without drift, where a cycle's first fast gradient is taken (the paper: after the jump, one more pass)"),
+        ParameterSpec(
+          "semantics", .symbol, default: .symbol("paper"), check: .choices(["paper", "referenceCode"]),
+          ".referenceCode reproduces the published code's loop instead of the paper's"),
+      ], returns: "Optimizer", category: OptimizerBuiltins.category,
+      "Multirate training (Vlaar & Leimkuhler, ICML 2022): a fast and a slow group of parameters on two clocks.",
+      discussion:
+        "Every step updates the fast group with the base rule at its learningRate, h/k; the slow group gets a fresh gradient only on the first step of each cycle of k and in between drifts along its last momentum, by k × learningRate per cycle (Algorithm 1, §3.1; slowLearningRate sets it apart, App. E). On the other k − 1 steps only the fast group is differentiated: with the head fast, the trunk runs forward without recording and the backward stops at the head, which is where the time goes (Eq. 6 predicts 2k/(k+1) for a small head). drift: false is Algorithm 2 (the slow group jumps once per cycle); weightDecay of the base is Algorithm A3. semantics: .referenceCode reproduces the published code: the slow refresh on the last batch of each group of k, which moves nothing, the (1+μ)g first step and the first k − 1 batches fully fast. run.speedup reports the measured speed-up beside Eq. 6 and the cost model from the run's own times. With k = 1 it is the base SGD.",
+      example:
+        "let data = Digits().split(0.8, seed: 0)\nlet net = MLP([64, 32, 10])\nlet run = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 5, fast: net.head), epochs: 2, progress: false)\nrun.speedup"
+    ) { args in
+      let base = try args.object("base", OptimizerObject.self).recipe
+      let fast = try args.optionalValue("fast")
+      let slow = try args.optionalValue("slow")
+      let partition: MultirateRecipe.Partition
+      switch (fast, slow) {
+      case (.host(let chosen as ParametersObject)?, nil): partition = .fast(chosen.selection)
+      case (nil, .host(let chosen as ParametersObject)?): partition = .slow(chosen.selection)
+      case (nil, nil):
+        throw RuntimeError(
+          .valueError, "'Multirate' needs its fast or its slow group",
+          help: "pass fast: net.head (fine-tuning) or slow: net.biases")
+      default:
+        throw RuntimeError(
+          .valueError, "'Multirate' takes fast: or slow:, not both: the other group is the rest of the model",
+          help: "keep one of them")
+      }
+      let (rule, weightDecay) = try baseRule(base)
+      let recipe = MultirateRecipe(
+        learningRate: base.learningRate, rule: rule, weightDecay: weightDecay, schedule: base.schedule,
+        partition: partition, k: try args.int("k"),
+        slowLearningRate: try args.optionalDouble("slowLearningRate").map(Float.init), drift: try args.bool("drift"),
+        fastGradientPoint: try args.symbol("fastGradientPoint") == "beforeSlowJump" ? .beforeSlowJump : .afterSlowJump,
+        semantics: try args.symbol("semantics") == "referenceCode" ? .referenceCode : .paper,
+        baseDescription: base.description)
+      return .host(OptimizerObject(recipe))
+    }
+  }
+
+  /// The update rule and weight decay a base optimizer stands for.
+  static func baseRule(_ base: any OptimizerRecipe) throws -> (MultirateRule, Float) {
+    switch base {
+    case let sgd as SGDRecipe:
+      guard !sgd.nesterov else {
+        throw RuntimeError(
+          .valueError, "'Multirate' steps with heavy-ball momentum; Nesterov momentum is not part of the method",
+          help: "use SGD(learningRate: …, momentum: 0.9) as the base")
+      }
+      return (.sgd(momentum: sgd.momentum), sgd.weightDecay)
+    case let adam as AdamRecipe:
+      guard !adam.decoupled else {
+        throw RuntimeError(
+          .valueError,
+          "'Multirate' adds weight decay to the gradient (Algorithm A3); AdamW's decoupled decay is not supported",
+          help: "use Adam(learningRate: …, weightDecay: …) as the base")
+      }
+      return (.adam(beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon), adam.weightDecay)
+    default:
+      throw RuntimeError(
+        .valueError, "'Multirate' runs on SGD or Adam, not \(base.description)",
+        help: "use SGD(learningRate: 0.001, momentum: 0.9) as the base")
+    }
+  }
+}

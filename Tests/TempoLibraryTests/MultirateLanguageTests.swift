@@ -1,0 +1,107 @@
+import Testing
+
+@Suite("Multirate in the language")
+struct MultirateLanguageTests {
+  @Test("head fast, trunk slow: the run counts its cycles and reports its speed-up beside Eq. 6 and the cost model")
+  func fineTuningRun() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let net = MLP([64, 32, 10])
+      let mr = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 5, fast: net.head), epochs: 2, progress: false)
+      """)
+    #expect(
+      session.value("mr.optimizer")?.description
+        == "Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 5, fast: .head)")
+    #expect(session.value("mr.speedup![\"stepsPerCycle\"]!")?.description == "5.0")
+    #expect(session.value("mr.speedup![\"activationShare\"]! < 0.5")?.description == "true")
+    #expect(session.value("mr.accuracy! > 0.5")?.description == "true")
+    let summary = try #require(session.value("mr")?.description)
+    #expect(summary.contains("speed-up over full steps: measured"))
+    #expect(summary.contains("Eq. 6"))
+  }
+
+  @Test("k = 1 is the base SGD: the same losses, and no speed-up to report")
+  func kOneIsSGD() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let net = MLP([64, 32, 10])
+      let a = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 1, fast: net.head), progress: false)
+      let b = fit(net, on: data, optimizer: SGD(learningRate: 0.05, momentum: 0.9), progress: false)
+      """)
+    #expect(session.value("a.stepLosses == b.stepLosses")?.description == "true")
+    #expect(session.value("a.speedup == nil")?.description == "true")
+  }
+
+  @Test("slow biases, selections combined with + and -, and a model without weights yet")
+  func partitions() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let net = MLP([64, 32, 10])
+      let slowBiases = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.2, momentum: 0.9), k: 5, slow: net.biases), progress: false)
+      let conv = ConvNet(channels: [4], hidden: 16, classes: 10)
+      """)
+    #expect(session.value("slowBiases.steps")?.description == "45")
+    #expect(session.value("(net.weights - net.head).paths")?.description == "[\"1.weight\"]")
+    #expect(session.value("(net.head + net.biases).count")?.description == "362")
+    #expect(session.value("conv.head")?.description.contains("picked when fit builds the model") == true)
+  }
+
+  @Test(
+    "a wrong call is a clear error naming the fix",
+    arguments: [
+      (
+        "Multirate(SGD(learningRate: 0.1), k: 5)",
+        "'Multirate' needs its fast or its slow group", "help: pass fast: net.head"
+      ),
+      (
+        "Multirate(SGD(learningRate: 0.1), k: 5, fast: MLP([4, 3]).head, slow: MLP([4, 3]).biases)",
+        "'Multirate' takes fast: or slow:, not both", "help: keep one of them"
+      ),
+      (
+        "Multirate(AdamW(), fast: MLP([4, 3]).head)", "AdamW's decoupled decay is not supported",
+        "help: use Adam(learningRate: …, weightDecay: …) as the base"
+      ),
+      (
+        "Multirate(SGD(learningRate: 0.1), k: 0, fast: MLP([4, 3]).head)", "'k' of 'Multirate'",
+        "must be at least 1, not 0"
+      ),
+      (
+        "Multirate(SGD(learningRate: 0.1), fast: MLP([4, 3]).head, semantics: .refrenceCode)",
+        "'semantics' of 'Multirate'", "referenceCode"
+      ),
+      (
+        "MLP([4, 3]).head - ConvNet(classes: 3).head", "belong to different models and cannot be combined",
+        "help: combine parameter groups of the same model value"
+      ),
+    ])
+  func errors(_ call: (code: String, message: String, help: String)) throws {
+    let session = LibrarySession()
+    let error = try #require(session.error(call.code))
+    #expect(error.rendered.contains(call.message), "\(error.rendered)")
+    #expect(error.rendered.contains(call.help), "\(error.rendered)")
+  }
+
+  @Test("compare puts a multirate arm's speed-up in columns beside accuracy and wall time")
+  func compareColumns() throws {
+    let session = LibrarySession()
+    let table = try #require(
+      session.value(
+        """
+        let data = Digits().split(0.8, seed: 0)
+        let net = MLP([64, 32, 10])
+        let full = fit(net, on: data, optimizer: SGD(learningRate: 0.05, momentum: 0.9), progress: false)
+        let mr = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 5, fast: net.head), progress: false)
+        compare(["full": full, "multirate": mr])
+        """
+      )?.description)
+    #expect(table.contains("speed-up"))
+    #expect(table.contains("Eq. 6"))
+    #expect(table.contains("cost model"))
+  }
+}
