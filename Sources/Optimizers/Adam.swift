@@ -54,6 +54,13 @@ public final class Adam: Optimizer {
     moments[ObjectIdentifier(variable)].map { ($0.first, $0.second) }
   }
 
+  /// Only this optimizer's parameters are differentiated: over a selection (the head alone),
+  /// the rest of the model runs forward without recording and backward stops where the
+  /// selection begins.
+  public func prepareStep() throws -> GradientPlan {
+    GradientPlan(parameters: parameters.map(\.variable), kind: "full")
+  }
+
   public func step() throws {
     let rate = currentLearningRate
     stepCount += 1

@@ -43,6 +43,13 @@ public final class SGD: Optimizer {
   /// The momentum buffer of a parameter (nil before its first step or without momentum).
   public func momentumBuffer(of variable: Variable) -> Tensor? { buffers[ObjectIdentifier(variable)] }
 
+  /// Only this optimizer's parameters are differentiated: over a selection (the head alone),
+  /// the rest of the model runs forward without recording and backward stops where the
+  /// selection begins.
+  public func prepareStep() throws -> GradientPlan {
+    GradientPlan(parameters: parameters.map(\.variable), kind: "full")
+  }
+
   public func step() throws {
     let rate = currentLearningRate
     stepCount += 1

@@ -82,22 +82,25 @@ public struct SGDRecipe: OptimizerRecipe {
   public var nesterov = false
   public var weightDecay: Float = 0
   public var schedule: ScheduleRecipe = .constant
+  /// The parameters it trains (nil: all); the rest stay as they are and are not differentiated.
+  public var selection: ParameterSelection?
 
   public init(
     learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0,
-    schedule: ScheduleRecipe = .constant
+    schedule: ScheduleRecipe = .constant, selection: ParameterSelection? = nil
   ) {
     self.learningRate = learningRate
     self.momentum = momentum
     self.nesterov = nesterov
     self.weightDecay = weightDecay
     self.schedule = schedule
+    self.selection = selection
   }
 
   public func make(for model: Module, plan: RunPlan) throws -> Optimizer {
     try SGD(
-      [OptimizedParameter](model), learningRate: learningRate, momentum: momentum, nesterov: nesterov,
-      weightDecay: weightDecay, schedule: schedule.resolved(for: plan, base: learningRate))
+      try [OptimizedParameter](selection ?? .all, in: model), learningRate: learningRate, momentum: momentum,
+      nesterov: nesterov, weightDecay: weightDecay, schedule: schedule.resolved(for: plan, base: learningRate))
   }
 
   public var description: String {
@@ -106,6 +109,7 @@ public struct SGDRecipe: OptimizerRecipe {
     if nesterov { parts.append("nesterov: true") }
     if weightDecay != 0 { parts.append("weightDecay: \(weightDecay)") }
     if schedule != .constant { parts.append("schedule: \(schedule.description)") }
+    if let selection { parts.append("parameters: \(selection)") }
     return "SGD(\(parts.joined(separator: ", ")))"
   }
 }
@@ -119,11 +123,15 @@ public struct AdamRecipe: OptimizerRecipe {
   public var weightDecay: Float = 0
   public var decoupled = false
   public var schedule: ScheduleRecipe = .constant
+  /// The parameters it trains (nil: all); the rest stay as they are and are not differentiated.
+  public var selection: ParameterSelection?
 
   public init(
     learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-    weightDecay: Float = 0, decoupled: Bool = false, schedule: ScheduleRecipe = .constant
+    weightDecay: Float = 0, decoupled: Bool = false, schedule: ScheduleRecipe = .constant,
+    selection: ParameterSelection? = nil
   ) {
+    self.selection = selection
     self.learningRate = learningRate
     self.beta1 = beta1
     self.beta2 = beta2
@@ -135,7 +143,8 @@ public struct AdamRecipe: OptimizerRecipe {
 
   public func make(for model: Module, plan: RunPlan) throws -> Optimizer {
     try Adam(
-      [OptimizedParameter](model), learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+      try [OptimizedParameter](selection ?? .all, in: model), learningRate: learningRate, beta1: beta1, beta2: beta2,
+      epsilon: epsilon,
       weightDecay: weightDecay, decoupledWeightDecay: decoupled,
       schedule: schedule.resolved(for: plan, base: learningRate))
   }
@@ -145,6 +154,7 @@ public struct AdamRecipe: OptimizerRecipe {
     if beta1 != 0.9 || beta2 != 0.999 { parts.append("betas: (\(beta1), \(beta2))") }
     if weightDecay != 0 { parts.append("weightDecay: \(weightDecay)") }
     if schedule != .constant { parts.append("schedule: \(schedule.description)") }
+    if let selection { parts.append("parameters: \(selection)") }
     return "\(decoupled ? "AdamW" : "Adam")(\(parts.joined(separator: ", ")))"
   }
 }

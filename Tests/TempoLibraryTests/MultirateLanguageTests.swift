@@ -105,3 +105,22 @@ struct MultirateLanguageTests {
     #expect(table.contains("cost model"))
   }
 }
+
+@Suite("Optimizers over a part of the model")
+struct PartialOptimizerTests {
+  @Test("SGD(parameters: net.head) trains the head alone: the trunk stays as it was")
+  func headOnly() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let base = fit(MLP([64, 32, 10]), on: data, epochs: 1, progress: false)
+      let net = base.model
+      let tuned = fit(net, on: data, optimizer: SGD(learningRate: 0.1, momentum: 0.9, parameters: net.head), progress: false)
+      """)
+    #expect(session.value("tuned.optimizer")?.description == "SGD(learningRate: 0.1, momentum: 0.9, parameters: .head)")
+    #expect(
+      session.value("evaluate(base, on: data.test) == evaluate(tuned, on: data.test)")?.description == "false",
+      "the head moved")
+  }
+}

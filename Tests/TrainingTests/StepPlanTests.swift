@@ -101,3 +101,34 @@ struct StepPlanTests {
     #expect(optimizer.finished.dropLast().allSatisfy { $0 })
   }
 }
+
+@Suite("An optimizer over a selection")
+struct SelectionOptimizerTests {
+  @Test("SGD over the head trains the head alone, and its steps never differentiate the trunk")
+  func headOnlyFit() throws {
+    let data = Dataset.blobs(points: 64, classes: 3, seed: 4)
+    let model = try planeClassifier(classes: 3, seed: 1)
+    let before = model.namedParameters().map { ($0.path, $0.variable.value.scalars) }
+    let recipe = SGDRecipe(learningRate: 0.1, momentum: 0.9, selection: .head)
+    let configuration = FitConfiguration(epochs: 1, batchSize: 16, seed: 0)
+    let optimizer = try recipe.make(for: model, plan: RunPlan(configuration, samples: data.count))
+    let run = try Fit.run(
+      model: model, optimizer: optimizer, optimizerDescription: recipe.description, on: data, validation: nil,
+      configuration: configuration)
+    let headPath = try #require(model.headPath)
+    for ((path, old), parameter) in zip(before, model.namedParameters()) {
+      if path.hasPrefix(headPath + ".") {
+        #expect(parameter.variable.value.scalars != old, "\(path) trained")
+      } else {
+        #expect(parameter.variable.value.scalars == old, "\(path) untouched")
+      }
+    }
+    let fullModel = try planeClassifier(classes: 3, seed: 1)
+    let full = try Fit.run(
+      model: fullModel, optimizer: try sgd(fullModel, 0.1), optimizerDescription: "SGD", on: data, validation: nil,
+      configuration: configuration)
+    let headOnly = try #require(run.stepKinds["full"])
+    let everything = try #require(full.stepKinds["full"])
+    #expect(headOnly.recordedOperations < everything.recordedOperations)
+  }
+}

@@ -1,3 +1,4 @@
+import Optimizers
 import TempoRuntime
 import Training
 
@@ -16,6 +17,16 @@ enum OptimizerBuiltins {
 
   static let scheduleSummary = "how the rate changes over the run: a symbol, or stepDecay(…), warmUp(…)"
 
+  /// `parameters: Parameters? = nil`: train only a part of the model.
+  static let parametersParameter = ParameterSpec(
+    "parameters", .optional(.host("Parameters")), default: nil,
+    "train only these (net.head, say); the rest stay as they are and are not differentiated (nil: all)")
+
+  static func selection(_ args: Arguments) throws -> ParameterSelection? {
+    guard case .host(let chosen as ParametersObject)? = try args.optionalValue("parameters") else { return nil }
+    return chosen.selection
+  }
+
   static var sgd: BuiltinFunction {
     trainingBuiltin(
       "SGD",
@@ -25,6 +36,7 @@ enum OptimizerBuiltins {
         ParameterSpec("nesterov", .bool, default: false),
         ParameterSpec("weightDecay", .double, default: 0, check: .nonNegative, "L2 penalty added to the gradient"),
         scheduleParameter("schedule", scheduleSummary),
+        parametersParameter,
       ], returns: "Optimizer", category: category,
       "Stochastic gradient descent, with PyTorch's momentum, Nesterov momentum and weight decay.",
       example: "let sgd = SGD(learningRate: 0.01, momentum: 0.9)"
@@ -32,7 +44,7 @@ enum OptimizerBuiltins {
       let recipe = SGDRecipe(
         learningRate: Float(try args.double("learningRate")), momentum: Float(try args.double("momentum")),
         nesterov: try args.bool("nesterov"), weightDecay: Float(try args.double("weightDecay")),
-        schedule: try schedule(args, "schedule"))
+        schedule: try schedule(args, "schedule"), selection: try selection(args))
       if recipe.nesterov && recipe.momentum == 0 {
         throw RuntimeError(.valueError, "Nesterov momentum needs momentum > 0", help: "add momentum: 0.9")
       }
@@ -49,13 +61,14 @@ enum OptimizerBuiltins {
         ParameterSpec("beta2", .double, default: 0.999, check: .unitInterval),
         ParameterSpec("weightDecay", .double, default: 0, check: .nonNegative, "L2 penalty added to the gradient"),
         scheduleParameter("schedule", scheduleSummary),
+        parametersParameter,
       ], returns: "Optimizer", category: category, "Adam (Kingma & Ba), as PyTorch implements it.",
       example: "let adam = Adam(learningRate: 0.001)"
     ) { args in
       let recipe = AdamRecipe(
         learningRate: Float(try args.double("learningRate")), beta1: Float(try args.double("beta1")),
         beta2: Float(try args.double("beta2")), weightDecay: Float(try args.double("weightDecay")),
-        schedule: try schedule(args, "schedule"))
+        schedule: try schedule(args, "schedule"), selection: try selection(args))
       return .host(OptimizerObject(recipe))
     }
   }
@@ -68,12 +81,13 @@ enum OptimizerBuiltins {
         ParameterSpec(
           "weightDecay", .double, default: 0.01, check: .nonNegative, "decoupled: shrinks the weights directly"),
         scheduleParameter("schedule", scheduleSummary),
+        parametersParameter,
       ], returns: "Optimizer", category: category, "Adam with decoupled weight decay (Loshchilov & Hutter).",
       example: "let adamw = AdamW(learningRate: 0.001, weightDecay: 0.01)"
     ) { args in
       let recipe = AdamRecipe(
         learningRate: Float(try args.double("learningRate")), weightDecay: Float(try args.double("weightDecay")),
-        decoupled: true, schedule: try schedule(args, "schedule"))
+        decoupled: true, schedule: try schedule(args, "schedule"), selection: try selection(args))
       return .host(OptimizerObject(recipe))
     }
   }
