@@ -124,3 +124,39 @@ struct PartialOptimizerTests {
       "the head moved")
   }
 }
+
+@Suite("The random-subgroup regulariser in the language")
+struct RandomSubgroupLanguageTests {
+  @Test("Multirate over random weight subsets and its masking ablation train, and say what they are")
+  func regulariserAndAblation() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let net = MLP([64, 32, 10])
+      let subsets = net.randomSubsets(probabilities: [0.8, 0.5])
+      let mr = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.1), k: 5, slow: subsets, slowLearningRate: 0.5), epochs: 2, progress: false)
+      let ablation = fit(net, on: data, optimizer: RandomMasking(SGD(learningRate: 0.1), masks: subsets), epochs: 2, progress: false)
+      """)
+    #expect(
+      session.value("mr.optimizer")?.description
+        == "Multirate(SGD(learningRate: 0.1), k: 5, slow: randomSubsets(probabilities: [0.8, 0.5], seed: 0), slowLearningRate: 0.5)"
+    )
+    #expect(session.value("mr.accuracy! > 0.5")?.description == "true")
+    // Without rescaling, weights trained with most of their neighbours off score poorly when
+    // all are on (the paper's Fig. 8 ablation); that it trains at all is what is checked here.
+    #expect(session.value("ablation.trainLoss[1] < ablation.trainLoss[0]")?.description == "true")
+    #expect(session.value("ablation.optimizer")?.description.hasPrefix("RandomMasking(SGD(learningRate: 0.1)") == true)
+  }
+
+  @Test("probabilities outside 0...1 and a base other than plain SGD are refused with the fix")
+  func errors() throws {
+    let session = LibrarySession()
+    let probability = try #require(session.error("MLP([4, 3]).randomSubsets(probabilities: [1.5])"))
+    #expect(probability.rendered.contains("must be numbers in 0...1, not 1.5"))
+    let base = try #require(
+      session.error("Multirate(Adam(), slow: MLP([4, 3]).randomSubsets(probabilities: [0.5]))"))
+    #expect(base.rendered.contains("random-subset multirate runs on plain SGD"))
+    #expect(base.rendered.contains("help: use SGD(learningRate: 0.1) as the base"))
+  }
+}

@@ -5,6 +5,7 @@ import PlotBindings
 import Plotting
 import TempoRuntime
 import TensorCore
+import Training
 
 /// A model as a Tempo value: a recipe and, once built, weights.
 ///
@@ -102,7 +103,11 @@ final class ModelObject: HostObject {
   }
 
   var memberNames: [String] {
-    ["biases", "head", "isBuilt", "layers", "parameterCount", "parameters", "replacingHead", "summary", "weights"]
+    [
+      "biases", "head", "isBuilt", "layers", "parameterCount", "parameters", "randomSubsets", "replacingHead",
+      "summary",
+      "weights",
+    ]
   }
 
   func member(_ name: String) throws -> Value? {
@@ -118,6 +123,7 @@ final class ModelObject: HostObject {
     case "weights": return .host(ParametersObject(model: self, selection: .weights, title: "weights"))
     case "biases": return .host(ParametersObject(model: self, selection: .biases, title: "biases"))
     case "parameters": return .function(parametersMethod)
+    case "randomSubsets": return .function(randomSubsetsMethod)
     case "replacingHead": return .function(replacingHeadMethod)
     default: return nil
     }
@@ -132,6 +138,48 @@ final class ModelObject: HostObject {
     ) { [self] args in
       let pattern = try args.string("pattern")
       return .host(ParametersObject(model: self, selection: .path(pattern), title: "matching \"\(pattern)\""))
+    }
+  }
+
+  private var randomSubsetsMethod: BuiltinFunction {
+    trainingBuiltin(
+      "randomSubsets",
+      [
+        ParameterSpec(
+          "probabilities", .array(.double),
+          "per weight tensor in order (the last repeats): the chance that an element is chosen"),
+        ParameterSpec("includeBiases", .bool, default: false, "biases take their layer's probability (else never)"),
+        .seed("seeds the draws"),
+      ], returns: "RandomSubsets", category: "Models",
+      "Random subsets of the weights, redrawn as training goes: the slow group of the random-subgroup multirate regulariser, or the masks of its no-multirate ablation.",
+      discussion:
+        "The paper (Vlaar & Leimkuhler 2022, §5.1) draws each element of the input layer's weights with probability 0.8 and of the hidden layer's with 0.5: randomSubsets(probabilities: [0.8, 0.5]). Multirate redraws them every cycle, RandomMasking every step.",
+      example:
+        "let net = MLP([64, 32, 10])\nMultirate(SGD(learningRate: 0.1), k: 5, slow: net.randomSubsets(probabilities: [0.8, 0.5]))"
+    ) { args in
+      let probabilities = try args.sequence("probabilities").map { value -> Float in
+        let number: Double
+        switch value {
+        case .double(let d): number = d
+        case .int(let i): number = Double(i)
+        default: number = .nan
+        }
+        guard (0...1).contains(number) else {
+          throw RuntimeError(
+            .valueError, "'probabilities' of 'randomSubsets' must be numbers in 0...1, not \(value)",
+            help: "the paper uses [0.8, 0.5]: input layer, hidden layer")
+        }
+        return Float(number)
+      }
+      guard !probabilities.isEmpty else {
+        throw RuntimeError(
+          .valueError, "'probabilities' of 'randomSubsets' needs at least one probability",
+          help: "the paper uses [0.8, 0.5]: input layer, hidden layer")
+      }
+      return .host(
+        RandomSubsetsObject(
+          RandomSubsets(
+            probabilities: probabilities, includeBiases: try args.bool("includeBiases"), seed: try args.seed("seed"))))
     }
   }
 
@@ -161,7 +209,7 @@ final class ModelObject: HostObject {
       name: "Model",
       summary: "A neural network: made by MLP, ConvNet, ResNet, CharLM, Transformer or Sequential, trained by fit.",
       discussion:
-        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, weights, biases, parameters(matching:) (parameter groups for optimizers), replacingHead(outputs:).",
+        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, weights, biases, parameters(matching:) (parameter groups for optimizers; combine them with + and -), randomSubsets(probabilities:) (random weight subsets for the random-subgroup multirate), replacingHead(outputs:).",
       example: "let model = MLP([784, 256, 10])\nmodel.summary", category: "Models")
   }
 }
@@ -178,6 +226,14 @@ extension ModelRecipe {
     default: return nil
     }
   }
+}
+
+/// Random subsets of a model's weights, drawn anew as training goes (see `RandomSubsets`).
+final class RandomSubsetsObject: HostObject {
+  let subsets: RandomSubsets
+  init(_ subsets: RandomSubsets) { self.subsets = subsets }
+  var typeName: String { "RandomSubsets" }
+  var description: String { subsets.description }
 }
 
 /// Some of a model's parameters: its head, its weights or biases, or those matching a pattern.

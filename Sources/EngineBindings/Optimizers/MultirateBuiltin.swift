@@ -14,7 +14,9 @@ enum MultirateBuiltin {
         ParameterSpec(
           "k", .int, default: 5, check: .positive, "steps per cycle: the slow group's gradient every k steps"),
         ParameterSpec("fast", .optional(.host("Parameters")), default: nil, "the fast group (the rest is slow)"),
-        ParameterSpec("slow", .optional(.host("Parameters")), default: nil, "the slow group (the rest is fast)"),
+        ParameterSpec(
+          "slow", .optional(.oneOf([.host("Parameters"), .host("RandomSubsets")])), default: nil,
+          "the slow group (the rest is fast), or random weight subsets redrawn every cycle (the §5.1 regulariser)"),
         ParameterSpec(
           "slowLearningRate", .optional(.double), default: nil, check: .positive,
           "the slow group's step per cycle h_S (nil: k × learningRate, the paper's coupling)"),
@@ -29,6 +31,11 @@ enum MultirateBuiltin {
         ParameterSpec(
           "semantics", .symbol, default: .symbol("paper"), check: .choices(["paper", "referenceCode"]),
           ".referenceCode reproduces the published code's loop instead of the paper's"),
+        ParameterSpec(
+          "interpretation", .symbol, default: .symbol("zeroedStepsThenJoint"),
+          check: .choices(["zeroedStepsThenJoint", "jointAsKthStep"]),
+          "random subsets only: k steps with the subsets off then a joint step (the paper's order), or the joint step as the k-th"
+        ),
       ], returns: "Optimizer", category: OptimizerBuiltins.category,
       "Multirate training (Vlaar & Leimkuhler, ICML 2022): a fast and a slow group of parameters on two clocks.",
       discussion:
@@ -39,6 +46,14 @@ enum MultirateBuiltin {
       let base = try args.object("base", OptimizerObject.self).recipe
       let fast = try args.optionalValue("fast")
       let slow = try args.optionalValue("slow")
+      if case .host(let subsets as RandomSubsetsObject)? = slow {
+        guard fast == nil else {
+          throw RuntimeError(
+            .valueError, "'Multirate' takes fast: or slow:, not both: the other group is the rest of the model",
+            help: "keep one of them")
+        }
+        return .host(OptimizerObject(try randomSubgroup(base, subsets.subsets, args)))
+      }
       let partition: MultirateRecipe.Partition
       switch (fast, slow) {
       case (.host(let chosen as ParametersObject)?, nil): partition = .fast(chosen.selection)
@@ -61,6 +76,49 @@ enum MultirateBuiltin {
         semantics: try args.symbol("semantics") == "referenceCode" ? .referenceCode : .paper,
         baseDescription: base.description)
       return .host(OptimizerObject(recipe))
+    }
+  }
+
+  /// The random-subgroup regulariser over SGD.
+  static func randomSubgroup(_ base: any OptimizerRecipe, _ subsets: RandomSubsets, _ args: Arguments) throws
+    -> RandomSubgroupRecipe
+  {
+    guard let sgd = base as? SGDRecipe, !sgd.nesterov, sgd.weightDecay == 0 else {
+      throw RuntimeError(
+        .valueError, "random-subset multirate runs on plain SGD (momentum allowed), not \(base.description)",
+        help: "use SGD(learningRate: 0.1) as the base, as the paper does")
+    }
+    return RandomSubgroupRecipe(
+      learningRate: sgd.learningRate, momentum: sgd.momentum, schedule: sgd.schedule, subsets: subsets,
+      k: try args.int("k"), slowLearningRate: try args.optionalDouble("slowLearningRate").map(Float.init),
+      interpretation: try args.symbol("interpretation") == "jointAsKthStep" ? .jointAsKthStep : .zeroedStepsThenJoint,
+      baseDescription: base.description)
+  }
+
+  /// `RandomMasking(SGD(…), masks:)`: the no-multirate ablation of the random-subgroup regulariser.
+  static var randomMasking: BuiltinFunction {
+    trainingBuiltin(
+      "RandomMasking",
+      [
+        ParameterSpec(nil, "base", .host("Optimizer"), "SGD (its learning rate and momentum)"),
+        ParameterSpec("masks", .host("RandomSubsets"), "the weights switched off, drawn anew every step"),
+      ], returns: "Optimizer", category: OptimizerBuiltins.category,
+      "The random-subgroup regulariser without its multirate part (Vlaar & Leimkuhler 2022, Fig. 8): a new mask every step, masked weights off for that step and left as they are, the rest stepped by SGD.",
+      example:
+        "let net = MLP([64, 32, 10])\nRandomMasking(SGD(learningRate: 0.1), masks: net.randomSubsets(probabilities: [0.8, 0.5]))"
+    ) { args in
+      let base = try args.object("base", OptimizerObject.self).recipe
+      let subsets = try args.object("masks", RandomSubsetsObject.self).subsets
+      guard let sgd = base as? SGDRecipe, !sgd.nesterov, sgd.weightDecay == 0 else {
+        throw RuntimeError(
+          .valueError, "'RandomMasking' runs on plain SGD (momentum allowed), not \(base.description)",
+          help: "use SGD(learningRate: 0.1) as the base, as the paper does")
+      }
+      return .host(
+        OptimizerObject(
+          RandomMaskingRecipe(
+            learningRate: sgd.learningRate, momentum: sgd.momentum, schedule: sgd.schedule, subsets: subsets,
+            baseDescription: base.description)))
     }
   }
 
