@@ -37,10 +37,13 @@ public struct MultirateCostModel: Sendable, Equatable {
   }
 
   /// Full-training time over multirate time for ratio k (1 for k ≤ 1).
-  public func speedUp(k: Int) -> Double {
+  public func speedUp(k: Int) -> Double { speedUp(stepsPerCycle: Double(k)) }
+
+  /// The same for a measured number of steps per full step, which need not be whole (a run
+  /// whose last cycle was cut short).
+  public func speedUp(stepsPerCycle k: Double) -> Double {
     guard k > 1 else { return 1 }
-    let steps = Double(k)
-    return steps * (forward + fullBackward) / (steps * forward + fullBackward + (steps - 1) * fastBackward)
+    return k * (forward + fullBackward) / (k * forward + fullBackward + (k - 1) * fastBackward)
   }
 
   /// The limit as k → ∞: (F + B) / (F + B_fast) (2 in Eq. 6 with ℓ/L → 0).

@@ -1,3 +1,5 @@
+import Optimizers
+
 /// How much faster a run's partial steps made it than full steps would have: the multirate
 /// speed-up, measured in the run itself and set beside two predictions.
 ///
@@ -43,8 +45,11 @@ public struct SpeedupMeter: Sendable, Equatable {
     let share = backward > 0 ? fastBackward / backward : 1
     stepsPerCycle = k
     measured = full.meanStepTime / ((full.time.training + partial.time.training) / steps)
-    equation6 = 2 * k / ((k + 1) + (k - 1) * share)
-    costModel = k * (forward + backward + overhead) / (k * (forward + overhead) + backward + (k - 1) * fastBackward)
+    equation6 = MultirateCostModel(fastFraction: share).speedUp(stepsPerCycle: k)
+    // The per-step overhead (data, optimizer) is paid on every step, like the forward.
+    costModel = MultirateCostModel(
+      forward: forward + overhead, fullBackward: backward, fastBackward: fastBackward
+    ).speedUp(stepsPerCycle: k)
     backwardShare = share
     activationShare =
       full.savedActivationBytes > 0 ? Double(partial.savedActivationBytes) / Double(full.savedActivationBytes) : 0
@@ -53,7 +58,7 @@ public struct SpeedupMeter: Sendable, Equatable {
   /// Eq. 6 of the paper: the speed-up of k-step cycles with one full backward when the fast
   /// part is ℓ of L equally costly layers and a backward costs what a forward does.
   public static func equation6(k: Double, fastShare: Double) -> Double {
-    2 * k / ((k + 1) + (k - 1) * fastShare)
+    MultirateCostModel(fastFraction: fastShare).speedUp(stepsPerCycle: k)
   }
 
   /// Why a run with partial steps gained little, when its numbers say so: the partial
