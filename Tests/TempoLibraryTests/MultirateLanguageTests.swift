@@ -50,6 +50,8 @@ struct MultirateLanguageTests {
     #expect(session.value("(net.weights - net.head).paths")?.description == "[\"1.weight\"]")
     #expect(session.value("(net.head + net.biases).count")?.description == "362")
     #expect(session.value("conv.head")?.description.contains("picked when fit builds the model") == true)
+    #expect(session.value("net.inputBiases.paths")?.description == "[\"1.bias\"]")
+    #expect(session.value("net.outputBiases.paths")?.description == "[\"3.bias\"]")
   }
 
   @Test(

@@ -104,7 +104,8 @@ final class ModelObject: HostObject {
 
   var memberNames: [String] {
     [
-      "biases", "head", "isBuilt", "layers", "parameterCount", "parameters", "randomSubsets", "replacingHead",
+      "biases", "head", "inputBiases", "isBuilt", "layers", "outputBiases", "parameterCount", "parameters",
+      "randomSubsets", "replacingHead",
       "summary",
       "weights",
     ]
@@ -122,6 +123,16 @@ final class ModelObject: HostObject {
     case "head": return .host(ParametersObject(model: self, selection: .head, title: "head"))
     case "weights": return .host(ParametersObject(model: self, selection: .weights, title: "weights"))
     case "biases": return .host(ParametersObject(model: self, selection: .biases, title: "biases"))
+    case "inputBiases":
+      // The first layer with parameters, as the model is built (the recipe alone does not say).
+      let module = try builtModule(for: "input biases")
+      guard let first = module.children.firstIndex(where: { !$0.module.parameters.isEmpty }) else {
+        throw RuntimeError(.valueError, "\(recipe.title) has no layer with parameters", help: "use a model with layers")
+      }
+      return .host(
+        ParametersObject(model: self, selection: .intersection([.layer(first), .biases]), title: "input biases"))
+    case "outputBiases":
+      return .host(ParametersObject(model: self, selection: .intersection([.head, .biases]), title: "output biases"))
     case "parameters": return .function(parametersMethod)
     case "randomSubsets": return .function(randomSubsetsMethod)
     case "replacingHead": return .function(replacingHeadMethod)
@@ -209,7 +220,7 @@ final class ModelObject: HostObject {
       name: "Model",
       summary: "A neural network: made by MLP, ConvNet, ResNet, CharLM, Transformer or Sequential, trained by fit.",
       discussion:
-        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, weights, biases, parameters(matching:) (parameter groups for optimizers; combine them with + and -), randomSubsets(probabilities:) (random weight subsets for the random-subgroup multirate), replacingHead(outputs:).",
+        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, weights, biases, inputBiases (the first layer's), outputBiases (the head's), parameters(matching:) (parameter groups for optimizers; combine them with + and -), randomSubsets(probabilities:) (random weight subsets for the random-subgroup multirate), replacingHead(outputs:).",
       example: "let model = MLP([784, 256, 10])\nmodel.summary", category: "Models")
   }
 }
