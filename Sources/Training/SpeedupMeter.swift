@@ -10,9 +10,10 @@ import Optimizers
 /// - measured: a full step's mean time over the mean time of all steps;
 /// - Eq. 6 (Vlaar & Leimkuhler 2022, §4.2): 2k / ((k+1) + (k−1)·ℓ/L), forward = backward, with
 ///   ℓ/L taken as the partial backward's time over the full backward's;
-/// - the cost model: the same count with the run's own forward, backward and per-step overhead
-///   (data and optimizer) times, k(F+B+O) / (k(F+O) + B + (k−1)·B_fast) — Eq. 6 generalised to a
-///   backward β times the forward.
+/// - the cost model: the same count with the run's own forward, full-backward and fast-backward
+///   times, k(F+B) / (kF + B + (k−1)·B_fast) — Eq. 6 generalised to a backward β times the
+///   forward (§1.12). It leaves out data and optimizer time, so where those weigh (a tiny model)
+///   the measured speed-up differs from it, and the difference says how much they weigh.
 public struct SpeedupMeter: Sendable, Equatable {
   /// Steps per cycle as run: all steps over full steps.
   public var stepsPerCycle: Double
@@ -38,18 +39,14 @@ public struct SpeedupMeter: Sendable, Equatable {
     let k = steps / Double(full.steps)
     func mean(_ seconds: Double, _ count: Int) -> Double { seconds / Double(count) }
     let forward = mean(full.time.forward + partial.time.forward, full.steps + partial.steps)
-    let overhead = mean(
-      full.time.data + full.time.optimizer + partial.time.data + partial.time.optimizer, full.steps + partial.steps)
     let backward = mean(full.time.backward, full.steps)
     let fastBackward = mean(partial.time.backward, partial.steps)
     let share = backward > 0 ? fastBackward / backward : 1
     stepsPerCycle = k
     measured = full.meanStepTime / ((full.time.training + partial.time.training) / steps)
     equation6 = MultirateCostModel(fastFraction: share).speedUp(stepsPerCycle: k)
-    // The per-step overhead (data, optimizer) is paid on every step, like the forward.
-    costModel = MultirateCostModel(
-      forward: forward + overhead, fullBackward: backward, fastBackward: fastBackward
-    ).speedUp(stepsPerCycle: k)
+    costModel = MultirateCostModel(forward: forward, fullBackward: backward, fastBackward: fastBackward)
+      .speedUp(stepsPerCycle: k)
     backwardShare = share
     activationShare =
       full.savedActivationBytes > 0 ? Double(partial.savedActivationBytes) / Double(full.savedActivationBytes) : 0

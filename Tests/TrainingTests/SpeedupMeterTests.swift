@@ -51,6 +51,17 @@ struct SpeedupMeterTests {
     #expect(abs(meter.measured - 15.0 / 7) < 1e-12)
   }
 
+  @Test("the cost model counts forward and backward only: optimizer time shows as a gap to the measured value")
+  func overheadIsLeftOut() throws {
+    let meter = try #require(
+      SpeedupMeter([
+        "full": kind(steps: 1, forward: 1, backward: 1, overhead: 2, bytes: 10),
+        "fast": kind(steps: 4, forward: 1, backward: 0, overhead: 2, bytes: 1),
+      ]))
+    #expect(abs(meter.costModel - 10.0 / 6) < 1e-12)
+    #expect(abs(meter.measured - 4.0 / (16.0 / 5)) < 1e-12)
+  }
+
   @Test("fast parameters early in the network: little gain, and the run says why")
   func spreadFastParameters() throws {
     let meter = try #require(
