@@ -22,6 +22,21 @@ struct MultirateLanguageTests {
     #expect(summary.contains("Eq. 6"))
   }
 
+  @Test("Trainer and seeds take a multirate optimizer as they take any other")
+  func trainerAndSeeds() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let net = MLP([64, 32, 10])
+      let t = Trainer(net, optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 3, fast: net.head), data: Digits())
+      for _ in 0..<12 { t.step() }
+      let group = seeds(2) { s in fit(net, on: Digits(), optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 5, fast: net.head), seed: s, progress: false) }
+      """)
+    #expect(session.value("t.steps")?.description == "12")
+    #expect(session.value("t.loss.isFinite")?.description == "true")
+    #expect(session.value("group.count")?.description == "2")
+  }
+
   @Test("k = 1 is the base SGD: the same losses, and no speed-up to report")
   func kOneIsSGD() throws {
     let session = LibrarySession()
