@@ -368,3 +368,61 @@ def test_the_fashion_notebook_runs_under_papermill_with_small_parameters(jupyter
     tables = [o for o in outputs if "text/html" in o.get("data", {}) and "test accuracy" in o.data["text/html"]]
     assert tables, "compare(…) shows the table"
     assert (tmp_path / "fashion-convnet.safetensors").exists()
+
+
+# ---- the multirate fine-tuning notebook, with small parameters
+
+MULTIRATE = REPO / "notebooks" / "02-multirate-finetune.ipynb"
+MULTIRATE_SMALL = {
+    "pretrainSamples": "600",
+    "pretrainEpochs": "1",
+    "fineTuneSamples": "300",
+    "testSamples": "200",
+    "fineTuneEpochs": "1",
+    "seedCount": "2",
+}
+
+
+def test_the_multirate_notebook_is_stored_without_outputs():
+    nb = nbformat.read(MULTIRATE, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "tempo"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.id
+    [parameters] = [cell for cell in nb.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert parameters is next(cell for cell in nb.cells if cell.cell_type == "code"), "the first code cell"
+    for name in MULTIRATE_SMALL:
+        assert f"let {name} = " in parameters.source, name
+
+
+def test_the_multirate_notebook_runs_under_papermill_with_small_parameters(jupyter_env, tmp_path):
+    target = tmp_path / "multirate.ipynb"
+    arguments = [item for name, value in MULTIRATE_SMALL.items() for item in ("-p", name, value)]
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(jupyter_env.python), "-m", "papermill", str(MULTIRATE), str(target), "-k", "tempo", "--no-progress-bar",
+         "--cwd", str(tmp_path), *arguments],
+        capture_output=True, text=True, timeout=240,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert elapsed < 120, f"the CI run of the notebook took {elapsed:.0f} s"
+    nb = nbformat.read(target, as_version=4)
+    outputs = [output for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert "done: 10 runs" in "".join(texts(cell) for cell in nb.cells if cell.cell_type == "code")
+    tables = [o for o in outputs if "text/html" in o.get("data", {}) and "test accuracy" in o.data["text/html"]]
+    assert tables, "compare(…) shows the table"
+    [comparison] = [o for o in tables if "speed-up" in o.data["text/html"]]
+    plain_table = comparison.data["text/plain"]
+    for arm in ["full fine-tuning", "head only", "multirate, Algorithm 1", "Algorithm 2", "h_S = h_F"]:
+        assert arm in plain_table, arm
+    assert "Eq. 6" in plain_table and "cost model" in plain_table
+    speedups = [
+        o for o in outputs if "speed-up over full fine-tuning" in o.get("data", {}).get("text/plain", "")
+    ]
+    assert speedups, "the measured-against-predicted table"
+    svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    assert len(svgs) >= 2, "the accuracy curves and accuracy against time are figures"
