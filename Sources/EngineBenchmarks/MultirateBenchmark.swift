@@ -15,13 +15,17 @@ import TensorCore
 /// through `ProtocolStepper`, the per-step protocol as `fit` drives it.
 ///
 /// After warm-up, rounds alternate a block of full steps and a block of whole multirate cycles
-/// (swapping which goes first), so both see the same machine noise; each side keeps its fastest
-/// block, since other work on the machine only ever adds time.
+/// (swapping which goes first, each at least half a second), so both see the same machine noise;
+/// each side keeps its fastest block, since other work on the machine only ever adds time.
 ///
 /// Misuse to avoid: reading `speedUp` of a quick run — a single short block says little.
 public struct MultirateBenchmark {
   /// The workloads it runs by default, in order.
   public static let workloadNames = ["cnn", "resnet", "transformer", "mlp"]
+
+  /// The shortest block of whole cycles: short blocks, many rounds, so that both sides get
+  /// blocks from the machine's quiet moments.
+  static let blockSeconds = 0.5
 
   public let threads: Int
   public let k: Int
@@ -33,12 +37,12 @@ public struct MultirateBenchmark {
   ///   - threads: the OpenBLAS thread count in use, for the report line.
   ///   - k: steps per multirate cycle (one of them full), at least 2.
   ///   - quick: one warm-up cycle and one round of one cycle per side, for smoke runs.
-  ///   - rounds: alternating rounds when not quick (default 5).
+  ///   - rounds: alternating rounds when not quick (default 8).
   public init(threads: Int, k: Int = 5, quick: Bool = false, rounds: Int? = nil) {
     self.threads = threads
     self.k = k
     self.quick = quick
-    self.rounds = quick ? 1 : Swift.max(1, rounds ?? 5)
+    self.rounds = quick ? 1 : Swift.max(1, rounds ?? 8)
   }
 
   /// What one workload gave; times in seconds, sizes in bytes.
@@ -136,7 +140,7 @@ public struct MultirateBenchmark {
       }
     }
     let cycleTime = (ProtocolStepper.now() - cycleStart) / Double(warmUpCycles)
-    let cyclesPerBlock = quick ? 1 : Swift.max(1, Int((1.0 / Swift.max(cycleTime, 1e-6)).rounded(.up)))
+    let cyclesPerBlock = quick ? 1 : Swift.max(1, Int((Self.blockSeconds / Swift.max(cycleTime, 1e-6)).rounded(.up)))
 
     var bestFull = Double.infinity
     var bestMultirate: (perStep: Double, phases: [String: PhaseTimes])?

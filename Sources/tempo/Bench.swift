@@ -94,7 +94,7 @@ struct Bench: ParsableCommand {
     var k = 5
 
     @Option(help: "Alternating rounds of a full block and a multirate block; the fastest of each is kept.")
-    var rounds = 5
+    var rounds = 8
 
     @Flag(help: "One short round, for smoke runs.")
     var quick = false

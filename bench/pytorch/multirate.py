@@ -38,7 +38,7 @@ import workloads  # noqa: E402  (the sibling script: the same models and data)
 WORKLOADS = ["cnn", "resnet", "transformer", "mlp"]
 LEARNING_RATE = 0.01
 MOMENTUM = 0.9
-BLOCK_SECONDS = 1.0
+BLOCK_SECONDS = 0.5
 
 
 def split(model: nn.Module):
@@ -249,7 +249,7 @@ def main() -> int:
     parser.add_argument("--workload", default="all", choices=["all", *WORKLOADS])
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--k", type=int, default=5, help="steps per cycle, one of them full (at least 2)")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating full/multirate rounds")
+    parser.add_argument("--rounds", type=int, default=8, help="alternating full/multirate rounds")
     parser.add_argument("--quick", action="store_true", help="one short round, for smoke runs")
     arguments = parser.parse_args()
     if arguments.k < 2:
