@@ -58,17 +58,20 @@ test-browser: venv release
 	TEMPO_BIN=$(BIN_DIR)/tempo TEMPO_BROWSER_ARTIFACTS=$(CURDIR)/.build/browser-test \
 	  $(VENV)/bin/pytest -q Tests/browser
 
-## bench: engine training steps (ms, GFLOP/s, peak RSS per workload), a 100,000-point plot, then the
-## language against CPython
+## bench: engine training steps (ms, GFLOP/s, peak RSS per workload), multirate cycles against full
+## steps, a 100,000-point plot, then the language against CPython
 bench: release
 	$(BIN_DIR)/tempo bench engine
+	$(BIN_DIR)/tempo bench multirate
 	$(BIN_DIR)/tempo bench plot
 	bench/language/run.sh $(BIN_DIR)/tempo
 
-## bench-compare: the engine against PyTorch (CPU) on six training workloads, as one Markdown table;
-## PyTorch goes into its own .venv-bench, never into CI
+## bench-compare: the engine against PyTorch (CPU) on six training workloads, then multirate training
+## on four, as Markdown tables; PyTorch goes into its own .venv-bench, never into CI
 bench-compare: release .venv-bench/.ready
 	.venv-bench/bin/python bench/compare.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python --threads 2
+	.venv-bench/bin/python bench/compare_multirate.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
+	  --threads 2
 
 ## goldens: re-record Tests/NNTests/Goldens/pytorch-goldens.json from PyTorch
 goldens: .venv-bench/.ready

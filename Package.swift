@@ -125,6 +125,7 @@ let package = Package(
     .testTarget(
       name: "TempoLibraryTests",
       dependencies: ["TempoLibrary", "PlotBindings", "EngineBindings", "TempoRuntime", "Plotting", "TestSupport"]),
+    .testTarget(name: "EngineBenchmarksTests", dependencies: ["EngineBenchmarks", "Optimizers", "NN", "Autodiff"]),
     .testTarget(name: "LayoutTests"),
     .testTarget(
       name: "SystemLibrariesTests",

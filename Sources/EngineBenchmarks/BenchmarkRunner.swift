@@ -79,7 +79,8 @@ public struct BenchmarkRunner {
   }
 }
 
-private func format(_ value: Double, _ digits: Int) -> String {
+/// `value` with `digits` decimals, as printf's `%.Nf` (no Foundation here).
+func format(_ value: Double, _ digits: Int) -> String {
   var buffer = [CChar](repeating: 0, count: 64)
   _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.\(digits)f", $0) }
   return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

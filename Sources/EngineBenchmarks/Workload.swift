@@ -17,17 +17,12 @@ public struct Workload {
 
 extension Workload {
   /// A classifier trained with cross-entropy on a fixed batch.
-  static func classifier(
-    name: String, flopsPerStep: Double, model: Module, input: Tensor, targets: [Int],
-    lossOverPositions: Bool = false
-  ) throws -> Workload {
-    let optimizer = try SGD([OptimizedParameter](model), learningRate: 0.01, momentum: 0.9)
-    let inputVariable = Variable(input)
-    return Workload(name: name, flopsPerStep: flopsPerStep) {
+  static func classifier(_ problem: TrainingProblem) throws -> Workload {
+    let optimizer = try SGD([OptimizedParameter](problem.model), learningRate: 0.01, momentum: 0.9)
+    let inputVariable = Variable(problem.input)
+    return Workload(name: problem.name, flopsPerStep: problem.flopsPerStep) {
       optimizer.zeroGradients()
-      var logits = try model(inputVariable)
-      if lossOverPositions, let classes = logits.shape.last { logits = try logits.reshaped([-1, classes]) }
-      try logits.crossEntropy(targets: targets).backward()
+      try problem.loss(of: inputVariable).backward()
       try optimizer.step()
     }
   }

@@ -7,9 +7,18 @@ public enum Workloads {
   public static let names = ["sgemm", "mlp", "spiral", "cnn", "resnet", "transformer", "lstm"]
 
   public static func make(_ name: String, seed: UInt64 = 0) throws -> Workload? {
+    if name == "sgemm" {
+      var generator = RandomGenerator(seed: seed)
+      return try rawProducts(generator: &generator)
+    }
+    return try problem(name, seed: seed).map(Workload.classifier)
+  }
+
+  /// The model, data and loss of a workload (every one but `sgemm`, which has no model); the
+  /// same seed gives the same weights and data.
+  public static func problem(_ name: String, seed: UInt64 = 0) throws -> TrainingProblem? {
     var generator = RandomGenerator(seed: seed)
     switch name {
-    case "sgemm": return try rawProducts(generator: &generator)
     case "mlp": return try mlp(generator: &generator)
     case "spiral": return try spiral(generator: &generator)
     case "cnn": return try cnn(generator: &generator)
@@ -21,12 +30,12 @@ public enum Workloads {
   }
 
   /// 784-1024-1024-10, ReLU, batch 256.
-  static func mlp(generator: inout RandomGenerator) throws -> Workload {
+  static func mlp(generator: inout RandomGenerator) throws -> TrainingProblem {
     try perceptron("mlp", sizes: [784, 1024, 1024, 10], activation: .relu, batch: 256, generator: &generator)
   }
 
   /// 2-64-64-4, tanh, batch 32: small enough that framework overhead dominates.
-  static func spiral(generator: inout RandomGenerator) throws -> Workload {
+  static func spiral(generator: inout RandomGenerator) throws -> TrainingProblem {
     try perceptron("spiral", sizes: [2, 64, 64, 4], activation: .tanh, batch: 32, generator: &generator)
   }
 
@@ -34,11 +43,11 @@ public enum Workloads {
   /// in that order: model, inputs, targets.
   private static func perceptron(
     _ name: String, sizes: [Int], activation: Activation.Kind, batch: Int, generator: inout RandomGenerator
-  ) throws -> Workload {
+  ) throws -> TrainingProblem {
     let model = try Workload.multilayerPerceptron(sizes, activation: activation, generator: &generator)
     let input = try Tensor.normal([batch, sizes[0]], generator: &generator)
     let targets = Workload.randomTargets(batch, classes: sizes[sizes.count - 1], generator: &generator)
-    return try .classifier(
+    return TrainingProblem(
       name: name, flopsPerStep: 3 * Workload.linearFlops(sizes, batch: batch), model: model, input: input,
       targets: targets)
   }
@@ -89,7 +98,7 @@ public enum Workloads {
   }
 
   /// Four 3×3 convolutions with two max-pools, then two linear layers; batch 64 of 32×32×3.
-  static func cnn(generator: inout RandomGenerator) throws -> Workload {
+  static func cnn(generator: inout RandomGenerator) throws -> TrainingProblem {
     let model = Sequential([
       try Conv2d(3, 32, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu),
       try Conv2d(32, 32, kernelSize: 3, padding: 1, generator: &generator), Activation(.relu),
@@ -106,13 +115,13 @@ public enum Workloads {
       + convolutionFlops(batch: 64, size: 16, input: 32, output: 64)
       + convolutionFlops(batch: 64, size: 16, input: 64, output: 64)
     let flops = 3 * (convolutions + Workload.linearFlops([4096, 256, 10], batch: 64))
-    return try .classifier(
+    return TrainingProblem(
       name: "cnn", flopsPerStep: flops, model: model, input: try Tensor.normal([64, 3, 32, 32], generator: &generator),
       targets: Workload.randomTargets(64, classes: 10, generator: &generator))
   }
 
   /// ResNet-20 for CIFAR (3 stages of 3 basic blocks, widths 16/32/64, batch norm), batch 64.
-  static func resnet(generator: inout RandomGenerator) throws -> Workload {
+  static func resnet(generator: inout RandomGenerator) throws -> TrainingProblem {
     let model = try ResNet.cifar(depth: 20, classes: 10, generator: &generator)
     var flops = convolutionFlops(batch: 64, size: 32, input: 3, output: 16)
     flops += 6 * convolutionFlops(batch: 64, size: 32, input: 16, output: 16)
@@ -122,7 +131,7 @@ public enum Workloads {
       flops += convolutionFlops(batch: 64, size: size, input: width / 2, output: width, kernel: 1)
     }
     flops += Workload.linearFlops([64, 10], batch: 64)
-    return try .classifier(
+    return TrainingProblem(
       name: "resnet", flopsPerStep: 3 * flops, model: model,
       input: try Tensor.normal([64, 3, 32, 32], generator: &generator),
       targets: Workload.randomTargets(64, classes: 10, generator: &generator))
@@ -130,7 +139,7 @@ public enum Workloads {
 
   /// A two-layer causal transformer language model: vocabulary 10,000, width 128, 2 heads,
   /// feed-forward 200, sequence 35, batch 32, loss over every position.
-  static func transformer(generator: inout RandomGenerator) throws -> Workload {
+  static func transformer(generator: inout RandomGenerator) throws -> TrainingProblem {
     let (vocabulary, width, batch, length) = (10_000, 128, 32, 35)
     let model = Sequential([
       try Embedding(vocabulary, width, generator: &generator),
@@ -146,15 +155,15 @@ public enum Workloads {
       + Workload.linearFlops([width, 200, width], batch: rows)
       + 2 * (2 * Double(batch) * 2 * Double(length * length) * Double(width / 2))
     let flops = 3 * (2 * perLayer + Workload.linearFlops([width, vocabulary], batch: rows))
-    return try .classifier(
+    return TrainingProblem(
       name: "transformer", flopsPerStep: flops, model: model,
-      input: tokens([batch, length], vocabulary: vocabulary, generator: &generator),
+      input: try tokens([batch, length], vocabulary: vocabulary, generator: &generator),
       targets: Workload.randomTargets(rows, classes: vocabulary, generator: &generator), lossOverPositions: true)
   }
 
   /// A two-layer LSTM language model: vocabulary 50, embedding and hidden 100, sequence 70,
   /// batch 20, loss over every position.
-  static func lstm(generator: inout RandomGenerator) throws -> Workload {
+  static func lstm(generator: inout RandomGenerator) throws -> TrainingProblem {
     let (vocabulary, width, batch, length) = (50, 100, 20, 70)
     let model = Sequential([
       try Embedding(vocabulary, width, generator: &generator),
@@ -163,9 +172,9 @@ public enum Workloads {
     ])
     let perLayer = Double(length) * (2 * Double(batch * width * 4 * width) * 2)
     let flops = 3 * (2 * perLayer + Workload.linearFlops([width, vocabulary], batch: batch * length))
-    return try .classifier(
+    return TrainingProblem(
       name: "lstm", flopsPerStep: flops, model: model,
-      input: tokens([batch, length], vocabulary: vocabulary, generator: &generator),
+      input: try tokens([batch, length], vocabulary: vocabulary, generator: &generator),
       targets: Workload.randomTargets(batch * length, classes: vocabulary, generator: &generator),
       lossOverPositions: true)
   }

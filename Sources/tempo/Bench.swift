@@ -7,7 +7,7 @@ import TensorCore
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure Tempo.",
-    subcommands: [Engine.self, Plot.self]
+    subcommands: [Engine.self, Multirate.self, Plot.self]
   )
 
   struct Engine: ParsableCommand {
@@ -67,6 +67,58 @@ struct Bench: ParsableCommand {
       process.waitUntilExit()
       if process.terminationStatus != 0 {
         FileHandle.standardError.write(Data("tempo bench: workload \(name) failed\n".utf8))
+      }
+    }
+  }
+
+  /// Multirate training's promise, measured: full SGD-momentum steps against k-step multirate
+  /// cycles (head fast, trunk slow) on the engine workloads, with the cost model beside it.
+  struct Multirate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Time full steps against multirate cycles (head fast, trunk slow), one line per workload.",
+      discussion: """
+        Prints `workload=NAME threads=N k=K full_ms=… multirate_ms=… speedup=… cost_model=… eq6=… \
+        forward_ms=… fast_forward_ms=… backward_ms=… fast_backward_ms=… optimizer_ms=… \
+        full_saved_mb=… fast_saved_mb=…` per workload, the format bench/pytorch/multirate.py \
+        prints for PyTorch. multirate_ms is the mean per step over whole cycles.
+        """
+    )
+
+    @Option(help: "A workload (\(MultirateBenchmark.workloadNames.joined(separator: ", "))) or all.")
+    var workload = "all"
+
+    @Option(help: "OpenBLAS threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Steps per multirate cycle, one of them full.")
+    var k = 5
+
+    @Option(help: "Alternating rounds of a full block and a multirate block; the fastest of each is kept.")
+    var rounds = 8
+
+    @Flag(help: "One short round, for smoke runs.")
+    var quick = false
+
+    func validate() throws {
+      guard k >= 2 else { throw ValidationError("'--k' must be at least 2 (k = 1 is plain SGD) but is \(k)") }
+      guard rounds >= 1 else { throw ValidationError("'--rounds' must be at least 1 but is \(rounds)") }
+      let known = MultirateBenchmark.workloadNames
+      guard workload == "all" || known.contains(workload) else {
+        throw ValidationError("unknown workload '\(workload)'; choose one of \(known.joined(separator: ", ")) or all")
+      }
+    }
+
+    func run() throws {
+      let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+      BLASThreads.set(threadCount)
+      let benchmark = MultirateBenchmark(threads: threadCount, k: k, quick: quick, rounds: rounds)
+      for name in workload == "all" ? MultirateBenchmark.workloadNames : [workload] {
+        let result = try benchmark.run {
+          guard let problem = try Workloads.problem(name) else { throw ValidationError("unknown workload '\(name)'") }
+          return problem
+        }
+        print(result.line)
+        fflush(nil)  // each line as soon as its workload is done, also into a pipe
       }
     }
   }

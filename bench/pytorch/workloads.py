@@ -164,12 +164,16 @@ class CausalTransformer(nn.Module):
         self.output = nn.Linear(width, vocabulary)
         self.register_buffer("mask", nn.Transformer.generate_square_subsequent_mask(length))
 
-    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+    def features(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Everything before the output projection: the trunk that multirate.py keeps slow."""
         x = self.embedding(tokens)
         for layer in self.layers:
             # is_causal lets PyTorch pick its fused causal attention kernel: the fastest path it has.
             x = layer(x, src_mask=self.mask, is_causal=True)
-        return self.output(x)
+        return x
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return self.output(self.features(tokens))
 
 
 def transformer(generator) -> Workload:
