@@ -22,6 +22,25 @@ struct MultirateLanguageTests {
     #expect(summary.contains("Eq. 6"))
   }
 
+  @Test("three clocks: (group, period) pairs, slowest first in the summary; bad periods are named")
+  func threeScales() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let net = MLP([64, 32, 32, 10])
+      let scales = [(net.parameters(matching: "1.*"), 4), (net.parameters(matching: "3.*"), 2), (net.head, 1)]
+      let run = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), scales: scales), epochs: 2, progress: false)
+      """)
+    #expect(session.value("run.accuracy! > 0.5")?.description == "true")
+    #expect(session.value("run.optimizer")?.description.contains("scales: [(path(\"1.*\"), 4)") == true)
+    let error = try #require(
+      session.error(
+        "fit(MLP([64, 10]), on: Digits(), optimizer: Multirate(SGD(learningRate: 0.1), scales: [(MLP([64, 10]).trunk, 3), (MLP([64, 10]).head, 2)]), progress: false)"
+      ))
+    #expect(error.rendered.contains("the fastest with period 1; got periods [3, 2]"))
+  }
+
   @Test("Trainer and seeds take a multirate optimizer as they take any other")
   func trainerAndSeeds() throws {
     let session = LibrarySession()

@@ -105,9 +105,7 @@ final class ModelObject: HostObject {
   var memberNames: [String] {
     [
       "biases", "head", "inputBiases", "isBuilt", "layers", "outputBiases", "parameterCount", "parameters",
-      "randomSubsets", "replacingHead",
-      "summary",
-      "weights",
+      "randomSubsets", "replacingHead", "summary", "trunk", "weights",
     ]
   }
 
@@ -121,6 +119,7 @@ final class ModelObject: HostObject {
       let layers = (model as? Sequential)?.children ?? model.children
       return .array(layers.map { .string("\($0.name): \($0.module.configurationDescription)") })
     case "head": return .host(ParametersObject(model: self, selection: .head, title: "head"))
+    case "trunk": return .host(ParametersObject(model: self, selection: .trunk, title: "trunk"))
     case "weights": return .host(ParametersObject(model: self, selection: .weights, title: "weights"))
     case "biases": return .host(ParametersObject(model: self, selection: .biases, title: "biases"))
     case "inputBiases":
@@ -220,7 +219,7 @@ final class ModelObject: HostObject {
       name: "Model",
       summary: "A neural network: made by MLP, ConvNet, ResNet, CharLM, Transformer or Sequential, trained by fit.",
       discussion:
-        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, weights, biases, inputBiases (the first layer's), outputBiases (the head's), parameters(matching:) (parameter groups for optimizers; combine them with + and -), randomSubsets(probabilities:) (random weight subsets for the random-subgroup multirate), replacingHead(outputs:).",
+        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, trunk (everything but the head), weights, biases, inputBiases (the first layer's), outputBiases (the head's), parameters(matching:) (parameter groups for optimizers; combine them with + and -), randomSubsets(probabilities:) (random weight subsets for the random-subgroup multirate), replacingHead(outputs:).",
       example: "let model = MLP([784, 256, 10])\nmodel.summary", category: "Models")
   }
 }

@@ -18,6 +18,9 @@ enum MultirateBuiltin {
           "slow", .optional(.oneOf([.host("Parameters"), .host("RandomSubsets")])), default: nil,
           "the slow group (the rest is fast), or random weight subsets redrawn every cycle (the §5.1 regulariser)"),
         ParameterSpec(
+          "scales", .optional(.array(.tuple([.host("Parameters"), .int]))), default: nil,
+          "r ≥ 2 clocks instead of fast/slow: (group, period) pairs, periods such as 4, 2, 1 (§3.1)"),
+        ParameterSpec(
           "slowLearningRate", .optional(.double), default: nil, check: .positive,
           "the slow group's step per cycle h_S (nil: k × learningRate, the paper's coupling)"),
         ParameterSpec(
@@ -55,17 +58,14 @@ enum MultirateBuiltin {
         return .host(OptimizerObject(try randomSubgroup(base, subsets.subsets, args)))
       }
       let partition: MultirateRecipe.Partition
-      switch (fast, slow) {
-      case (.host(let chosen as ParametersObject)?, nil): partition = .fast(chosen.selection)
-      case (nil, .host(let chosen as ParametersObject)?): partition = .slow(chosen.selection)
-      case (nil, nil):
-        throw RuntimeError(
-          .valueError, "'Multirate' needs its fast or its slow group",
-          help: "pass fast: net.head (fine-tuning) or slow: net.biases")
-      default:
-        throw RuntimeError(
-          .valueError, "'Multirate' takes fast: or slow:, not both: the other group is the rest of the model",
-          help: "keep one of them")
+      if let scales = try args.optionalValue("scales") {
+        guard fast == nil, slow == nil else {
+          throw RuntimeError(
+            .valueError, "'Multirate' takes scales: or fast:/slow:, not both", help: "list every group in scales:")
+        }
+        partition = .scales(try Self.scales(scales))
+      } else {
+        partition = try Self.partition(fast: fast, slow: slow)
       }
       let (rule, weightDecay) = try baseRule(base)
       let recipe = MultirateRecipe(
@@ -76,6 +76,37 @@ enum MultirateBuiltin {
         semantics: try args.symbol("semantics") == "referenceCode" ? .referenceCode : .paper,
         baseDescription: base.description)
       return .host(OptimizerObject(recipe))
+    }
+  }
+
+  /// Two groups: the one given, and the rest of the model.
+  static func partition(fast: Value?, slow: Value?) throws -> MultirateRecipe.Partition {
+    switch (fast, slow) {
+    case (.host(let chosen as ParametersObject)?, nil): return .fast(chosen.selection)
+    case (nil, .host(let chosen as ParametersObject)?): return .slow(chosen.selection)
+    case (nil, nil):
+      throw RuntimeError(
+        .valueError, "'Multirate' needs its fast or its slow group",
+        help: "pass fast: net.head (fine-tuning) or slow: net.biases")
+    default:
+      throw RuntimeError(
+        .valueError, "'Multirate' takes fast: or slow:, not both: the other group is the rest of the model",
+        help: "keep one of them")
+    }
+  }
+
+  /// `[(group, period), …]` as selections with their periods.
+  static func scales(_ value: Value) throws -> [(selection: ParameterSelection, period: Int)] {
+    guard case .array(let entries) = value else { return [] }
+    return try entries.map { entry in
+      guard let parts = entry.tupleElements, parts.count == 2, case .host(let group as ParametersObject) = parts[0],
+        case .int(let period) = parts[1], period >= 1
+      else {
+        throw RuntimeError(
+          .typeError, "each entry of 'scales' of 'Multirate' is (parameters, period ≥ 1), not \(entry)",
+          help: "write scales: [(net.trunk, 4), (net.parameters(matching: \"3.*\"), 2), (net.head, 1)]")
+      }
+      return (group.selection, period)
     }
   }
 
