@@ -67,10 +67,13 @@ bench: release
 	bench/language/run.sh $(BIN_DIR)/tempo
 
 ## bench-compare: the engine against PyTorch (CPU) on six training workloads, then multirate training
-## on four, as Markdown tables; PyTorch goes into its own .venv-bench, never into CI
+## on four, then Alrao against plain SGD on three, as Markdown tables; PyTorch goes into its own
+## .venv-bench, never into CI
 bench-compare: release .venv-bench/.ready
 	.venv-bench/bin/python bench/compare.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python --threads 2
 	.venv-bench/bin/python bench/compare_multirate.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
+	  --threads 2
+	.venv-bench/bin/python bench/compare_alrao.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
 	  --threads 2
 
 ## goldens: re-record Tests/NNTests/Goldens/pytorch-goldens.json from PyTorch
