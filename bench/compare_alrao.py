@@ -129,7 +129,7 @@ def main() -> int:
 
     print("\n".join(table(workloads, tempo, pytorch)))
     print("\nGoals:\n")
-    print("\n".join(goals(workloads, tempo, pytorch)))
+    print("\n".join(goals(workloads, tempo, pytorch)) or "- none for these workloads (the goals are on cnn)")
     print(f"\n{arguments.threads} threads, {arguments.copies} copies, rates in [1e-5, 10], plain SGD (lr 0.01, "
           f"no momentum) as the baseline; per side the least disturbed of {rounds} alternating run(s), each the "
           f"fastest SGD block and the fastest Alrao block of its own alternating rounds.")
