@@ -98,9 +98,13 @@ extension Variable {
               o[row * outputs + k] = Float(total)
             } else {
               var largest = -Double.infinity
-              for j in 0..<count { largest = Swift.max(largest, Double(v[row * width + j * outputs + k]) + logWeights[j]) }
+              for j in 0..<count {
+                largest = Swift.max(largest, Double(v[row * width + j * outputs + k]) + logWeights[j])
+              }
               var total = 0.0
-              for j in 0..<count { total += Glibc.exp(Double(v[row * width + j * outputs + k]) + logWeights[j] - largest) }
+              for j in 0..<count {
+                total += Glibc.exp(Double(v[row * width + j * outputs + k]) + logWeights[j] - largest)
+              }
               o[row * outputs + k] = Float(largest + Glibc.log(total))
             }
           }
@@ -173,7 +177,8 @@ extension Variable {
     case .gaussian:
       guard let targets, targets.count == rows * outputs else {
         throw TensorError(
-          "alraoLoss", "needs targets of \(rows)×\(outputs) values but got \(targets.map { Tensor.describe($0.shape) } ?? "none")")
+          "alraoLoss",
+          "needs targets of \(rows)×\(outputs) values but got \(targets.map { Tensor.describe($0.shape) } ?? "none")")
       }
     }
     let inputIsFinite = value.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) }

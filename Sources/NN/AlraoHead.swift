@@ -72,7 +72,8 @@ public final class AlraoHead: Module, HeadModule {
     self.likelihood = likelihood
     self.theta = theta
     let prior = SwitchPosterior(models: copies, theta: theta)
-    switchLogWeights = Variable(try Tensor(shape: [2, copies], values: prior.logWeights.flatMap { $0.map(Float.init) }))
+    switchLogWeights = Variable(
+      try Tensor(shape: [2, copies], values: prior.logWeights.flatMap { $0.map(Float.init) }))
     switchObservations = Variable(Tensor([0]))
     super.init()
   }
@@ -124,7 +125,8 @@ public final class AlraoHead: Module, HeadModule {
   /// Alrao's objective on the last training forward (see `Variable.alraoLoss`): the mixture's
   /// NLL into the trunk, each copy's own NLL into that copy. Stores each copy's log-likelihood
   /// for the switch update after the step; a NaN one is an error naming the copy.
-  public func trainingLoss(labels: [Int] = [], targets: Tensor? = nil) throws -> (loss: Variable, copyLosses: [Double]) {
+  public func trainingLoss(labels: [Int] = [], targets: Tensor? = nil) throws -> (loss: Variable, copyLosses: [Double])
+  {
     guard let (input, outputs) = lastForward else {
       throw ModuleError("the Alrao head's loss needs a forward pass in training mode first")
     }

@@ -62,12 +62,12 @@ public struct AlraoFeatureRates: Sendable, Equatable {
   }
 
   /// The N classifier copies' rates: log-evenly spaced from `minimum` to `maximum` (N = 1:
-  /// `minimum`, as the reference code).
+  /// `minimum`, as the reference code). Computed from the decimal the Floats stand for (1e-5,
+  /// not 9.99999974e-6), so that round rates come out round (0.001, not 0.0009999999).
   public static func classifierRates(count: Int, minimum: Float, maximum: Float) -> [Float] {
     guard count > 1 else { return [minimum] }
-    return (0..<count).map {
-      Float(logUniform(Double($0) / Double(count - 1), minimum: Double(minimum), maximum: Double(maximum)))
-    }
+    let (low, high) = (Double("\(minimum)") ?? Double(minimum), Double("\(maximum)") ?? Double(maximum))
+    return (0..<count).map { Float(logUniform(Double($0) / Double(count - 1), minimum: low, maximum: high)) }
   }
 
   /// `count` rates drawn for `key` (a module path and a role): the same key and seed always

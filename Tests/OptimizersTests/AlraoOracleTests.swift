@@ -292,7 +292,8 @@ struct AlraoOracleTests {
   @Test("AL10: hard catch-up replaces the copies below −20 by the posterior-weighted average")
   func catchUp() throws {
     let logs = [0.6, 0.4 - 1e-9, 1e-9].map { log($0) }
-    let posterior = SwitchPosterior(theta: 0.9999, logWeights: [logs, [-.infinity, -.infinity, -.infinity]], observations: 0)
+    let posterior = SwitchPosterior(
+      theta: 0.9999, logWeights: [logs, [-.infinity, -.infinity, -.infinity]], observations: 0)
     var generator = RandomGenerator(seed: 0)
     let wide = try AlraoHead(
       replacing: try Linear(2, 1, generator: &generator), copies: 3, rates: [0.1, 0.1, 0.1],

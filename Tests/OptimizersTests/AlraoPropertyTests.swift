@@ -192,7 +192,9 @@ struct AlraoPropertyTests {
     let expected = plain.namedParameters().flatMap(\.variable.value.scalars)
     let got = alraoModel.namedParameters().flatMap(\.variable.value.scalars)
     #expect(got.count == expected.count)
-    #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 1e-5 }, "max difference \(zip(got, expected).map { abs($0 - $1) }.max() ?? 0)")
+    #expect(
+      zip(got, expected).allSatisfy { abs($0 - $1) <= 1e-5 },
+      "max difference \(zip(got, expected).map { abs($0 - $1) }.max() ?? 0)")
     #expect(abs((alraoModel.alraoHead?.posterior[0] ?? 0) - 1) < 1e-9)
     #expect(alraoModel.alraoHead?.switchPosterior.observations == 0)
   }
@@ -206,7 +208,8 @@ struct AlraoPropertyTests {
     let head = try #require(model.alraoHead)
     let copy0 = Array(head.weight.value.scalars[0..<24])
     head.weight.value = try Tensor(shape: [4, 3, 8], values: Array([[Float]](repeating: copy0, count: 4).joined()))
-    head.bias?.value = try Tensor(shape: [4, 3], values: Array(repeatElement(Array(head.bias!.value.scalars[0..<3]), count: 4).joined()))
+    head.bias?.value = try Tensor(
+      shape: [4, 3], values: Array(repeatElement(Array(head.bias!.value.scalars[0..<3]), count: 4).joined()))
     let optimizer = try Alrao(model: model, featureRates: AlraoFeatureRates(minimum: 0.01, maximum: 1, seed: 2))
     for _ in 0..<4 { try Self.alraoStep(model, optimizer, inputs, labels) }
     #expect(head.posterior.allSatisfy { abs($0 - 0.25) < 1e-6 }, "\(head.posterior)")
