@@ -88,26 +88,33 @@ extension Variable {
     let width = count * outputs
     let values = copies.values
     var output = try Tensor.zeros([rows, outputs])
+    // Copy by copy over each row, so the loops read the scores in order: a language model's
+    // head is N copies of a vocabulary-wide layer, and this runs over all of it.
+    let floatWeights = logWeights.map(Float.init)
+    var sums = [Float](repeating: 0, count: outputs)
     values.withUnsafeBufferPointer { v in
       output.withUnsafeMutableBufferPointer { o in
         for row in 0..<rows {
-          for k in 0..<outputs {
-            if likelihood == .gaussian {
-              var total = 0.0
-              for j in 0..<count { total += Glibc.exp(logWeights[j]) * Double(v[row * width + j * outputs + k]) }
-              o[row * outputs + k] = Float(total)
-            } else {
-              var largest = -Double.infinity
-              for j in 0..<count {
-                largest = Swift.max(largest, Double(v[row * width + j * outputs + k]) + logWeights[j])
-              }
-              var total = 0.0
-              for j in 0..<count {
-                total += Glibc.exp(Double(v[row * width + j * outputs + k]) + logWeights[j] - largest)
-              }
-              o[row * outputs + k] = Float(largest + Glibc.log(total))
+          let out = row * outputs
+          if likelihood == .gaussian {
+            for j in 0..<count {
+              let share = expf(floatWeights[j])
+              let base = row * width + j * outputs
+              for k in 0..<outputs { o[out + k] += share * v[base + k] }
             }
+            continue
           }
+          for k in 0..<outputs { o[out + k] = -.infinity }
+          for j in 0..<count {
+            let base = row * width + j * outputs
+            for k in 0..<outputs { o[out + k] = Swift.max(o[out + k], v[base + k] + floatWeights[j]) }
+          }
+          for k in 0..<outputs { sums[k] = 0 }
+          for j in 0..<count {
+            let base = row * width + j * outputs
+            for k in 0..<outputs { sums[k] += expf(v[base + k] + floatWeights[j] - o[out + k]) }
+          }
+          for k in 0..<outputs { o[out + k] += logf(sums[k]) }
         }
       }
     }
@@ -184,29 +191,23 @@ extension Variable {
     let inputIsFinite = value.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) }
     let values = copies.values
     let targetValues = targets ?? Tensor(0)
-    // Per row and copy: the NLL, and the error e = p − onehot (categorical) or μ − y (gaussian).
-    var errors = try Tensor.zeros([rows, width])
+    // Per row and copy: the NLL (the errors e = p − onehot or μ − y are formed in backward).
     var rowLosses = [Double](repeating: 0, count: rows * count)
     let normaliser = 0.5 * Double(outputs) * Glibc.log(2 * Double.pi)
     values.withUnsafeBufferPointer { v in
       targetValues.withUnsafeBufferPointer { y in
-        errors.withUnsafeMutableBufferPointer { e in
-          for row in 0..<rows {
-            for j in 0..<count {
-              let base = row * width + j * outputs
-              if likelihood == .categorical {
-                for k in 0..<outputs { e[base + k] = expf(v[base + k]) }
-                e[base + labels[row]] -= 1
-                rowLosses[row * count + j] = -Double(v[base + labels[row]])
-              } else {
-                var squares = 0.0
-                for k in 0..<outputs {
-                  let difference = v[base + k] - y[row * outputs + k]
-                  e[base + k] = difference
-                  squares += Double(difference) * Double(difference)
-                }
-                rowLosses[row * count + j] = 0.5 * squares + normaliser
+        for row in 0..<rows {
+          for j in 0..<count {
+            let base = row * width + j * outputs
+            if likelihood == .categorical {
+              rowLosses[row * count + j] = -Double(v[base + labels[row]])
+            } else {
+              var squares = 0.0
+              for k in 0..<outputs {
+                let difference = Double(v[base + k] - y[row * outputs + k])
+                squares += difference * difference
               }
+              rowLosses[row * count + j] = 0.5 * squares + normaliser
             }
           }
         }
@@ -238,20 +239,29 @@ extension Variable {
     let result = Self.result("alraoLoss", Tensor(loss), [self, weight] + (bias.map { [$0] } ?? [])) {
       gradient throws(TensorError) in
       let scale = (gradient.scalar ?? 0) / Float(Swift.max(rows, 1))
-      // The copies' own gradients: e / rows, zero for a copy whose loss is not finite.
-      var own = errors
-      // The trunk's: Σ_j r_j e_j / rows.
-      var mixed = errors
-      own.withUnsafeMutableBufferPointer { o in
-        mixed.withUnsafeMutableBufferPointer { m in
-          for row in 0..<rows {
-            for j in 0..<count {
-              let base = row * width + j * outputs
-              let r = active[j] ? responsibilities[row * count + j] * scale : 0
-              let ownScale = active[j] ? scale : 0
-              for k in 0..<outputs {
-                m[base + k] = r == 0 ? 0 : m[base + k] * r
-                o[base + k] *= ownScale
+      // The copies' own gradients e / rows (zero for a copy whose loss is not finite) and the
+      // trunk's Σ_j r_j e_j / rows, in one pass over the copies' outputs.
+      var own = try Tensor.zeros([rows, width])
+      var mixed = try Tensor.zeros([rows, width])
+      values.withUnsafeBufferPointer { v in
+        targetValues.withUnsafeBufferPointer { y in
+          own.withUnsafeMutableBufferPointer { o in
+            mixed.withUnsafeMutableBufferPointer { m in
+              for row in 0..<rows {
+                for j in 0..<count where active[j] {
+                  let base = row * width + j * outputs
+                  let r = responsibilities[row * count + j] * scale
+                  if likelihood == .categorical {
+                    for k in 0..<outputs { o[base + k] = expf(v[base + k]) }
+                    o[base + labels[row]] -= 1
+                  } else {
+                    for k in 0..<outputs { o[base + k] = v[base + k] - y[row * outputs + k] }
+                  }
+                  for k in 0..<outputs {
+                    m[base + k] = o[base + k] * r
+                    o[base + k] *= scale
+                  }
+                }
               }
             }
           }
