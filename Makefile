@@ -59,10 +59,11 @@ test-browser: venv release
 	  $(VENV)/bin/pytest -q Tests/browser
 
 ## bench: engine training steps (ms, GFLOP/s, peak RSS per workload), multirate cycles against full
-## steps, a 100,000-point plot, then the language against CPython
+## steps, Alrao steps against plain SGD, a 100,000-point plot, then the language against CPython
 bench: release
 	$(BIN_DIR)/tempo bench engine
 	$(BIN_DIR)/tempo bench multirate
+	$(BIN_DIR)/tempo bench alrao
 	$(BIN_DIR)/tempo bench plot
 	bench/language/run.sh $(BIN_DIR)/tempo
 

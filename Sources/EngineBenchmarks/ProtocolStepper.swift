@@ -33,12 +33,15 @@ struct PhaseTimes: Equatable {
 final class ProtocolStepper {
   let problem: TrainingProblem
   let optimizer: Optimizer
+  /// The loss of a pass, when not the problem's cross-entropy (Alrao's objective).
+  let objective: ((Variable) throws -> Variable)?
   private let input: Variable
   private var mark = 0.0
 
-  init(problem: TrainingProblem, optimizer: Optimizer) {
+  init(problem: TrainingProblem, optimizer: Optimizer, objective: ((Variable) throws -> Variable)? = nil) {
     self.problem = problem
     self.optimizer = optimizer
+    self.objective = objective
     self.input = Variable(problem.input)
   }
 
@@ -80,7 +83,7 @@ final class ProtocolStepper {
     var forward = 0.0
     var backward = 0.0
     let body = {
-      let loss = try self.problem.loss(of: self.input)
+      let loss = try self.objective?(self.input) ?? self.problem.loss(of: self.input)
       forward = self.lap()
       if let inspect {
         inspect(plan.kind, loss.recordedGraph())

@@ -24,7 +24,7 @@ enum EngineErrors {
         .shapeError, "\(error)",
         help: "check the model's input size against the data's sample shape (model.summary shows each layer)")
     } catch let error as ModuleError {
-      throw RuntimeError(.valueError, error.description)
+      throw RuntimeError(.valueError, error.description, help: error.help)
     } catch let error as SafeTensorsError {
       throw RuntimeError(.dataError, error.description)
     }

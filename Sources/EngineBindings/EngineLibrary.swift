@@ -6,7 +6,10 @@ public enum EngineLibrary {
   /// Every builtin, in the order the reference lists them.
   public static var builtins: [BuiltinFunction] {
     DataBuiltins.all + ModelBuiltins.all + OptimizerBuiltins.all + FitBuiltins.all + ExperimentBuiltins.all
-      + [MultirateBuiltin.multirate, MultirateBuiltin.randomMasking, TrainerBuiltin.trainer, Checkpoints.load]
+      + [
+        MultirateBuiltin.multirate, MultirateBuiltin.randomMasking, AlraoBuiltin.alrao, TrainerBuiltin.trainer,
+        Checkpoints.load,
+      ]
   }
 
   /// Host type names usable in annotations.

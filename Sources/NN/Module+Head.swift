@@ -62,7 +62,7 @@ extension Module {
 
   /// This module (already a copy) with the module at `path` replaced: the containers on the path
   /// are rebuilt around the replacement, the modules off it are kept as they are.
-  private func replacing(at path: ArraySlice<String>, with replacement: Module) throws -> Module {
+  func replacing(at path: ArraySlice<String>, with replacement: Module) throws -> Module {
     guard let name = path.first else { return replacement }
     let current = children
     guard let child = current.first(where: { $0.name == name })?.module else {

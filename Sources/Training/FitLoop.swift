@@ -101,9 +101,12 @@ public enum Fit {
   /// asks to stop (status `.interrupted`) or when a step's loss is NaN or infinite or explodes
   /// past `divergenceFactor` times its first steps' level (status `.diverged`, before that
   /// step's update).
+  ///
+  /// `objective`, when given, is what the steps minimise in place of the configuration's loss
+  /// (an optimizer recipe's own, as Alrao's); evaluation still uses the loss.
   public static func run(
     model: Module, optimizer: Optimizer, optimizerDescription: String, on train: Dataset, validation: Dataset?,
-    configuration: FitConfiguration, observer: FitObserver? = nil
+    configuration: FitConfiguration, objective: (any TrainingObjective)? = nil, observer: FitObserver? = nil
   ) throws -> RunRecord {
     guard configuration.epochs >= 1 else {
       throw TrainingError("epochs must be at least 1, not \(configuration.epochs)", help: "pass epochs: 1 or more")
@@ -125,7 +128,8 @@ public enum Fit {
       model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
       trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count))
     let step = TrainingStep(
-      model: model, optimizer: optimizer, loss: loss, task: train.task, clipNorm: configuration.clipGradientNorm)
+      model: model, optimizer: optimizer, objective: objective ?? loss, task: train.task,
+      clipNorm: configuration.clipGradientNorm)
     var divergence = DivergenceCheck(factor: configuration.divergenceFactor)
     let start = Clock.now()
     model.setTraining(true)
@@ -159,6 +163,7 @@ public enum Fit {
         totals.add(outcome, samples: indices.count)
         record.stepLosses.append(outcome.loss)
         record.steps += 1
+        objective?.stepFinished(record)
         if let observer {
           let elapsed = Clock.now() - start
           observer.stepFinished(

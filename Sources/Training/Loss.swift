@@ -2,8 +2,26 @@ import Autodiff
 import Datasets
 import TensorCore
 
-/// The training objective, chosen from the data set's task unless given.
-public enum Loss: String, Sendable, CaseIterable {
+/// What a training step minimises on one batch: the loss to backpropagate and the accuracy
+/// count that goes with it. The three standard losses (`Loss`) are objectives; an optimizer
+/// recipe may supply its own (Alrao's mixture objective), which the training step then uses in
+/// their place while evaluation keeps the standard loss.
+public protocol TrainingObjective {
+  /// How the objective reads in summaries: "cross-entropy".
+  var displayName: String { get }
+  /// The loss of `output` on `batch`, and how many predictions were right (nil for regression).
+  func measure(_ output: Variable, on batch: Batch, task: DataTask) throws -> Measurement
+  /// Called by `fit` after each step that updated, with the run's record (Alrao records the
+  /// posterior over its copies there).
+  func stepFinished(_ record: RunRecord)
+}
+
+extension TrainingObjective {
+  public func stepFinished(_ record: RunRecord) {}
+}
+
+/// The standard losses, chosen from the data set's task unless given.
+public enum Loss: String, Sendable, CaseIterable, TrainingObjective {
   /// Softmax cross-entropy over class scores (classification, next-token prediction).
   case crossEntropy
   /// Sigmoid cross-entropy on one logit per sample (two classes, as the spiral experiments use).

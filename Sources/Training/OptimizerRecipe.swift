@@ -1,3 +1,4 @@
+import Datasets
 import NN
 import Optimizers
 
@@ -13,21 +14,47 @@ public protocol OptimizerRecipe: Sendable {
   /// A fresh optimizer over `model`'s parameters, holding its base rate and its schedule
   /// resolved to steps for `plan`: the one place a recipe's schedule becomes steps.
   func make(for model: Module, plan: RunPlan) throws -> Optimizer
+  /// The model a run trains, from the model it was given (already a copy of the user's):
+  /// the same model for most recipes; Alrao's replaces its head with the classifier copies.
+  func prepare(_ model: Module, for task: DataTask, seed: UInt64) throws -> Module
+  /// What the steps minimise instead of the standard loss, for the optimizer `make` built over
+  /// `model`; nil (most recipes): the standard loss.
+  func objective(for model: Module, optimizer: Optimizer) throws -> (any TrainingObjective)?
+}
+
+extension OptimizerRecipe {
+  public func prepare(_ model: Module, for task: DataTask, seed: UInt64) throws -> Module { model }
+  public func objective(for model: Module, optimizer: Optimizer) throws -> (any TrainingObjective)? { nil }
+
+  /// Everything a run needs from the recipe, in order: the model prepared, its optimizer and
+  /// the objective — what `fit`, `Trainer` and the benchmarks call.
+  public func start(_ model: Module, task: DataTask, plan: RunPlan) throws -> (
+    model: Module, optimizer: Optimizer, objective: (any TrainingObjective)?
+  ) {
+    let prepared = try prepare(model, for: task, seed: plan.seed)
+    let optimizer = try make(for: prepared, plan: plan)
+    return (prepared, optimizer, try objective(for: prepared, optimizer: optimizer))
+  }
 }
 
 /// The length of a run, in what schedules are resolved against.
 public struct RunPlan: Sendable, Equatable {
   public var epochs: Int
   public var stepsPerEpoch: Int
+  /// The run's seed, for what a recipe draws at random (Alrao's rates and copies).
+  public var seed: UInt64
 
-  public init(epochs: Int, stepsPerEpoch: Int) {
+  public init(epochs: Int, stepsPerEpoch: Int, seed: UInt64 = 0) {
     self.epochs = epochs
     self.stepsPerEpoch = stepsPerEpoch
+    self.seed = seed
   }
 
   /// The plan of a `fit` with `configuration` over `samples` training samples.
   public init(_ configuration: FitConfiguration, samples: Int) {
-    self.init(epochs: configuration.epochs, stepsPerEpoch: configuration.stepsPerEpoch(samples: samples))
+    self.init(
+      epochs: configuration.epochs, stepsPerEpoch: configuration.stepsPerEpoch(samples: samples),
+      seed: configuration.seed)
   }
 }
 

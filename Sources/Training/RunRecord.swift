@@ -47,6 +47,8 @@ public final class RunRecord {
   /// The steps of each kind the optimizer named (`"full"` only, for SGD or Adam): their count,
   /// time and what their graphs held — a multirate run's full and fast-only steps apart.
   public internal(set) var stepKinds: [String: StepKindStatistics] = [:]
+  /// An Alrao run's rates and posterior over its copies per step; nil for other optimizers.
+  public internal(set) var alrao: AlraoTrace?
   /// Wall time from start to end, evaluation included.
   public internal(set) var wallTime = 0.0
   public let configuration: FitConfiguration

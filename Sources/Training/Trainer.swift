@@ -27,9 +27,12 @@ public final class Trainer {
   /// The steps of each kind so far (see `RunRecord.stepKinds`).
   public private(set) var stepKinds: [String: StepKindStatistics] = [:]
 
-  public init(model: Module, optimizer: Optimizer, data: Dataset, configuration: FitConfiguration = FitConfiguration())
-    throws
-  {
+  /// `objective`, when given, is what the steps minimise in place of the configuration's loss
+  /// (an optimizer recipe's own, as Alrao's).
+  public init(
+    model: Module, optimizer: Optimizer, data: Dataset, configuration: FitConfiguration = FitConfiguration(),
+    objective: (any TrainingObjective)? = nil
+  ) throws {
     guard configuration.batchSize >= 1 else {
       throw TrainingError("batchSize must be at least 1, not \(configuration.batchSize)")
     }
@@ -40,7 +43,8 @@ public final class Trainer {
     self.configuration = configuration
     self.loss = try configuration.loss ?? Fit.probeLoss(model, data)
     trainingStep = TrainingStep(
-      model: model, optimizer: optimizer, loss: self.loss, task: data.task, clipNorm: configuration.clipGradientNorm)
+      model: model, optimizer: optimizer, objective: objective ?? self.loss, task: data.task,
+      clipNorm: configuration.clipGradientNorm)
   }
 
   public var batchSize: Int { configuration.batchSize }

@@ -77,7 +77,7 @@ public struct StepKindStatistics: Sendable, Equatable {
 struct TrainingStep {
   let model: Module
   let optimizer: Optimizer
-  let loss: Loss
+  let objective: any TrainingObjective
   let task: DataTask
   let clipNorm: Float?
 
@@ -143,7 +143,7 @@ struct TrainingStep {
     optimizer.zeroGradients()
     func body() throws -> (outcome: StepOutcome, graph: RecordedGraph?, proceeded: Bool) {
       let output = try model(Variable(batch.inputs))
-      let measured = try loss.measure(output, on: batch, task: task)
+      let measured = try objective.measure(output, on: batch, task: task)
       lap(\.forward)
       let value = measured.loss.value.scalar ?? .nan
       let outcome = StepOutcome(loss: value, correct: measured.correct, predictions: measured.predictions)

@@ -7,7 +7,7 @@ import TensorCore
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Measure Tempo.",
-    subcommands: [Engine.self, Multirate.self, Plot.self]
+    subcommands: [Engine.self, Multirate.self, Alrao.self, Plot.self]
   )
 
   struct Engine: ParsableCommand {
@@ -119,6 +119,57 @@ struct Bench: ParsableCommand {
         }
         print(result.line)
         fflush(nil)  // each line as soon as its workload is done, also into a pipe
+      }
+    }
+  }
+
+  /// Alrao's cost, measured: plain SGD steps against Alrao steps (10 copies of the head, rates
+  /// in [1e-5, 10], per-feature rates in the trunk) on the engine workloads.
+  struct Alrao: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Time plain SGD steps against Alrao steps (10 head copies, per-feature rates), one line per workload.",
+      discussion: """
+        Prints `workload=NAME threads=N copies=C sgd_ms=… alrao_ms=… ratio=… peak_rss_mb=…` per \
+        workload, the format the PyTorch twin prints. Blocks of each side alternate; the fastest of \
+        each is kept.
+        """
+    )
+
+    @Option(help: "A workload (\(AlraoBenchmark.workloadNames.joined(separator: ", "))) or all.")
+    var workload = "all"
+
+    @Option(help: "OpenBLAS threads (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Classifier copies.")
+    var copies = 10
+
+    @Option(help: "Alternating rounds of an SGD block and an Alrao block; the fastest of each is kept.")
+    var rounds = 8
+
+    @Flag(help: "One short round, for smoke runs.")
+    var quick = false
+
+    func validate() throws {
+      guard copies >= 1 else { throw ValidationError("'--copies' must be at least 1 but is \(copies)") }
+      guard rounds >= 1 else { throw ValidationError("'--rounds' must be at least 1 but is \(rounds)") }
+      let known = AlraoBenchmark.workloadNames
+      guard workload == "all" || known.contains(workload) else {
+        throw ValidationError("unknown workload '\(workload)'; choose one of \(known.joined(separator: ", ")) or all")
+      }
+    }
+
+    func run() throws {
+      let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+      BLASThreads.set(threadCount)
+      let benchmark = AlraoBenchmark(threads: threadCount, copies: copies, quick: quick, rounds: rounds)
+      for name in workload == "all" ? AlraoBenchmark.workloadNames : [workload] {
+        let result = try benchmark.run {
+          guard let problem = try Workloads.problem(name) else { throw ValidationError("unknown workload '\(name)'") }
+          return problem
+        }
+        print(result.line)
+        fflush(nil)
       }
     }
   }

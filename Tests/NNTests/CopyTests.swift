@@ -21,6 +21,14 @@ struct CopyCase: CustomTestStringConvertible, Sendable {
       var generator = RandomGenerator(seed: 1)
       return (try Linear(4, 3, generator: &generator), try random([2, 4], seed: 2))
     },
+    CopyCase("AlraoHead") {
+      var generator = RandomGenerator(seed: 1)
+      let head = try AlraoHead(
+        replacing: try Linear(4, 3, generator: &generator), copies: 3, rates: [0.01, 0.1, 1],
+        likelihood: .categorical, theta: 0.9, generator: &generator)
+      try head.store(SwitchPosterior(theta: 0.9, logWeights: [[-1, -2, -3], [-4, -5, -6]], observations: 2))
+      return (head, try random([2, 4], seed: 2))
+    },
     CopyCase("Linear without bias") {
       var generator = RandomGenerator(seed: 1)
       return (try Linear(4, 3, bias: false, generator: &generator), try random([2, 4], seed: 2))

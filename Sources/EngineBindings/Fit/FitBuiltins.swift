@@ -88,8 +88,9 @@ enum FitBuiltins {
     configuration: FitConfiguration, name: String, showsProgress: Bool, args: Arguments
   ) throws -> Value {
     let epochs = configuration.epochs
-    let module = try model.instantiate(for: train, seed: configuration.seed)
-    let optimizer = try recipe.make(for: module, plan: RunPlan(configuration, samples: train.count))
+    let (module, optimizer, objective) = try recipe.start(
+      try model.instantiate(for: train, seed: configuration.seed), task: train.task,
+      plan: RunPlan(configuration, samples: train.count))
     let observer: FitObserver & AnyObject
     let progress: LiveProgress?
     if showsProgress {
@@ -105,10 +106,12 @@ enum FitBuiltins {
     }
     let record = try Fit.run(
       model: module, optimizer: optimizer, optimizerDescription: recipe.description, on: train, validation: validation,
-      configuration: configuration, observer: observer)
+      configuration: configuration, objective: objective, observer: observer)
     let run = RunObject(
       record: record,
-      model: ModelObject(recipe: model.recipe, module: record.model, sampleShape: train.sampleShape, task: train.task),
+      model: ModelObject(
+        recipe: model.recipe.trained(record.model), module: record.model, sampleShape: train.sampleShape,
+        task: train.task),
       name: name)
     progress?.finish(record, status: run.statusText)
     if case .diverged(let epoch, let step, let value) = record.status {

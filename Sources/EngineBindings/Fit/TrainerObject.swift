@@ -29,17 +29,18 @@ enum TrainerBuiltin {
       let recipe = try args.object("optimizer", OptimizerObject.self).recipe
       let (data, _) = try DataArguments.trainingData(args, "data")
       let seed = try args.seed("seed")
-      let module = try model.instantiate(for: data, seed: seed)
       let batchSize = try args.int("batchSize")
       let configuration = FitConfiguration(
         batchSize: batchSize, seed: seed, loss: try FitBuiltins.lossOption(args),
         clipGradientNorm: try FitBuiltins.clipOption(args))
       // A trainer has no planned length: schedules count epochs of the data, and the shapes
       // over a whole run (cosine, linear) span one epoch.
-      let plan = RunPlan(epochs: 1, stepsPerEpoch: configuration.stepsPerEpoch(samples: data.count))
+      let plan = RunPlan(epochs: 1, stepsPerEpoch: configuration.stepsPerEpoch(samples: data.count), seed: seed)
+      let (module, optimizer, objective) = try recipe.start(
+        try model.instantiate(for: data, seed: seed), task: data.task, plan: plan)
       let trainer = try Trainer(
-        model: module, optimizer: try recipe.make(for: module, plan: plan), data: data, configuration: configuration)
-      return .host(TrainerObject(trainer, recipe: model.recipe))
+        model: module, optimizer: optimizer, data: data, configuration: configuration, objective: objective)
+      return .host(TrainerObject(trainer, recipe: model.recipe.trained(module)))
     }
   }
 }

@@ -232,7 +232,7 @@ extension ModelRecipe {
     case .sequential(let layers):
       if case .linear(let inputs, _, _)? = layers.first { return [inputs] }
       return nil
-    case .replacedHead(let base, _): return base.statedSampleShape
+    case .replacedHead(let base, _), .alrao(let base, _, _): return base.statedSampleShape
     default: return nil
     }
   }

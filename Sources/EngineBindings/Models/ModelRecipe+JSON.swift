@@ -31,6 +31,8 @@ extension ModelRecipe {
       return ["kind": "sequential", "layers": .array(layers.map(\.json))]
     case .replacedHead(let base, let outputs):
       return ["kind": "replacedHead", "base": base.json, "outputs": .int(outputs)]
+    case .alrao(let base, let copies, let regression):
+      return ["kind": "alrao", "base": base.json, "copies": .int(copies), "regression": .bool(regression)]
     }
   }
 
@@ -72,6 +74,10 @@ extension ModelRecipe {
       guard let baseJSON = json["base"], let base = ModelRecipe(json: baseJSON), let outputs = json["outputs"]?.intValue
       else { return nil }
       self = .replacedHead(base: base, outputs: outputs)
+    case "alrao":
+      guard let baseJSON = json["base"], let base = ModelRecipe(json: baseJSON), let copies = json["copies"]?.intValue
+      else { return nil }
+      self = .alrao(base: base, copies: copies, regression: json["regression"]?.boolValue ?? false)
     default: return nil
     }
   }

@@ -15,6 +15,9 @@ indirect enum ModelRecipe: Equatable {
   case sequential([LayerRecipe])
   /// A trained model whose head was replaced by a fresh one with `outputs` outputs.
   case replacedHead(base: ModelRecipe, outputs: Int)
+  /// A model trained by Alrao: its head replaced by `copies` classifier copies (or Gaussian
+  /// regressors) whose rates and posterior are in the weights.
+  case alrao(base: ModelRecipe, copies: Int, regression: Bool)
 
   /// The model's name in summaries: `MLP [784, 256, 10]`, `ConvNet [32, 64]`.
   var title: String {
@@ -27,6 +30,7 @@ indirect enum ModelRecipe: Equatable {
       return "Transformer (\(layers)×\(width))" + (classes.map { " → \($0)" } ?? "")
     case .sequential(let layers): return "Sequential (\(layers.count) layers)"
     case .replacedHead(let base, let outputs): return "\(base.title), new head → \(outputs)"
+    case .alrao(let base, let copies, _): return "\(base.title), Alrao head × \(copies)"
     }
   }
 
@@ -36,7 +40,7 @@ indirect enum ModelRecipe: Equatable {
     switch self {
     case .mlp, .sequential: return false
     case .convNet, .resNet, .charLM, .transformer: return true
-    case .replacedHead(let base, _): return base.needsData
+    case .replacedHead(let base, _), .alrao(let base, _, _): return base.needsData
     }
   }
 
@@ -79,6 +83,12 @@ indirect enum ModelRecipe: Equatable {
     case .replacedHead(let base, let outputs):
       let model = try base.build(sampleShape: sampleShape, task: task, generator: &generator)
       return try model.replacingHead(outputs: outputs, generator: &generator)
+    case .alrao(let base, let copies, let regression):
+      // The rates and the posterior are buffers: a checkpoint's load overwrites these.
+      let model = try base.build(sampleShape: sampleShape, task: task, generator: &generator)
+      return try model.replacingHeadWithAlrao(
+        copies: copies, rates: [Float](repeating: 1, count: copies), likelihood: regression ? .gaussian : .categorical,
+        theta: 0.9999, generator: &generator)
     }
   }
 
@@ -166,5 +176,15 @@ extension LayerRecipe: CustomStringConvertible {
     case .embedding(let count, let dimension): return "Embedding(\(count) × \(dimension))"
     case .lstm(let inputs, let hidden, let layers): return "LSTM(\(inputs) → \(hidden), \(layers) layers)"
     }
+  }
+}
+
+extension ModelRecipe {
+  /// The recipe of `module` as a run trained it: an Alrao run replaced the head, which a
+  /// checkpoint must rebuild before loading the weights.
+  func trained(_ module: Module) -> ModelRecipe {
+    guard let head = module.alraoHead else { return self }
+    if case .alrao = self { return self }
+    return .alrao(base: self, copies: head.copies, regression: head.likelihood == .gaussian)
   }
 }

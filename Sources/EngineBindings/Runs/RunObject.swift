@@ -55,6 +55,10 @@ final class RunObject: HostObject {
           + "a fast step keeps \(Format.percent(meter.activationShare)) of a full step's activations")
       if let explanation = meter.explanation { lines.append("note: " + explanation) }
     }
+    if let trace = record.alrao, let posterior = trace.switchWeights.last {
+      let copies = zip(trace.classifierRates, posterior).map { "η \($0): \(Format.percent(Double($1)))" }
+      lines.append("Alrao posterior over copies: " + copies.joined(separator: ", "))
+    }
     return lines.joined(separator: "\n")
   }
 
@@ -79,9 +83,9 @@ final class RunObject: HostObject {
 
   var memberNames: [String] {
     [
-      "accuracy", "diverged", "epochs", "history", "interrupted", "loss", "model", "name", "optimizer", "seed",
-      "speedup", "status", "stepLosses", "steps", "stepsPerSecond", "testAccuracy", "testLoss", "time",
-      "trainAccuracy", "trainLoss", "wallTime",
+      "accuracy", "classifierRates", "diverged", "epochs", "featureRates", "history", "interrupted", "loss", "model",
+      "name", "optimizer", "seed", "speedup", "status", "stepLosses", "steps", "stepsPerSecond", "switchWeights",
+      "testAccuracy", "testLoss", "time", "trainAccuracy", "trainLoss", "wallTime",
     ]
   }
 
@@ -105,6 +109,12 @@ final class RunObject: HostObject {
       if case .diverged = record.status { return .bool(true) }
       return .bool(false)
     case "stepLosses": return .array(record.stepLosses.map { .double(Double($0)) })
+    case "switchWeights":
+      return record.alrao.map { trace in
+        .array(trace.switchWeights.map { row in .array(row.map { .double(Double($0)) }) })
+      } ?? .nil
+    case "classifierRates": return record.alrao.map { .array($0.classifierRates.map(Self.rateValue)) } ?? .nil
+    case "featureRates": return record.alrao.map { .array($0.featureRates.map(Self.rateValue)) } ?? .nil
     case "speedup": return speedup
     case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy":
       guard let metric = Metric(rawValue: name) else { return nil }
@@ -120,6 +130,9 @@ final class RunObject: HostObject {
     default: return nil
     }
   }
+
+  /// A Float rate as the Double it reads as (1e-05, not 9.999999747378752e-06).
+  static func rateValue(_ rate: Float) -> Value { .double(Double("\(rate)") ?? Double(rate)) }
 
   static func historyRow(_ entry: EpochRecord) -> Value {
     var entries: [(String, Value)] = [
@@ -140,7 +153,7 @@ final class RunObject: HostObject {
       name: "Run",
       summary: "What fit returns: the trained model, the history per epoch, the steps and where the time went.",
       discussion:
-        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged.",
+        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged. For an Alrao run: switchWeights (the posterior over the classifier copies after every step, steps × copies: heatmap(run.switchWeights)), classifierRates (the copies' rates) and featureRates (each trunk feature's rate once: hist of their log10); nil for other runs.",
       example: "let run = fit(MLP([64, 32, 10]), on: Digits(), epochs: 3)\nrun.accuracy", category: "Training")
   }
 }

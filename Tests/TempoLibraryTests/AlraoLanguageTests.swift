@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@Suite("Alrao in the language")
+struct AlraoLanguageTests {
+  @Test("fit with Alrao: the run's switch weights, classifier rates and feature rates are readable")
+  func endToEnd() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let run = fit(MLP([64, 16, 10]), on: data, optimizer: Alrao(minLearningRate: 1e-5, maxLearningRate: 10, classifiers: 4), epochs: 1, progress: false)
+      """)
+    #expect(
+      session.value("run.optimizer")?.description
+        == "Alrao(minLearningRate: 1e-05, maxLearningRate: 10.0, classifiers: 4)")
+    #expect(session.value("run.switchWeights!.count == run.steps")?.description == "true")
+    #expect(session.value("run.switchWeights![0].count")?.description == "4")
+    #expect(session.value("run.classifierRates!")?.description == "[1e-05, 0.001, 0.1, 10.0]")
+    #expect(session.value("run.featureRates!.count")?.description == "16")
+    #expect(session.value("run.accuracy! > 0.2")?.description == "true", "above chance (0.1) after one epoch")
+    let summary = try #require(session.value("run")?.description)
+    #expect(summary.contains("Alrao posterior over copies: η 1e-05:"))
+    #expect(session.value("heatmap(run.switchWeights!)") != nil)
+    #expect(
+      session.value("fit(MLP([64, 10]), on: data, optimizer: SGD(learningRate: 0.1), progress: false).switchWeights")?
+        .description == "nil")
+  }
+
+  @Test("Alrao works in Trainer and seeds, with base: .adam, and saved models reload with their copies")
+  func everywhere() throws {
+    let session = LibrarySession()
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("alrao-\(UUID().uuidString).safetensors")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let t = Trainer(MLP([64, 16, 10]), optimizer: Alrao(minLearningRate: 1e-4, maxLearningRate: 1, classifiers: 3), data: data)
+      for _ in 0..<5 { t.step() }
+      let group = seeds(2) { s in fit(MLP([64, 16, 10]), on: data, optimizer: Alrao(classifiers: 2, base: .adam), seed: s, progress: false) }
+      let run = group.runs[0]
+      save(run.model, "\(path)")
+      let loaded = load("\(path)")
+      """)
+    #expect(session.value("t.loss.isFinite")?.description == "true")
+    #expect(session.value("group.count")?.description == "2")
+    #expect(
+      session.value("run.optimizer")?.description
+        == "Alrao(minLearningRate: 1e-05, maxLearningRate: 10.0, classifiers: 2, base: .adam)")
+    #expect(
+      session.value("predict(loaded, data.test, scores: true) == predict(run.model, data.test, scores: true)")?
+        .description == "true")
+    #expect(session.value("evaluate(loaded, on: data.test)[\"loss\"] == run.loss")?.description == "true")
+  }
+
+  @Test("Bad input is a clear error naming the fix")
+  func badInput() throws {
+    let session = LibrarySession()
+    let cases: [(String, String)] = [
+      (
+        "Alrao(minLearningRate: 1, maxLearningRate: 0.1)",
+        "Alrao's minLearningRate (1.0) must be below its maxLearningRate (0.1)"
+      ),
+      ("Alrao(minLearningRate: 0.01, maxLearningRate: 0.01)", "must be below its maxLearningRate"),
+      ("Alrao(minLearningRate: -1)", "minLearningRate"),
+      ("Alrao(maxLearningRate: 0)", "maxLearningRate"),
+      ("Alrao(classifiers: 0)", "classifiers"),
+      (
+        "fit(Sequential([Tanh()]), on: Blobs(seed: 0), optimizer: Alrao(), progress: false)",
+        "has no Linear head"
+      ),
+    ]
+    for (code, expected) in cases {
+      let error = try #require(session.error(code), "\(code) should fail")
+      #expect(error.rendered.contains(expected), "\(code): \(error.rendered)")
+    }
+    let interval = try #require(session.error("Alrao(minLearningRate: 1, maxLearningRate: 0.1)"))
+    #expect(interval.rendered.contains("help: give an interval that contains a good rate"))
+    let positive = try #require(session.error("Alrao(minLearningRate: -1)"))
+    #expect(positive.rendered.contains("> 0"), "\(positive.rendered)")
+    let noHead = try #require(
+      session.error("fit(Sequential([Tanh()]), on: Blobs(seed: 0), optimizer: Alrao(), progress: false)"))
+    #expect(noHead.rendered.contains("help: end the model with a Linear layer"), "\(noHead.rendered)")
+  }
+}
