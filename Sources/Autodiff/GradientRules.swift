@@ -324,22 +324,26 @@ extension Variable {
 
   /// Batch normalisation over `[N, C]` or `[N, C, H, W]`. In training mode the batch's own
   /// statistics are used and returned (so the layer can update its running averages); otherwise
-  /// `running` supplies them.
+  /// `running` supplies them. With `rectified`, `relu()` of the result in the same pass and one
+  /// node of the graph (the BN+ReLU of a CNN: one pass over the activations fewer each way).
   public func batchNormalized(
-    scale: Variable, shift: Variable, running: (mean: Tensor, variance: Tensor)?, epsilon: Float
+    scale: Variable, shift: Variable, running: (mean: Tensor, variance: Tensor)?, epsilon: Float,
+    rectified: Bool = false
   ) throws(TensorError) -> (output: Variable, statistics: NormalizationStatistics) {
     let usesBatch = running == nil
     let (output, statistics) =
       if let running {
         try value.batchNormalized(
-          mean: running.mean, variance: running.variance, scale: scale.value, shift: shift.value, epsilon: epsilon)
+          mean: running.mean, variance: running.variance, scale: scale.value, shift: shift.value, epsilon: epsilon,
+          rectified: rectified)
       } else {
-        try value.batchNormalized(scale: scale.value, shift: shift.value, epsilon: epsilon)
+        try value.batchNormalized(scale: scale.value, shift: shift.value, epsilon: epsilon, rectified: rectified)
       }
-    let gamma = scale.value
-    let variable = Self.result("batchNorm", output, [self, scale, shift]) { gradient throws(TensorError) in
+    let (gamma, beta) = (scale.value, rectified ? shift.value : nil)
+    let name = rectified ? "batchNormReLU" : "batchNorm"
+    let variable = Self.result(name, output, [self, scale, shift]) { gradient throws(TensorError) in
       let gradients = try Tensor.batchNormGradients(
-        gradient, statistics: statistics, scale: gamma, usingBatchStatistics: usesBatch)
+        gradient, statistics: statistics, scale: gamma, rectifiedShift: beta, usingBatchStatistics: usesBatch)
       return [gradients.input, gradients.scale, gradients.shift]
     }
     return (variable, statistics)

@@ -44,10 +44,11 @@ enum BatchNormKernels {
     }
   }
 
-  /// `normalized = (x − mean) · inverse` and `output = normalized · scale + shift`, per channel.
+  /// `normalized = (x − mean) · inverse` and `output = normalized · scale + shift`, per channel;
+  /// when `rectified`, the output goes through a ReLU in the same pass.
   static func normalize(
     _ x: UnsafePointer<Float>, _ planes: Planes, mean: UnsafePointer<Float>, inverse: UnsafePointer<Float>,
-    scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, normalized: UnsafeMutablePointer<Float>,
+    scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, rectified: Bool, normalized: UnsafeMutablePointer<Float>,
     output: UnsafeMutablePointer<Float>
   ) {
     ImageParallel.forEachShare(of: planes.channels) { _, channels in
@@ -57,7 +58,7 @@ enum BatchNormKernels {
           let offset = planes.offset(image, channel)
           normalizePlane(
             x + offset, normalized + offset, output + offset, planes.spatial, mean: m, inverse: d, scale: gamma,
-            shift: beta)
+            shift: beta, rectified: rectified)
         }
       }
     }
@@ -66,16 +67,27 @@ enum BatchNormKernels {
   /// The gradients of batch normalisation: `scaleGradient[c] = Σ g·x̂`, `shiftGradient[c] = Σ g`
   /// and the input gradient `factor · (g − Σg / M − x̂ · Σg·x̂ / M)` with `factor = γ · inverse`
   /// and `M` the group size (or `factor · g` with running statistics, which do not depend on
-  /// the input).
+  /// the input). When `rectified` (the forward ended in a ReLU), `g` first loses the entries
+  /// whose output `x̂ · γ + β` was not positive: the forward's own arithmetic, so the same
+  /// entries; the masked gradient is kept in `input`, which the last pass overwrites in place.
   static func gradients(
-    _ g: UnsafePointer<Float>, normalized xhat: UnsafePointer<Float>, _ planes: Planes,
-    scale: UnsafePointer<Float>, inverse: UnsafePointer<Float>, usingBatchStatistics: Bool,
-    input: UnsafeMutablePointer<Float>, scaleGradient: UnsafeMutablePointer<Float>,
-    shiftGradient: UnsafeMutablePointer<Float>
+    _ outputGradient: UnsafePointer<Float>, normalized xhat: UnsafePointer<Float>, _ planes: Planes,
+    scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, inverse: UnsafePointer<Float>,
+    usingBatchStatistics: Bool, rectified: Bool, input: UnsafeMutablePointer<Float>,
+    scaleGradient: UnsafeMutablePointer<Float>, shiftGradient: UnsafeMutablePointer<Float>
   ) {
     let groupSize = Float(planes.groupSize)
+    let g = rectified ? UnsafePointer(input) : outputGradient
     ImageParallel.forEachShare(of: planes.channels) { _, channels in
       for channel in channels {
+        if rectified {
+          for image in 0..<planes.batch {
+            let offset = planes.offset(image, channel)
+            maskPlane(
+              outputGradient + offset, xhat + offset, input + offset, planes.spatial, scale: scale[channel],
+              shift: shift[channel])
+          }
+        }
         var sumG = 0.0
         var sumGX = 0.0
         for image in 0..<planes.batch {
@@ -127,23 +139,50 @@ enum BatchNormKernels {
   @inline(__always)
   private static func normalizePlane(
     _ x: UnsafePointer<Float>, _ normalized: UnsafeMutablePointer<Float>, _ output: UnsafeMutablePointer<Float>,
-    _ count: Int, mean: Float, inverse: Float, scale: Float, shift: Float
+    _ count: Int, mean: Float, inverse: Float, scale: Float, shift: Float, rectified: Bool
   ) {
     let raw = UnsafeRawPointer(x)
     let (normalizedRaw, outputRaw) = (UnsafeMutableRawPointer(normalized), UnsafeMutableRawPointer(output))
     let (m, d) = (SIMD8<Float>(repeating: mean), SIMD8<Float>(repeating: inverse))
     let (gamma, beta) = (SIMD8<Float>(repeating: scale), SIMD8<Float>(repeating: shift))
+    let zero = SIMD8<Float>(repeating: 0)
     var index = 0
     while index + 8 <= count {
       let value = (raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self) - m) * d
       normalizedRaw.storeBytes(of: value, toByteOffset: index * 4, as: SIMD8<Float>.self)
-      outputRaw.storeBytes(of: value * gamma + beta, toByteOffset: index * 4, as: SIMD8<Float>.self)
+      let result = value * gamma + beta
+      // `relu`'s rule, x > 0 ? x : 0, so a NaN becomes 0 as it does there.
+      let kept = rectified ? zero.replacing(with: result, where: result .> zero) : result
+      outputRaw.storeBytes(of: kept, toByteOffset: index * 4, as: SIMD8<Float>.self)
       index += 8
     }
     while index < count {
       let value = (x[index] - mean) * inverse
       normalized[index] = value
-      output[index] = value * scale + shift
+      let result = value * scale + shift
+      output[index] = !rectified || result > 0 ? result : 0
+      index += 1
+    }
+  }
+
+  /// `masked = x̂ · γ + β > 0 ? g : 0`, ReLU's gradient through the fused output.
+  @inline(__always)
+  private static func maskPlane(
+    _ g: UnsafePointer<Float>, _ xhat: UnsafePointer<Float>, _ masked: UnsafeMutablePointer<Float>, _ count: Int,
+    scale: Float, shift: Float
+  ) {
+    let (gRaw, xRaw, maskedRaw) = (UnsafeRawPointer(g), UnsafeRawPointer(xhat), UnsafeMutableRawPointer(masked))
+    let (gamma, beta, zero) = (SIMD8<Float>(repeating: scale), SIMD8<Float>(repeating: shift), SIMD8<Float>())
+    var index = 0
+    while index + 8 <= count {
+      let output = xRaw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self) * gamma + beta
+      let gradient = gRaw.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+      maskedRaw.storeBytes(
+        of: zero.replacing(with: gradient, where: output .> zero), toByteOffset: index * 4, as: SIMD8<Float>.self)
+      index += 8
+    }
+    while index < count {
+      masked[index] = xhat[index] * scale + shift > 0 ? g[index] : 0
       index += 1
     }
   }

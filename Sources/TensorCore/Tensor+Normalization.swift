@@ -14,9 +14,10 @@ public struct NormalizationStatistics: Sendable {
 extension Tensor {
   /// Batch normalisation in training mode over `[N, C]` or `[N, C, H, W]`: every channel is
   /// normalised with the mean and biased variance of the batch, then scaled by `scale` and
-  /// shifted by `shift` (both `[C]`).
+  /// shifted by `shift` (both `[C]`). With `rectified`, the output goes through a ReLU in the
+  /// same pass (`batchNormGradients` must then be told so too).
   public func batchNormalized(
-    scale: Tensor, shift: Tensor, epsilon: Float
+    scale: Tensor, shift: Tensor, epsilon: Float, rectified: Bool = false
   ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
     let (batch, channels, spatial) = try batchNormGeometry(scale: scale, shift: shift)
     var mean = [Float](repeating: 0, count: channels)
@@ -31,12 +32,13 @@ extension Tensor {
     let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
     return try normalize(
       mean: mean, variance: variance, inverse: inverse, scale: scale, shift: shift, batch: batch,
-      channels: channels, spatial: spatial)
+      channels: channels, spatial: spatial, rectified: rectified)
   }
 
-  /// Batch normalisation with given statistics (evaluation mode, running statistics).
+  /// Batch normalisation with given statistics (evaluation mode, running statistics); with
+  /// `rectified`, followed by a ReLU in the same pass.
   public func batchNormalized(
-    mean: Tensor, variance: Tensor, scale: Tensor, shift: Tensor, epsilon: Float
+    mean: Tensor, variance: Tensor, scale: Tensor, shift: Tensor, epsilon: Float, rectified: Bool = false
   ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
     let (batch, channels, spatial) = try batchNormGeometry(scale: scale, shift: shift)
     guard mean.shape == [channels], variance.shape == [channels] else {
@@ -45,7 +47,7 @@ extension Tensor {
     let inverse = variance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
     return try normalize(
       mean: mean.scalars, variance: variance.scalars, inverse: inverse, scale: scale, shift: shift, batch: batch,
-      channels: channels, spatial: spatial)
+      channels: channels, spatial: spatial, rectified: rectified)
   }
 
   private func batchNormGeometry(scale: Tensor, shift: Tensor) throws(TensorError) -> (Int, Int, Int) {
@@ -61,7 +63,7 @@ extension Tensor {
 
   private func normalize(
     mean: [Float], variance: [Float], inverse: [Float], scale: Tensor, shift: Tensor, batch: Int, channels: Int,
-    spatial: Int
+    spatial: Int, rectified: Bool
   ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
     let output = TensorStorage(count: count)
     let normalized = TensorStorage(count: count)
@@ -70,7 +72,8 @@ extension Tensor {
         guard let means = means.baseAddress, let inverses = inverses.baseAddress else { return }
         BatchNormKernels.normalize(
           storage.base, .init(batch: batch, channels: channels, spatial: spatial), mean: means, inverse: inverses,
-          scale: scale.storage.base, shift: shift.storage.base, normalized: normalized.base, output: output.base)
+          scale: scale.storage.base, shift: shift.storage.base, rectified: rectified, normalized: normalized.base,
+          output: output.base)
       }
     }
     let statistics = NormalizationStatistics(
@@ -79,9 +82,12 @@ extension Tensor {
     return (Tensor(shape: shape, storage: output), statistics)
   }
 
-  /// Gradients of training-mode batch normalisation: input, scale and shift.
+  /// Gradients of batch normalisation: input, scale and shift. `rectifiedShift` is the
+  /// forward's shift when it ended in a ReLU (`rectified`), whose mask is recomputed from the
+  /// normalised input, `scale` and the shift; nil for a plain batch norm.
   public static func batchNormGradients(
-    _ outputGradient: Tensor, statistics: NormalizationStatistics, scale: Tensor, usingBatchStatistics: Bool
+    _ outputGradient: Tensor, statistics: NormalizationStatistics, scale: Tensor, rectifiedShift: Tensor? = nil,
+    usingBatchStatistics: Bool
   ) throws(TensorError) -> (input: Tensor, scale: Tensor, shift: Tensor) {
     let shape = outputGradient.shape
     let (batch, channels) = (shape[0], shape[1])
@@ -93,8 +99,9 @@ extension Tensor {
       guard let inverses = inverses.baseAddress else { return }
       BatchNormKernels.gradients(
         outputGradient.storage.base, normalized: statistics.normalized.storage.base,
-        .init(batch: batch, channels: channels, spatial: spatial), scale: scale.storage.base, inverse: inverses,
-        usingBatchStatistics: usingBatchStatistics, input: input.base, scaleGradient: scaleGradient.base,
+        .init(batch: batch, channels: channels, spatial: spatial), scale: scale.storage.base,
+        shift: (rectifiedShift ?? scale).storage.base, inverse: inverses, usingBatchStatistics: usingBatchStatistics,
+        rectified: rectifiedShift != nil, input: input.base, scaleGradient: scaleGradient.base,
         shiftGradient: shiftGradient.base)
     }
     return (
