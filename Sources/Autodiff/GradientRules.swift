@@ -110,6 +110,18 @@ extension Variable {
       [try Tensor.reluGradient(gradient, input: input)]
     }
   }
+  /// `(lhs + rhs).relu()` in one pass and one graph node when the shapes are equal (a
+  /// residual block's end); other shapes take the two ops. The mask comes from the output
+  /// (positive exactly where the sum was), so nothing more is saved than relu saves.
+  public static func rectifiedSum(_ lhs: Variable, _ rhs: Variable) throws(TensorError) -> Variable {
+    guard lhs.shape == rhs.shape else { return try (lhs + rhs).relu() }
+    let output = try Tensor.rectifiedSum(lhs.value, rhs.value)
+    let (needsLeft, needsRight) = (lhs.requiresGrad, rhs.requiresGrad)
+    return result("addReLU", output, [lhs, rhs]) { gradient throws(TensorError) in
+      let masked = try Tensor.reluGradient(gradient, input: output)
+      return [needsLeft ? masked : nil, needsRight ? masked : nil]
+    }
+  }
   public func sigmoid() -> Variable {
     let output = value.sigmoid()
     return Self.result("sigmoid", output, [self]) { gradient throws(TensorError) in

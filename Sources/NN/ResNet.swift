@@ -58,7 +58,7 @@ public final class BasicBlock: Module {
       )
     }
     let residual = try bn2(conv2(bn1.rectified(conv1(input))))
-    return try (residual + (shortcut?(input) ?? input)).relu()
+    return try Variable.rectifiedSum(residual, shortcut?(input) ?? input)
   }
 
   public override var children: [(name: String, module: Module)] {

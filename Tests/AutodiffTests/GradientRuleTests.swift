@@ -170,6 +170,29 @@ struct GradientRuleTests {
     for (a, b) in Swift.zip(fused.dropFirst(), composed.dropFirst()) { #expect(a.scalars == b.scalars) }
   }
 
+  @Test("relu of a sum in one node: finite differences, and what + then relu gives")
+  func rectifiedSum() throws {
+    let a = try random([3, 4], -2...2, seed: 46)
+    // Sums kept 0.1 away from relu's kink, where the finite difference straddles two slopes.
+    let b = try Tensor.zip("test", a, try random([3, 4], -1...1, seed: 47)) { x, y in
+      let sum = x + y
+      return (sum >= 0 ? Swift.max(sum, 0.1) : Swift.min(sum, -0.1)) - x
+    }
+    try checkGradients([a, b]) { try Variable.rectifiedSum($0[0], $0[1]) }
+    func run(_ fused: Bool) throws -> [Tensor] {
+      let (x, y) = (Variable(a, requiresGrad: true), Variable(b, requiresGrad: true))
+      let output = fused ? try Variable.rectifiedSum(x, y) : try (x + y).relu()
+      try (output * Variable.constant(try random([3, 4], seed: 48))).sum().backward()
+      return [output.value, try #require(x.grad), try #require(y.grad)]
+    }
+    let (fused, composed) = (try run(true), try run(false))
+    #expect(fused[0].scalars.contains(0) && fused[0].scalars.contains { $0 > 0 })
+    for (u, v) in Swift.zip(fused, composed) { #expect(u.scalars == v.scalars) }
+    // Broadcast operands take the two ops.
+    let row = try random([4], seed: 49)
+    try checkGradients([a, row.map { $0 + 3 }]) { try Variable.rectifiedSum($0[0], $0[1]) }
+  }
+
   @Test("layer normalisation over the last axis")
   func layerNorm() throws {
     let x = try random([2, 3, 5], -2...2, seed: 25)
