@@ -110,6 +110,18 @@ extension Variable {
       [try Tensor.reluGradient(gradient, input: input)]
     }
   }
+  /// `(lhs + rhs).relu()` in one pass and one graph node when the shapes are equal (a
+  /// residual block's end); other shapes take the two ops. The mask comes from the output
+  /// (positive exactly where the sum was), so nothing more is saved than relu saves.
+  public static func rectifiedSum(_ lhs: Variable, _ rhs: Variable) throws(TensorError) -> Variable {
+    guard lhs.shape == rhs.shape else { return try (lhs + rhs).relu() }
+    let output = try Tensor.rectifiedSum(lhs.value, rhs.value)
+    let (needsLeft, needsRight) = (lhs.requiresGrad, rhs.requiresGrad)
+    return result("addReLU", output, [lhs, rhs]) { gradient throws(TensorError) in
+      let masked = try Tensor.reluGradient(gradient, input: output)
+      return [needsLeft ? masked : nil, needsRight ? masked : nil]
+    }
+  }
   public func sigmoid() -> Variable {
     let output = value.sigmoid()
     return Self.result("sigmoid", output, [self]) { gradient throws(TensorError) in
@@ -324,22 +336,26 @@ extension Variable {
 
   /// Batch normalisation over `[N, C]` or `[N, C, H, W]`. In training mode the batch's own
   /// statistics are used and returned (so the layer can update its running averages); otherwise
-  /// `running` supplies them.
+  /// `running` supplies them. With `rectified`, `relu()` of the result in the same pass and one
+  /// node of the graph (the BN+ReLU of a CNN: one pass over the activations fewer each way).
   public func batchNormalized(
-    scale: Variable, shift: Variable, running: (mean: Tensor, variance: Tensor)?, epsilon: Float
+    scale: Variable, shift: Variable, running: (mean: Tensor, variance: Tensor)?, epsilon: Float,
+    rectified: Bool = false
   ) throws(TensorError) -> (output: Variable, statistics: NormalizationStatistics) {
     let usesBatch = running == nil
     let (output, statistics) =
       if let running {
         try value.batchNormalized(
-          mean: running.mean, variance: running.variance, scale: scale.value, shift: shift.value, epsilon: epsilon)
+          mean: running.mean, variance: running.variance, scale: scale.value, shift: shift.value, epsilon: epsilon,
+          rectified: rectified)
       } else {
-        try value.batchNormalized(scale: scale.value, shift: shift.value, epsilon: epsilon)
+        try value.batchNormalized(scale: scale.value, shift: shift.value, epsilon: epsilon, rectified: rectified)
       }
-    let gamma = scale.value
-    let variable = Self.result("batchNorm", output, [self, scale, shift]) { gradient throws(TensorError) in
+    let (gamma, beta) = (scale.value, rectified ? shift.value : nil)
+    let name = rectified ? "batchNormReLU" : "batchNorm"
+    let variable = Self.result(name, output, [self, scale, shift]) { gradient throws(TensorError) in
       let gradients = try Tensor.batchNormGradients(
-        gradient, statistics: statistics, scale: gamma, usingBatchStatistics: usesBatch)
+        gradient, statistics: statistics, scale: gamma, rectifiedShift: beta, usingBatchStatistics: usesBatch)
       return [gradients.input, gradients.scale, gradients.shift]
     }
     return (variable, statistics)

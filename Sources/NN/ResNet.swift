@@ -57,8 +57,8 @@ public final class BasicBlock: Module {
         "'BasicBlock' expects input of shape [N, \(conv1.inputChannels), H, W] but got \(Tensor.describe(input.shape))"
       )
     }
-    let residual = try bn2(conv2(bn1(conv1(input)).relu()))
-    return try (residual + (shortcut?(input) ?? input)).relu()
+    let residual = try bn2(conv2(bn1.rectified(conv1(input))))
+    return try Variable.rectifiedSum(residual, shortcut?(input) ?? input)
   }
 
   public override var children: [(name: String, module: Module)] {
@@ -168,7 +168,7 @@ final class CIFARResNet: Module {
       throw ModuleError(
         "'ResNet' expects input of shape [N, \(conv1.inputChannels), H, W] but got \(Tensor.describe(input.shape))")
     }
-    var features = try bn1(conv1(input)).relu()
+    var features = try bn1.rectified(conv1(input))
     for stage in stages { features = try stage(features) }
     return try linear(flatten(pool(features)))
   }

@@ -62,6 +62,15 @@ extension Tensor {
     try zip("sigmoid", gradient, output) { g, y in g * y * (1 - y) }
   }
 
+  /// `relu(lhs + rhs)` in one pass over same-shaped tensors (a residual block's end: one
+  /// read of each operand and one write, where the two ops write and re-read the sum).
+  public static func rectifiedSum(_ lhs: Tensor, _ rhs: Tensor) throws(TensorError) -> Tensor {
+    try zip("rectifiedSum", lhs, rhs) { a, b in
+      let sum = a + b
+      return sum > 0 ? sum : 0
+    }
+  }
+
   /// g where x > 0, else 0.
   public static func reluGradient(_ gradient: Tensor, input: Tensor) throws(TensorError) -> Tensor {
     try zip("relu", gradient, input) { g, x in x > 0 ? g : 0 }

@@ -338,6 +338,13 @@ struct ConvolutionLayout {
       inputGradient.update(repeating: 0, count: inputCount)
       return
     }
+    if let transposed = transposedForInputGradient {
+      let flipped = UnsafeMutablePointer<Float>.allocate(capacity: weightCount)
+      defer { flipped.deallocate() }
+      flippedWeight(weight, into: flipped)
+      transposed.forward(input: outputGradient, weight: flipped, bias: nil, output: inputGradient)
+      return
+    }
     let rowsPerTile = tileRows(within: tileBudget)
     ImageParallel.forEachShare(of: batch) { _, images in
       let columns =

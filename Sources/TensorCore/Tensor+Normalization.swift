@@ -14,42 +14,31 @@ public struct NormalizationStatistics: Sendable {
 extension Tensor {
   /// Batch normalisation in training mode over `[N, C]` or `[N, C, H, W]`: every channel is
   /// normalised with the mean and biased variance of the batch, then scaled by `scale` and
-  /// shifted by `shift` (both `[C]`).
+  /// shifted by `shift` (both `[C]`). With `rectified`, the output goes through a ReLU in the
+  /// same pass (`batchNormGradients` must then be told so too).
   public func batchNormalized(
-    scale: Tensor, shift: Tensor, epsilon: Float
+    scale: Tensor, shift: Tensor, epsilon: Float, rectified: Bool = false
   ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
     let (batch, channels, spatial) = try batchNormGeometry(scale: scale, shift: shift)
     var mean = [Float](repeating: 0, count: channels)
     var variance = [Float](repeating: 0, count: channels)
-    let groupSize = Double(batch * spatial)
-    let x = storage.base
-    for channel in 0..<channels {
-      var total = 0.0
-      for n in 0..<batch {
-        let row = x + (n * channels + channel) * spatial
-        for i in 0..<spatial { total += Double(row[i]) }
+    mean.withUnsafeMutableBufferPointer { means in
+      variance.withUnsafeMutableBufferPointer { variances in
+        guard let means = means.baseAddress, let variances = variances.baseAddress else { return }
+        BatchNormKernels.statistics(
+          storage.base, .init(batch: batch, channels: channels, spatial: spatial), mean: means, variance: variances)
       }
-      let channelMean = total / groupSize
-      var squares = 0.0
-      for n in 0..<batch {
-        let row = x + (n * channels + channel) * spatial
-        for i in 0..<spatial {
-          let centered = Double(row[i]) - channelMean
-          squares += centered * centered
-        }
-      }
-      mean[channel] = Float(channelMean)
-      variance[channel] = Float(squares / groupSize)
     }
     let inverse = variance.map { 1 / ($0 + epsilon).squareRoot() }
     return try normalize(
       mean: mean, variance: variance, inverse: inverse, scale: scale, shift: shift, batch: batch,
-      channels: channels, spatial: spatial)
+      channels: channels, spatial: spatial, rectified: rectified)
   }
 
-  /// Batch normalisation with given statistics (evaluation mode, running statistics).
+  /// Batch normalisation with given statistics (evaluation mode, running statistics); with
+  /// `rectified`, followed by a ReLU in the same pass.
   public func batchNormalized(
-    mean: Tensor, variance: Tensor, scale: Tensor, shift: Tensor, epsilon: Float
+    mean: Tensor, variance: Tensor, scale: Tensor, shift: Tensor, epsilon: Float, rectified: Bool = false
   ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
     let (batch, channels, spatial) = try batchNormGeometry(scale: scale, shift: shift)
     guard mean.shape == [channels], variance.shape == [channels] else {
@@ -58,7 +47,7 @@ extension Tensor {
     let inverse = variance.scalars.map { 1 / ($0 + epsilon).squareRoot() }
     return try normalize(
       mean: mean.scalars, variance: variance.scalars, inverse: inverse, scale: scale, shift: shift, batch: batch,
-      channels: channels, spatial: spatial)
+      channels: channels, spatial: spatial, rectified: rectified)
   }
 
   private func batchNormGeometry(scale: Tensor, shift: Tensor) throws(TensorError) -> (Int, Int, Int) {
@@ -74,21 +63,17 @@ extension Tensor {
 
   private func normalize(
     mean: [Float], variance: [Float], inverse: [Float], scale: Tensor, shift: Tensor, batch: Int, channels: Int,
-    spatial: Int
+    spatial: Int, rectified: Bool
   ) throws(TensorError) -> (output: Tensor, statistics: NormalizationStatistics) {
     let output = TensorStorage(count: count)
     let normalized = TensorStorage(count: count)
-    let x = storage.base
-    for n in 0..<batch {
-      for channel in 0..<channels {
-        let offset = (n * channels + channel) * spatial
-        let (m, d) = (mean[channel], inverse[channel])
-        let (gamma, beta) = (scale.storage.base[channel], shift.storage.base[channel])
-        for i in 0..<spatial {
-          let value = (x[offset + i] - m) * d
-          normalized.base[offset + i] = value
-          output.base[offset + i] = value * gamma + beta
-        }
+    mean.withUnsafeBufferPointer { means in
+      inverse.withUnsafeBufferPointer { inverses in
+        guard let means = means.baseAddress, let inverses = inverses.baseAddress else { return }
+        BatchNormKernels.normalize(
+          storage.base, .init(batch: batch, channels: channels, spatial: spatial), mean: means, inverse: inverses,
+          scale: scale.storage.base, shift: shift.storage.base, rectified: rectified, normalized: normalized.base,
+          output: output.base)
       }
     }
     let statistics = NormalizationStatistics(
@@ -97,42 +82,27 @@ extension Tensor {
     return (Tensor(shape: shape, storage: output), statistics)
   }
 
-  /// Gradients of training-mode batch normalisation: input, scale and shift.
+  /// Gradients of batch normalisation: input, scale and shift. `rectifiedShift` is the
+  /// forward's shift when it ended in a ReLU (`rectified`), whose mask is recomputed from the
+  /// normalised input, `scale` and the shift; nil for a plain batch norm.
   public static func batchNormGradients(
-    _ outputGradient: Tensor, statistics: NormalizationStatistics, scale: Tensor, usingBatchStatistics: Bool
+    _ outputGradient: Tensor, statistics: NormalizationStatistics, scale: Tensor, rectifiedShift: Tensor? = nil,
+    usingBatchStatistics: Bool
   ) throws(TensorError) -> (input: Tensor, scale: Tensor, shift: Tensor) {
     let shape = outputGradient.shape
     let (batch, channels) = (shape[0], shape[1])
     let spatial = shape.count == 4 ? shape[2] * shape[3] : 1
-    let groupSize = Float(batch * spatial)
-    let g = outputGradient.storage.base
-    let xhat = statistics.normalized.storage.base
     let input = TensorStorage(count: outputGradient.count)
     let scaleGradient = TensorStorage(repeating: 0, count: channels)
     let shiftGradient = TensorStorage(repeating: 0, count: channels)
-    for channel in 0..<channels {
-      var sumG: Float = 0
-      var sumGX: Float = 0
-      for n in 0..<batch {
-        let offset = (n * channels + channel) * spatial
-        for i in 0..<spatial {
-          sumG += g[offset + i]
-          sumGX += g[offset + i] * xhat[offset + i]
-        }
-      }
-      scaleGradient.base[channel] = sumGX
-      shiftGradient.base[channel] = sumG
-      let gamma = scale.storage.base[channel]
-      let factor = gamma * statistics.inverseDeviation[channel]
-      for n in 0..<batch {
-        let offset = (n * channels + channel) * spatial
-        for i in 0..<spatial {
-          input.base[offset + i] =
-            usingBatchStatistics
-            ? factor * (g[offset + i] - sumG / groupSize - xhat[offset + i] * sumGX / groupSize)
-            : factor * g[offset + i]
-        }
-      }
+    statistics.inverseDeviation.withUnsafeBufferPointer { inverses in
+      guard let inverses = inverses.baseAddress else { return }
+      BatchNormKernels.gradients(
+        outputGradient.storage.base, normalized: statistics.normalized.storage.base,
+        .init(batch: batch, channels: channels, spatial: spatial), scale: scale.storage.base,
+        shift: (rectifiedShift ?? scale).storage.base, inverse: inverses, usingBatchStatistics: usingBatchStatistics,
+        rectified: rectifiedShift != nil, input: input.base, scaleGradient: scaleGradient.base,
+        shiftGradient: shiftGradient.base)
     }
     return (
       Tensor(shape: shape, storage: input), Tensor(shape: [channels], storage: scaleGradient),

@@ -49,39 +49,44 @@ extension Tensor {
     let (outputHeight, outputWidth) = (layout.outputHeight, layout.outputWidth)
     let indices = [Int32](unsafeUninitializedCapacity: layout.outputCount) { buffer, initialized in
       guard let chosen = buffer.baseAddress else { return }
-      for plane in 0..<layout.planes {
-        let planeStart = plane * height * width
-        let input = source + planeStart
-        for i in 0..<outputHeight {
-          let rows = layout.window(i, side: height)
-          for j in 0..<outputWidth {
-            let columns = layout.window(j, side: width)
-            // Ordered values take selects the compiler turns into maxss and cmov; a condition
-            // with `isNaN` in it compiled to branches that random data mispredicts (2.4 times
-            // slower). Windows holding a NaN, rare, take PyTorch's rule again below.
-            var best = -Float.infinity
-            var bestIndex = rows.lowerBound * width + columns.lowerBound
-            var unordered = false
-            for row in rows {
-              for column in columns {
-                let index = row &* width &+ column
-                let value = input[index]
-                let wins = value > best
-                bestIndex = wins ? index : bestIndex
-                best = wins ? value : best
-                unordered = unordered || value != value
-              }
-            }
-            if unordered {
-              // PyTorch's CPU kernel takes `val > maxval || isnan(val)`, so the last NaN wins.
+      // Planes are independent: each share of the engine's threads pools its own.
+      ImageParallel.forEachShare(of: layout.planes) { _, planes in
+        for plane in planes {
+          let planeStart = plane * height * width
+          let outputStart = plane * outputHeight * outputWidth
+          if layout.isHalving {
+            layout.maxPoolHalving(
+              source + planeStart, output + outputStart, chosen + outputStart, planeStart: Int32(planeStart))
+            continue
+          }
+          let input = source + planeStart
+          for i in 0..<outputHeight {
+            let rows = layout.window(i, side: height)
+            for j in 0..<outputWidth {
+              let columns = layout.window(j, side: width)
+              // Ordered values take selects the compiler turns into maxss and cmov; a condition
+              // with `isNaN` in it compiled to branches that random data mispredicts (2.4 times
+              // slower). Windows holding a NaN, rare, take PyTorch's rule again below.
+              var best = -Float.infinity
+              var bestIndex = rows.lowerBound * width + columns.lowerBound
+              var unordered = false
               for row in rows {
-                for column in columns where input[row * width + column].isNaN { bestIndex = row * width + column }
+                for column in columns {
+                  let index = row &* width &+ column
+                  let value = input[index]
+                  let wins = value > best
+                  bestIndex = wins ? index : bestIndex
+                  best = wins ? value : best
+                  unordered = unordered || value != value
+                }
               }
-              best = input[bestIndex]
+              if unordered {
+                (best, bestIndex) = PoolingLayout.lastNaN(input, width: width, rows: rows, columns: columns)
+              }
+              let position = outputStart + i * outputWidth + j
+              output[position] = best
+              chosen[position] = Int32(truncatingIfNeeded: planeStart + bestIndex)
             }
-            let position = (plane * outputHeight + i) * outputWidth + j
-            output[position] = best
-            chosen[position] = Int32(truncatingIfNeeded: planeStart + bestIndex)
           }
         }
       }
@@ -365,6 +370,55 @@ struct PoolingLayout {
   func window(_ index: Int, side: Int) -> Range<Int> {
     let start = index * stride - padding
     return Swift.max(start, 0)..<Swift.min(start + kernel, side)
+  }
+}
+
+extension PoolingLayout {
+  /// A 2×2 window with stride 2 and no padding, the usual CNN pooling: every window is whole,
+  /// so `maxPoolHalving` reads its four values without range checks.
+  var isHalving: Bool { kernel == 2 && stride == 2 && padding == 0 }
+
+  /// Max pooling of one plane when `isHalving`, with the general loop's rules: the first
+  /// maximum in row-major order, and windows holding a NaN take `lastNaN`. Measured on the cnn
+  /// workload's two pools (one thread): 7.3 → 4.5 ms of CPU per step against the general loop,
+  /// whose window ranges the compiler does not unroll.
+  func maxPoolHalving(
+    _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ chosen: UnsafeMutablePointer<Int32>,
+    planeStart: Int32
+  ) {
+    for i in 0..<outputHeight {
+      let top = 2 * i * width
+      for j in 0..<outputWidth {
+        let first = top + 2 * j
+        let (a, b, c, d) = (input[first], input[first + 1], input[first + width], input[first + width + 1])
+        var best = a
+        var bestIndex = first
+        bestIndex = b > best ? first + 1 : bestIndex
+        best = b > best ? b : best
+        bestIndex = c > best ? first + width : bestIndex
+        best = c > best ? c : best
+        bestIndex = d > best ? first + width + 1 : bestIndex
+        best = d > best ? d : best
+        if a != a || b != b || c != c || d != d {
+          (best, bestIndex) = Self.lastNaN(
+            input, width: width, rows: 2 * i..<(2 * i + 2), columns: 2 * j..<(2 * j + 2))
+        }
+        output[i * outputWidth + j] = best
+        chosen[i * outputWidth + j] = planeStart &+ Int32(truncatingIfNeeded: bestIndex)
+      }
+    }
+  }
+
+  /// PyTorch's CPU rule for a window holding a NaN (`val > maxval || isnan(val)`): the last NaN
+  /// wins. Returns it and its index within the plane.
+  static func lastNaN(
+    _ input: UnsafePointer<Float>, width: Int, rows: Range<Int>, columns: Range<Int>
+  ) -> (Float, Int) {
+    var bestIndex = rows.lowerBound * width + columns.lowerBound
+    for row in rows {
+      for column in columns where input[row * width + column].isNaN { bestIndex = row * width + column }
+    }
+    return (input[bestIndex], bestIndex)
   }
 }
 

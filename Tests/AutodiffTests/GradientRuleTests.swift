@@ -123,6 +123,76 @@ struct GradientRuleTests {
     }
   }
 
+  @Test("batch normalisation fused with ReLU, training and evaluation, over [N, C] and [N, C, H, W]")
+  func batchNormReLU() throws {
+    for (shape, seed) in [([6, 3], UInt64(40)), ([2, 3, 2, 2], UInt64(41))] {
+      let x = try random(shape, -2...2, seed: seed)
+      let scale = try random([3], 0.5...1.5, seed: 21)
+      let shift = try random([3], seed: 22)
+      let running = (mean: try random([3], seed: 23), variance: try random([3], 0.5...2, seed: 24))
+      for statistics in [nil, running] {
+        // Finite differences straddle ReLU's kink for outputs near 0; these seeds keep every
+        // output at least 0.05 from it (checked, so a changed kernel cannot pass by luck).
+        let plain = try Variable(x).batchNormalized(
+          scale: Variable(scale), shift: Variable(shift), running: statistics, epsilon: 1e-5
+        ).output.value
+        try #require(plain.scalars.allSatisfy { Swift.abs($0) > 0.05 })
+        try checkGradients([x, scale, shift]) {
+          try $0[0].batchNormalized(scale: $0[1], shift: $0[2], running: statistics, epsilon: 1e-5, rectified: true)
+            .output
+        }
+      }
+    }
+  }
+
+  @Test("batch normalisation fused with ReLU gives what batch norm then relu gives, values and gradients")
+  func batchNormReLUMatchesComposition() throws {
+    let x = try random([4, 3, 3, 5], -2...2, seed: 42)
+    let scale = try random([3], -1...1.5, seed: 43)
+    let shift = try random([3], seed: 44)
+    let weights = try random([4, 3, 3, 5], seed: 45)
+    func run(_ fused: Bool) throws -> [Tensor] {
+      let variables = [x, scale, shift].map { Variable($0, requiresGrad: true) }
+      let output =
+        fused
+        ? try variables[0].batchNormalized(
+          scale: variables[1], shift: variables[2], running: nil, epsilon: 1e-5, rectified: true
+        ).output
+        : try variables[0].batchNormalized(scale: variables[1], shift: variables[2], running: nil, epsilon: 1e-5)
+          .output.relu()
+      try (output * Variable.constant(weights)).sum().backward()
+      return [output.value] + (try variables.map { try #require($0.grad) })
+    }
+    let (fused, composed) = (try run(true), try run(false))
+    #expect(fused[0].scalars == composed[0].scalars)
+    #expect(fused[0].scalars.contains(0) && fused[0].scalars.contains { $0 > 0 })
+    // The same masked gradient through the same sums: equal to the bit.
+    for (a, b) in Swift.zip(fused.dropFirst(), composed.dropFirst()) { #expect(a.scalars == b.scalars) }
+  }
+
+  @Test("relu of a sum in one node: finite differences, and what + then relu gives")
+  func rectifiedSum() throws {
+    let a = try random([3, 4], -2...2, seed: 46)
+    // Sums kept 0.1 away from relu's kink, where the finite difference straddles two slopes.
+    let b = try Tensor.zip("test", a, try random([3, 4], -1...1, seed: 47)) { x, y in
+      let sum = x + y
+      return (sum >= 0 ? Swift.max(sum, 0.1) : Swift.min(sum, -0.1)) - x
+    }
+    try checkGradients([a, b]) { try Variable.rectifiedSum($0[0], $0[1]) }
+    func run(_ fused: Bool) throws -> [Tensor] {
+      let (x, y) = (Variable(a, requiresGrad: true), Variable(b, requiresGrad: true))
+      let output = fused ? try Variable.rectifiedSum(x, y) : try (x + y).relu()
+      try (output * Variable.constant(try random([3, 4], seed: 48))).sum().backward()
+      return [output.value, try #require(x.grad), try #require(y.grad)]
+    }
+    let (fused, composed) = (try run(true), try run(false))
+    #expect(fused[0].scalars.contains(0) && fused[0].scalars.contains { $0 > 0 })
+    for (u, v) in Swift.zip(fused, composed) { #expect(u.scalars == v.scalars) }
+    // Broadcast operands take the two ops.
+    let row = try random([4], seed: 49)
+    try checkGradients([a, row.map { $0 + 3 }]) { try Variable.rectifiedSum($0[0], $0[1]) }
+  }
+
   @Test("layer normalisation over the last axis")
   func layerNorm() throws {
     let x = try random([2, 3, 5], -2...2, seed: 25)
