@@ -47,18 +47,8 @@ extension Tensor {
         let c = cells.base + (row * steps + step) * size
         let tc = cellTanh.base + (row * steps + step) * size
         let h = output.base + (row * steps + step) * size
-        let previous: UnsafeMutablePointer<Float>? = step > 0 ? cells.base + (row * steps + step - 1) * size : nil
-        for unit in 0..<size {
-          let i = sigmoid(a[unit])
-          let f = sigmoid(a[size + unit])
-          let g = tanhApproximation(a[2 * size + unit])
-          let o = sigmoid(a[3 * size + unit])
-          (a[unit], a[size + unit], a[2 * size + unit], a[3 * size + unit]) = (i, f, g, o)
-          let cell = f * (previous?[unit] ?? 0) + i * g
-          c[unit] = cell
-          tc[unit] = tanhApproximation(cell)
-          h[unit] = o * tc[unit]
-        }
+        let previous = step > 0 ? UnsafePointer(cells.base + (row * steps + step - 1) * size) : nil
+        LSTMGateLanes.forward(gates: a, previous: previous, cell: c, cellTanh: tc, hidden: h, size: size)
       }
     }
     let cache = LSTMSequenceCache(
@@ -91,18 +81,10 @@ extension Tensor {
         let d = gateGradients.base + at * width
         let dh = hiddenGradient.base + row * size
         let dcNext = cellGradient.base + row * size
-        for unit in 0..<size {
-          let (i, f, g, o) = (gate[unit], gate[size + unit], gate[2 * size + unit], gate[3 * size + unit])
-          let h = dy[at * size + unit] + dh[unit]
-          let cellTanh = tc[at * size + unit]
-          let dc = h * o * (1 - cellTanh * cellTanh) + dcNext[unit]
-          let previousCell = step > 0 ? c[(at - 1) * size + unit] : 0
-          d[unit] = dc * g * i * (1 - i)
-          d[size + unit] = dc * previousCell * f * (1 - f)
-          d[2 * size + unit] = dc * i * (1 - g * g)
-          d[3 * size + unit] = h * cellTanh * o * (1 - o)
-          dcNext[unit] = dc * f
-        }
+        let previous = step > 0 ? UnsafePointer(c + (at - 1) * size) : nil
+        LSTMGateLanes.backward(
+          gates: gate, cellTanh: tc + at * size, previous: previous, outputGradient: dy + at * size,
+          hiddenGradient: dh, cellGradient: dcNext, gateGradients: d, size: size)
       }
       // dh_{t−1} = dgates_t · W_hh (the recurrent product's input gradient).
       if step > 0, batch > 0, size > 0 {
