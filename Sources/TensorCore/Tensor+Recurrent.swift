@@ -93,13 +93,19 @@ extension Tensor {
           hiddenWeight.storage.base, ldb: size, beta: 0, hiddenGradient.base, ldc: size)
       }
     }
-    // dW_hh = Σ_t dgates_tᵀ · h_{t−1}: one product over every (row, step ≥ 1) pair.
+    // dW_hh = Σ_t dgates_tᵀ · h_{t−1}: one product per batch row over its steps ≥ 1. As many
+    // multiply-adds as the recurrence's products, but free of its step-to-step dependency, so
+    // the 4H rows of dW_hh are split over the engine's threads (disjoint rows, no reduction).
     let weightGradient = TensorStorage(repeating: 0, count: width * size)
     if steps > 1, batch > 0, size > 0 {
-      for row in 0..<batch {
-        BLAS.multiply(
-          transposingA: true, m: width, n: size, k: steps - 1, gateGradients.base + (row * steps + 1) * width,
-          lda: width, output.storage.base + row * steps * size, ldb: size, beta: 1, weightGradient.base, ldc: size)
+      let (g, h, w) = (UnsafePointer(gateGradients.base), UnsafePointer(output.storage.base), weightGradient.base)
+      ImageParallel.forEachShare(of: width) { _, gateRows in
+        for row in 0..<batch {
+          BLAS.multiply(
+            transposingA: true, m: gateRows.count, n: size, k: steps - 1,
+            g + (row * steps + 1) * width + gateRows.lowerBound, lda: width, h + row * steps * size, ldb: size,
+            beta: 1, w + gateRows.lowerBound * size, ldc: size)
+        }
       }
     }
     return (
