@@ -31,24 +31,30 @@ extension Tensor {
     let cells = TensorStorage(count: batch * steps * size)
     let cellTanh = TensorStorage(count: batch * steps * size)
     let output = TensorStorage(repeating: 0, count: batch * steps * size)
-    let p = projected.storage.base
-    for step in 0..<steps {
-      // gates_t = P_t (+ h_{t−1}·W_hhᵀ): rows of step t sit T·4H apart in the sequence layout.
-      for row in 0..<batch {
-        (gates.base + (row * steps + step) * width).update(from: p + (row * steps + step) * width, count: width)
-      }
-      if step > 0, batch > 0, size > 0 {
-        BLAS.multiply(
-          transposingB: true, m: batch, n: width, k: size, output.base + (step - 1) * size, lda: steps * size,
-          hiddenWeight.storage.base, ldb: size, beta: 1, gates.base + step * width, ldc: steps * width)
-      }
-      for row in 0..<batch {
-        let a = gates.base + (row * steps + step) * width
-        let c = cells.base + (row * steps + step) * size
-        let tc = cellTanh.base + (row * steps + step) * size
-        let h = output.base + (row * steps + step) * size
-        let previous = step > 0 ? UnsafePointer(cells.base + (row * steps + step - 1) * size) : nil
-        LSTMGateLanes.forward(gates: a, previous: previous, cell: c, cellTanh: tc, hidden: h, size: size)
+    let (p, w) = (UnsafePointer(projected.storage.base), UnsafePointer(hiddenWeight.storage.base))
+    let (a, c, tc, h) = (gates.base, cells.base, cellTanh.base, output.base)
+    // Each batch row's recurrence depends only on itself, so the rows are split over the engine's
+    // threads for the whole time loop: no synchronisation between steps.
+    ImageParallel.forEachShare(of: batch) { _, rows in
+      guard !rows.isEmpty else { return }
+      let first = rows.lowerBound
+      for step in 0..<steps {
+        // gates_t = P_t (+ h_{t−1}·W_hhᵀ): rows of step t sit T·4H apart in the sequence layout.
+        for row in rows {
+          (a + (row * steps + step) * width).update(from: p + (row * steps + step) * width, count: width)
+        }
+        if step > 0, size > 0 {
+          BLAS.multiply(
+            transposingB: true, m: rows.count, n: width, k: size, h + (first * steps + step - 1) * size,
+            lda: steps * size, w, ldb: size, beta: 1, a + (first * steps + step) * width, ldc: steps * width)
+        }
+        for row in rows {
+          let at = row * steps + step
+          let previous = step > 0 ? UnsafePointer(c + (at - 1) * size) : nil
+          LSTMGateLanes.forward(
+            gates: a + at * width, previous: previous, cell: c + at * size, cellTanh: tc + at * size,
+            hidden: h + at * size, size: size)
+        }
       }
     }
     let cache = LSTMSequenceCache(
@@ -74,23 +80,26 @@ extension Tensor {
     let (a, c, tc, dy) = (
       cache.gates.storage.base, cache.cells.storage.base, cache.cellTanh.storage.base, outputGradient.storage.base
     )
-    for step in stride(from: steps - 1, through: 0, by: -1) {
-      for row in 0..<batch {
-        let at = (row * steps + step)
-        let gate = a + at * width
-        let d = gateGradients.base + at * width
-        let dh = hiddenGradient.base + row * size
-        let dcNext = cellGradient.base + row * size
-        let previous = step > 0 ? UnsafePointer(c + (at - 1) * size) : nil
-        LSTMGateLanes.backward(
-          gates: gate, cellTanh: tc + at * size, previous: previous, outputGradient: dy + at * size,
-          hiddenGradient: dh, cellGradient: dcNext, gateGradients: d, size: size)
-      }
-      // dh_{t−1} = dgates_t · W_hh (the recurrent product's input gradient).
-      if step > 0, batch > 0, size > 0 {
-        BLAS.multiply(
-          m: batch, n: size, k: width, gateGradients.base + step * width, lda: steps * width,
-          hiddenWeight.storage.base, ldb: size, beta: 0, hiddenGradient.base, ldc: size)
+    let w = UnsafePointer(hiddenWeight.storage.base)
+    // Rows are independent through time here too (see the forward pass): one share of rows per thread.
+    ImageParallel.forEachShare(of: batch) { _, rows in
+      guard !rows.isEmpty else { return }
+      let first = rows.lowerBound
+      for step in stride(from: steps - 1, through: 0, by: -1) {
+        for row in rows {
+          let at = (row * steps + step)
+          let previous = step > 0 ? UnsafePointer(c + (at - 1) * size) : nil
+          LSTMGateLanes.backward(
+            gates: a + at * width, cellTanh: tc + at * size, previous: previous, outputGradient: dy + at * size,
+            hiddenGradient: hiddenGradient.base + row * size, cellGradient: cellGradient.base + row * size,
+            gateGradients: gateGradients.base + at * width, size: size)
+        }
+        // dh_{t−1} = dgates_t · W_hh (the recurrent product's input gradient).
+        if step > 0, size > 0 {
+          BLAS.multiply(
+            m: rows.count, n: size, k: width, gateGradients.base + (first * steps + step) * width, lda: steps * width,
+            w, ldb: size, beta: 0, hiddenGradient.base + first * size, ldc: size)
+        }
       }
     }
     // dW_hh = Σ_t dgates_tᵀ · h_{t−1}: one product per batch row over its steps ≥ 1. As many
@@ -98,13 +107,13 @@ extension Tensor {
     // the 4H rows of dW_hh are split over the engine's threads (disjoint rows, no reduction).
     let weightGradient = TensorStorage(repeating: 0, count: width * size)
     if steps > 1, batch > 0, size > 0 {
-      let (g, h, w) = (UnsafePointer(gateGradients.base), UnsafePointer(output.storage.base), weightGradient.base)
+      let (g, h, dw) = (UnsafePointer(gateGradients.base), UnsafePointer(output.storage.base), weightGradient.base)
       ImageParallel.forEachShare(of: width) { _, gateRows in
         for row in 0..<batch {
           BLAS.multiply(
             transposingA: true, m: gateRows.count, n: size, k: steps - 1,
             g + (row * steps + 1) * width + gateRows.lowerBound, lda: width, h + row * steps * size, ldb: size,
-            beta: 1, w + gateRows.lowerBound * size, ldc: size)
+            beta: 1, dw + gateRows.lowerBound * size, ldc: size)
         }
       }
     }
