@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare goldens bench-kernel \
+.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-startup bench-results goldens bench-kernel \
   docs lab install-kernel logos format lint clean
 BIN_DIR = $$(swift build -c release --show-bin-path)
 
@@ -67,15 +67,25 @@ bench: release
 	$(BIN_DIR)/tempo bench plot
 	bench/language/run.sh $(BIN_DIR)/tempo
 
-## bench-compare: the engine against PyTorch (CPU) on six training workloads, then multirate training
-## on four, then Alrao against plain SGD on three, as Markdown tables; PyTorch goes into its own
-## .venv-bench, never into CI
+## bench-compare: the engine against PyTorch (CPU) on six training workloads at 2 and 1 threads, then
+## multirate training on four, then Alrao against plain SGD on three, as Markdown tables; PyTorch goes
+## into its own .venv-bench, never into CI
 bench-compare: release .venv-bench/.ready
-	.venv-bench/bin/python bench/compare.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python --threads 2
+	.venv-bench/bin/python bench/compare.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python
 	.venv-bench/bin/python bench/compare_multirate.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
 	  --threads 2
 	.venv-bench/bin/python bench/compare_alrao.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
 	  --threads 2
+
+## bench-startup: process start to the first finished training step, `tempo run` against PyTorch
+bench-startup: release .venv-bench/.ready
+	.venv-bench/bin/python bench/startup/compare.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python
+
+## bench-results: regenerate bench/RESULTS.md (engine at 2 and 1 threads, memory over 1,000 steps,
+## start-up) with the machine, the date and both sides' versions; BENCH_NOTE adds a sentence
+bench-results: release .venv-bench/.ready
+	.venv-bench/bin/python bench/results.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
+	  $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
 
 ## goldens: re-record Tests/NNTests/Goldens/pytorch-goldens.json from PyTorch
 goldens: .venv-bench/.ready

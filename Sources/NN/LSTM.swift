@@ -86,9 +86,10 @@ public final class LSTM: Module {
 
   /// One layer over the whole sequence: `[B, T, in]` → `[B, T, H]`. The input product and both
   /// biases cover the whole sequence at once; the time loop is one fused op
-  /// (`Variable.lstmSequence`).
+  /// (`Variable.lstmSequence`). The two biases are summed first (`[4H]`), so the sequence gets
+  /// one bias pass and its gradient one row sum rather than two of each.
   private func run(_ layer: Layer, over sequence: Variable, batch: Int, steps: Int) throws -> Variable {
-    let projected = try sequence.linear(weight: layer.inputWeight, bias: layer.inputBias) + layer.hiddenBias
+    let projected = try sequence.linear(weight: layer.inputWeight, bias: layer.inputBias + layer.hiddenBias)
     return try projected.lstmSequence(hiddenWeight: layer.hiddenWeight)
   }
 

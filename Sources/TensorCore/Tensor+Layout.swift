@@ -91,10 +91,12 @@ extension Tensor {
     if target.reduce(1, *) == 1 { return try sum().reshaped(target) }
     if shape.suffix(target.count).elementsEqual(target), let block = Optional(target.reduce(1, *)), block > 0 {
       // A bias's gradient: the rows of a batch summed into one row.
+      // Rows are added in order, each column in its own lane, so the sums round as a plain loop's.
       let result = TensorStorage(repeating: 0, count: block)
-      let source = storage.base
+      let total = result.base
       for start in stride(from: 0, to: count, by: block) {
-        for column in 0..<block { result.base[column] += source[start + column] }
+        let row = UnsafePointer(storage.base + start)
+        for column in 0..<block { total[column] += row[column] }
       }
       return Tensor(shape: target, storage: result)
     }

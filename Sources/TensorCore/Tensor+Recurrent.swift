@@ -31,33 +31,29 @@ extension Tensor {
     let cells = TensorStorage(count: batch * steps * size)
     let cellTanh = TensorStorage(count: batch * steps * size)
     let output = TensorStorage(repeating: 0, count: batch * steps * size)
-    let p = projected.storage.base
-    for step in 0..<steps {
-      // gates_t = P_t (+ h_{t−1}·W_hhᵀ): rows of step t sit T·4H apart in the sequence layout.
-      for row in 0..<batch {
-        (gates.base + (row * steps + step) * width).update(from: p + (row * steps + step) * width, count: width)
-      }
-      if step > 0, batch > 0, size > 0 {
-        BLAS.multiply(
-          transposingB: true, m: batch, n: width, k: size, output.base + (step - 1) * size, lda: steps * size,
-          hiddenWeight.storage.base, ldb: size, beta: 1, gates.base + step * width, ldc: steps * width)
-      }
-      for row in 0..<batch {
-        let a = gates.base + (row * steps + step) * width
-        let c = cells.base + (row * steps + step) * size
-        let tc = cellTanh.base + (row * steps + step) * size
-        let h = output.base + (row * steps + step) * size
-        let previous: UnsafeMutablePointer<Float>? = step > 0 ? cells.base + (row * steps + step - 1) * size : nil
-        for unit in 0..<size {
-          let i = sigmoid(a[unit])
-          let f = sigmoid(a[size + unit])
-          let g = tanhApproximation(a[2 * size + unit])
-          let o = sigmoid(a[3 * size + unit])
-          (a[unit], a[size + unit], a[2 * size + unit], a[3 * size + unit]) = (i, f, g, o)
-          let cell = f * (previous?[unit] ?? 0) + i * g
-          c[unit] = cell
-          tc[unit] = tanhApproximation(cell)
-          h[unit] = o * tc[unit]
+    let (p, w) = (UnsafePointer(projected.storage.base), UnsafePointer(hiddenWeight.storage.base))
+    let (a, c, tc, h) = (gates.base, cells.base, cellTanh.base, output.base)
+    // Each batch row's recurrence depends only on itself, so the rows are split over the engine's
+    // threads for the whole time loop: no synchronisation between steps.
+    ImageParallel.forEachShare(of: batch) { _, rows in
+      guard !rows.isEmpty else { return }
+      let first = rows.lowerBound
+      for step in 0..<steps {
+        // gates_t = P_t (+ h_{t−1}·W_hhᵀ): rows of step t sit T·4H apart in the sequence layout.
+        for row in rows {
+          (a + (row * steps + step) * width).update(from: p + (row * steps + step) * width, count: width)
+        }
+        if step > 0, size > 0 {
+          BLAS.multiply(
+            transposingB: true, m: rows.count, n: width, k: size, h + (first * steps + step - 1) * size,
+            lda: steps * size, w, ldb: size, beta: 1, a + (first * steps + step) * width, ldc: steps * width)
+        }
+        for row in rows {
+          let at = row * steps + step
+          let previous = step > 0 ? UnsafePointer(c + (at - 1) * size) : nil
+          LSTMGateLanes.forward(
+            gates: a + at * width, previous: previous, cell: c + at * size, cellTanh: tc + at * size,
+            hidden: h + at * size, size: size)
         }
       }
     }
@@ -84,40 +80,41 @@ extension Tensor {
     let (a, c, tc, dy) = (
       cache.gates.storage.base, cache.cells.storage.base, cache.cellTanh.storage.base, outputGradient.storage.base
     )
-    for step in stride(from: steps - 1, through: 0, by: -1) {
-      for row in 0..<batch {
-        let at = (row * steps + step)
-        let gate = a + at * width
-        let d = gateGradients.base + at * width
-        let dh = hiddenGradient.base + row * size
-        let dcNext = cellGradient.base + row * size
-        for unit in 0..<size {
-          let (i, f, g, o) = (gate[unit], gate[size + unit], gate[2 * size + unit], gate[3 * size + unit])
-          let h = dy[at * size + unit] + dh[unit]
-          let cellTanh = tc[at * size + unit]
-          let dc = h * o * (1 - cellTanh * cellTanh) + dcNext[unit]
-          let previousCell = step > 0 ? c[(at - 1) * size + unit] : 0
-          d[unit] = dc * g * i * (1 - i)
-          d[size + unit] = dc * previousCell * f * (1 - f)
-          d[2 * size + unit] = dc * i * (1 - g * g)
-          d[3 * size + unit] = h * cellTanh * o * (1 - o)
-          dcNext[unit] = dc * f
+    let w = UnsafePointer(hiddenWeight.storage.base)
+    // Rows are independent through time here too (see the forward pass): one share of rows per thread.
+    ImageParallel.forEachShare(of: batch) { _, rows in
+      guard !rows.isEmpty else { return }
+      let first = rows.lowerBound
+      for step in stride(from: steps - 1, through: 0, by: -1) {
+        for row in rows {
+          let at = (row * steps + step)
+          let previous = step > 0 ? UnsafePointer(c + (at - 1) * size) : nil
+          LSTMGateLanes.backward(
+            gates: a + at * width, cellTanh: tc + at * size, previous: previous, outputGradient: dy + at * size,
+            hiddenGradient: hiddenGradient.base + row * size, cellGradient: cellGradient.base + row * size,
+            gateGradients: gateGradients.base + at * width, size: size)
+        }
+        // dh_{t−1} = dgates_t · W_hh (the recurrent product's input gradient).
+        if step > 0, size > 0 {
+          BLAS.multiply(
+            m: rows.count, n: size, k: width, gateGradients.base + (first * steps + step) * width, lda: steps * width,
+            w, ldb: size, beta: 0, hiddenGradient.base + first * size, ldc: size)
         }
       }
-      // dh_{t−1} = dgates_t · W_hh (the recurrent product's input gradient).
-      if step > 0, batch > 0, size > 0 {
-        BLAS.multiply(
-          m: batch, n: size, k: width, gateGradients.base + step * width, lda: steps * width,
-          hiddenWeight.storage.base, ldb: size, beta: 0, hiddenGradient.base, ldc: size)
-      }
     }
-    // dW_hh = Σ_t dgates_tᵀ · h_{t−1}: one product over every (row, step ≥ 1) pair.
+    // dW_hh = Σ_t dgates_tᵀ · h_{t−1}: one product per batch row over its steps ≥ 1. As many
+    // multiply-adds as the recurrence's products, but free of its step-to-step dependency, so
+    // the 4H rows of dW_hh are split over the engine's threads (disjoint rows, no reduction).
     let weightGradient = TensorStorage(repeating: 0, count: width * size)
     if steps > 1, batch > 0, size > 0 {
-      for row in 0..<batch {
-        BLAS.multiply(
-          transposingA: true, m: width, n: size, k: steps - 1, gateGradients.base + (row * steps + 1) * width,
-          lda: width, output.storage.base + row * steps * size, ldb: size, beta: 1, weightGradient.base, ldc: size)
+      let (g, h, dw) = (UnsafePointer(gateGradients.base), UnsafePointer(output.storage.base), weightGradient.base)
+      ImageParallel.forEachShare(of: width) { _, gateRows in
+        for row in 0..<batch {
+          BLAS.multiply(
+            transposingA: true, m: gateRows.count, n: size, k: steps - 1,
+            g + (row * steps + 1) * width + gateRows.lowerBound, lda: width, h + row * steps * size, ldb: size,
+            beta: 1, dw + gateRows.lowerBound * size, ldc: size)
+        }
       }
     }
     return (
