@@ -51,24 +51,16 @@ extension Variable {
     let rows = shape[0]
     let width = copies * outputs
     let biasValues = bias?.value
-    scores.withUnsafeMutableBufferPointer { s in
-      if let biasValues {
+    if let biasValues {
+      scores.withUnsafeMutableBufferPointer { s in
         biasValues.withUnsafeBufferPointer { b in
           for row in 0..<rows { for column in 0..<width { s[row * width + column] += b[column] } }
         }
       }
-      guard likelihood == .categorical else { return }
-      for row in 0..<rows {
-        for copy in 0..<copies {
-          let start = row * width + copy * outputs
-          var largest = -Float.infinity
-          for k in 0..<outputs { largest = Swift.max(largest, s[start + k]) }
-          var total: Float = 0
-          for k in 0..<outputs { total += expf(s[start + k] - largest) }
-          let shift = largest + logf(total)
-          for k in 0..<outputs { s[start + k] -= shift }
-        }
-      }
+    }
+    if likelihood == .categorical {
+      // Each copy's scores of a row are contiguous: one log-softmax over [rows·N, out].
+      scores = try scores.reshaped([rows * copies, outputs]).logSoftmax(alongAxis: 1).reshaped([rows, width])
     }
     return CopyOutputs(copies: copies, outputs: outputs, values: scores)
   }
@@ -94,27 +86,29 @@ extension Variable {
     var sums = [Float](repeating: 0, count: outputs)
     values.withUnsafeBufferPointer { v in
       output.withUnsafeMutableBufferPointer { o in
-        for row in 0..<rows {
-          let out = row * outputs
-          if likelihood == .gaussian {
-            for j in 0..<count {
-              let share = expf(floatWeights[j])
-              let base = row * width + j * outputs
-              for k in 0..<outputs { o[out + k] += share * v[base + k] }
+        sums.withUnsafeMutableBufferPointer { sums in
+          for row in 0..<rows {
+            let out = row * outputs
+            if likelihood == .gaussian {
+              for j in 0..<count {
+                let share = expf(floatWeights[j])
+                let base = row * width + j * outputs
+                for k in 0..<outputs { o[out + k] += share * v[base + k] }
+              }
+              continue
             }
-            continue
+            for k in 0..<outputs { o[out + k] = -.infinity }
+            for j in 0..<count {
+              let (base, logWeight) = (row * width + j * outputs, floatWeights[j])
+              for k in 0..<outputs { o[out + k] = Swift.max(o[out + k], v[base + k] + logWeight) }
+            }
+            for k in 0..<outputs { sums[k] = 0 }
+            for j in 0..<count {
+              let (base, logWeight) = (row * width + j * outputs, floatWeights[j])
+              for k in 0..<outputs { sums[k] += VectorMath.exp(v[base + k] + logWeight - o[out + k]) }
+            }
+            for k in 0..<outputs { o[out + k] += logf(sums[k]) }
           }
-          for k in 0..<outputs { o[out + k] = -.infinity }
-          for j in 0..<count {
-            let base = row * width + j * outputs
-            for k in 0..<outputs { o[out + k] = Swift.max(o[out + k], v[base + k] + floatWeights[j]) }
-          }
-          for k in 0..<outputs { sums[k] = 0 }
-          for j in 0..<count {
-            let base = row * width + j * outputs
-            for k in 0..<outputs { sums[k] += expf(v[base + k] + floatWeights[j] - o[out + k]) }
-          }
-          for k in 0..<outputs { o[out + k] += logf(sums[k]) }
         }
       }
     }
@@ -141,11 +135,11 @@ extension Variable {
                   }
                   var weighted: Float = 0
                   for c in 0..<outputs {
-                    let responsibility = expf(v[base + c] + Float(logWeights[j]) - m[row * outputs + c])
+                    let responsibility = VectorMath.exp(v[base + c] + Float(logWeights[j]) - m[row * outputs + c])
                     ds[base + c] = g[row * outputs + c] * responsibility
                     weighted += ds[base + c]
                   }
-                  for k in 0..<outputs { ds[base + k] -= expf(v[base + k]) * weighted }
+                  for k in 0..<outputs { ds[base + k] -= VectorMath.exp(v[base + k]) * weighted }
                 }
               }
             }
@@ -252,7 +246,7 @@ extension Variable {
                   let base = row * width + j * outputs
                   let r = responsibilities[row * count + j] * scale
                   if likelihood == .categorical {
-                    for k in 0..<outputs { o[base + k] = expf(v[base + k]) }
+                    for k in 0..<outputs { o[base + k] = VectorMath.exp(v[base + k]) }
                     o[base + labels[row]] -= 1
                   } else {
                     for k in 0..<outputs { o[base + k] = v[base + k] - y[row * outputs + k] }

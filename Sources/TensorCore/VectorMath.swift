@@ -1,9 +1,9 @@
 /// Loops over contiguous Float buffers written so the compiler turns them into SIMD code:
 /// reductions in eight independent lanes (a single running sum or max is a serial dependency
 /// chain that cannot vectorise), and exp by range reduction and a polynomial (libm's `expf` is
-/// a call per element).
-enum VectorMath {
-  static func sum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
+/// a call per element). Public for the fused ops of other modules (Alrao's mixture head).
+public enum VectorMath {
+  public static func sum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
     var lanes = SIMD8<Float>(repeating: 0)
     var index = 0
     let raw = UnsafeRawPointer(values)
@@ -19,7 +19,7 @@ enum VectorMath {
     return total
   }
 
-  static func maximum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
+  public static func maximum(_ values: UnsafePointer<Float>, _ count: Int) -> Float {
     var lanes = SIMD8<Float>(repeating: -.infinity)
     var index = 0
     let raw = UnsafeRawPointer(values)
@@ -38,8 +38,8 @@ enum VectorMath {
 
   /// e^x within 2 ulp of `expf` (Cephes' polynomial after reducing x by multiples of ln 2);
   /// exactly 0 below −87.3 (including −∞, so masked attention scores vanish) and +∞ above 88.7.
-  @inline(__always)
-  static func exp(_ value: Float) -> Float {
+  @inlinable @inline(__always)
+  public static func exp(_ value: Float) -> Float {
     let x = Swift.min(Swift.max(value, -87.336_544), 88.722_839)
     // n = round(x / ln 2) through the 1.5·2²³ trick: the integer lands in the low mantissa bits.
     let shifted = x * 1.442_695_04 + 12_582_912
@@ -57,7 +57,7 @@ enum VectorMath {
     return value < -87.336_544 ? 0 : (value > 88.722_839 ? .infinity : result)
   }
 
-  static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ count: Int) {
+  public static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ count: Int) {
     for index in 0..<count { output[index] = exp(input[index]) }
   }
 }

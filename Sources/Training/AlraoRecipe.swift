@@ -85,6 +85,13 @@ public struct AlraoRecipe: OptimizerRecipe {
     var generator = RandomGenerator(seed: (seed ?? runSeed) &+ 0xA1_2A0)
     let likelihood: MixtureLikelihood
     if case .regression = task { likelihood = .gaussian } else { likelihood = .categorical }
+    if likelihood == .categorical, let path = model.headPath,
+      let head = model.namedModules().first(where: { $0.path == path })?.module as? Linear, head.outputCount < 2
+    {
+      throw TrainingError(
+        "Alrao's classifier copies need one output per class, but the model's last layer has \(head.outputCount)",
+        help: "end the model with as many outputs as classes (2 for two classes)")
+    }
     do {
       let prepared = try model.replacingHeadWithAlrao(
         copies: classifiers, rates: classifierRates, likelihood: likelihood, theta: theta, generator: &generator)

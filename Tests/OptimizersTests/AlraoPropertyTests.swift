@@ -291,6 +291,44 @@ struct AlraoPropertyTests {
     #expect(optimizer.head.switchPosterior.observations == 0 && optimizer.head.pendingLogLikelihoods == nil)
   }
 
+  @Test("A copy whose own loss is infinite gets no update (D-AL-10); a NaN loss is an error naming the copy")
+  func nonFiniteCopies() throws {
+    let (plain, inputs, labels) = try Self.problem(seed: 16)
+    var generator = RandomGenerator(seed: 0)
+    let model = try plain.replacingHeadWithAlrao(
+      copies: 3, rates: [0.01, 0.1, 1], likelihood: .categorical, theta: 0.9999, generator: &generator)
+    let head = try #require(model.alraoHead)
+    // Copy 1 puts a score of 3e38 on class 0 and −3e38 on the others: log-probabilities −∞ there.
+    var weights = head.weight.value.scalars
+    for index in 24..<48 { weights[index] = 0 }
+    head.weight.value = try Tensor(shape: [3, 3, 8], values: weights)
+    var biases = head.bias!.value.scalars
+    biases.replaceSubrange(3..<6, with: [3e38, -3e38, -3e38])
+    head.bias!.value = try Tensor(shape: [3, 3], values: biases)
+    let optimizer = try Alrao(model: model, featureRates: AlraoFeatureRates(minimum: 0.01, maximum: 1, seed: 4))
+    let before = head.weight.value.scalars
+    let biasBefore = head.bias!.value.scalars
+    let own = try Self.alraoStep(model, optimizer, inputs, labels.map { $0 == 0 ? 1 : $0 })
+    #expect(own[1] == .infinity && own[0].isFinite && own[2].isFinite)
+    let after = head.weight.value.scalars
+    #expect(
+      Array(after[24..<48]) == Array(before[24..<48])
+        && Array(head.bias!.value.scalars[3..<6]) == Array(biasBefore[3..<6]))
+    #expect(Array(after[0..<24]) != Array(before[0..<24]) && Array(after[48..<72]) != Array(before[48..<72]))
+    #expect(model.parameters.allSatisfy { $0.value.scalars.allSatisfy(\.isFinite) || $0 === head.bias })
+    #expect((0.1..<0.2).contains(head.posterior[1]), "the −∞ copy keeps only the re-entered mass (about 1/6 at t = 1)")
+    // A NaN score makes the copy's loss NaN: refused, with the copy and its rate named.
+    biases[3] = .nan
+    head.bias!.value = try Tensor(shape: [3, 3], values: biases)
+    model.setTraining(true)
+    _ = try model(Variable(inputs))
+    #expect {
+      _ = try head.trainingLoss(labels: labels)
+    } throws: { error in
+      "\(error)".contains("the loss of Alrao's copy 1 (learning rate 0.1) is NaN")
+    }
+  }
+
   @Test("The mixture output's backward matches finite differences (categorical and Gaussian)")
   func mixtureGradients() throws {
     var generator = RandomGenerator(seed: 9)

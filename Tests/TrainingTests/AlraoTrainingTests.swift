@@ -108,6 +108,17 @@ struct AlraoTrainingTests {
     }
   }
 
+  @Test("A classifier with one output (a binary logit) is refused: the copies need one output per class")
+  func binaryLogit() throws {
+    let recipe = try AlraoRecipe(minimumLearningRate: 1e-3, maximumLearningRate: 1)
+    let spiral = Dataset.spiral(points: 50, seed: 0)
+    #expect {
+      _ = try recipe.prepare(try planeClassifier(classes: 1, seed: 0), for: spiral.task, seed: 0)
+    } throws: { error in
+      "\(error)".contains("need one output per class, but the model's last layer has 1")
+    }
+  }
+
   @Test("Bad settings are refused with the fix")
   func badSettings() {
     func message(_ body: () throws -> AlraoRecipe) -> String {
