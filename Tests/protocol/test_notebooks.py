@@ -426,3 +426,82 @@ def test_the_multirate_notebook_runs_under_papermill_with_small_parameters(jupyt
     assert speedups, "the measured-against-predicted table"
     svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) >= 2, "the accuracy curves and accuracy against time are figures"
+
+
+# ---- the Alrao notebook, with small parameters
+
+ALRAO = REPO / "notebooks" / "03-alrao.ipynb"
+ALRAO_SMALL = {
+    "trainSamples": "300",
+    "testSamples": "200",
+    "epochs": "1",
+    "seedCount": "2",
+}
+ALRAO_GRID = ["SGD 1e-05", "SGD 0.0001", "SGD 0.001", "SGD 0.01", "SGD 0.1", "SGD 1.0", "SGD 10.0"]
+
+
+def test_the_alrao_notebook_is_stored_without_outputs():
+    nb = nbformat.read(ALRAO, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "tempo"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.id
+    [parameters] = [cell for cell in nb.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert parameters is next(cell for cell in nb.cells if cell.cell_type == "code"), "the first code cell"
+    for name in ALRAO_SMALL:
+        assert f"let {name} = " in parameters.source, name
+    assert "let seedCount = 5" in parameters.source, "at least five seeds by default"
+
+
+def test_the_alrao_notebook_runs_under_papermill_with_small_parameters(jupyter_env, tmp_path):
+    target = tmp_path / "alrao.ipynb"
+    arguments = [item for name, value in ALRAO_SMALL.items() for item in ("-p", name, value)]
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(jupyter_env.python), "-m", "papermill", str(ALRAO), str(target), "-k", "tempo", "--no-progress-bar",
+         "--cwd", str(tmp_path), *arguments],
+        capture_output=True, text=True, timeout=240,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert elapsed < 120, f"the CI run of the notebook took {elapsed:.0f} s"
+    nb = nbformat.read(target, as_version=4)
+    outputs = [output for cell in nb.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    printed = "".join(texts(cell) for cell in nb.cells if cell.cell_type == "code")
+    assert "done: 18 runs" in printed, "Alrao, seven SGD rates and Adam, two seeds each"
+
+    # The comparison has every arm, and the Alrao-against-best-SGD table names the best rate.
+    tables = [o.data["text/plain"] for o in outputs if "text/html" in o.get("data", {})]
+    [comparison] = [t for t in tables if t.startswith("Fashion-MNIST, MLP 784-256-256-10 tanh")]
+    for arm in ["Alrao-SGD [1e-05, 10.0], 10 copies", *ALRAO_GRID, "Adam 0.001"]:
+        assert any(line.startswith(arm + " ") for line in comparison.splitlines()), arm
+    [against_best] = [t for t in tables if t.startswith("Alrao and Adam against the best SGD rate")]
+    assert any(f"({rate})" in against_best.splitlines()[0] for rate in ALRAO_GRID)
+
+    # The switch: a heatmap of copies against steps, the posterior table, the rates' histogram.
+    figures = {o.data["text/plain"]: o.data["image/svg+xml"] for o in outputs if "image/svg+xml" in o.get("data", {})}
+    [heatmap] = [text for text in figures if "heatmap chart" in text]
+    assert "heatmap 10 × " in heatmap and "of switch weight" in heatmap
+    assert figures[heatmap].lstrip().startswith("<svg")
+    [histogram] = [text for text in figures if "histogram chart" in text]
+    assert "512 values in 12 log bins" in histogram, "one rate per hidden unit, 2 × 256"
+    assert "copies' rates: [1e-05, " in printed and ", 10.0]" in printed
+    assert any(t.startswith("switch weight of each copy after a few steps") for t in tables)
+
+    # Divergence: plain SGD at 100 on the ReLU net ends diverged in every seed; Alrao up to 100 does not.
+    [large] = [t for t in tables if t.startswith("η = 100.0: plain SGD against Alrao")]
+    rows = {line.split("  ")[0]: line for line in large.splitlines()[3:]}
+    assert "2 (2 stopped)" in rows["SGD 100.0, ReLU"]
+    assert "stopped" not in rows["Alrao-SGD [1e-05, 100.0], ReLU"]
+    assert "stopped" not in rows["Alrao-SGD [1e-05, 100.0], tanh"]
+    for seed in (0, 1):
+        assert f"SGD 100.0, ReLU, seed {seed}: diverged: loss " in printed
+    warnings = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert all("kept and marked; going on" in line for text in warnings for line in text.splitlines())
+    shown = [o.data["text/plain"] for o in outputs if o.output_type == "execute_result"]
+    [diverged] = [text for text in shown if text.startswith("Run: MLP") and "SGD(learningRate: 100.0)" in text]
+    assert "— diverged: loss " in diverged.splitlines()[1]
+    [trained] = [text for text in shown if text.startswith("Run: MLP") and "maxLearningRate: 100.0" in text]
+    assert "— completed" in trained and "Alrao posterior over copies: η 1e-05: " in trained
