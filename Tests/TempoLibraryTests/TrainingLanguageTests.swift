@@ -237,6 +237,16 @@ struct RunFormatTests {
     #expect(Format.seconds(0.04) == "40 ms")
     #expect(Format.seconds(150) == "2 min 30 s")
   }
+
+  @Test("learning rates print to three significant digits, as Alrao's summary shows its copies")
+  func significantDigits() {
+    #expect(Format.significant(Double(Float(4.6415887e-05)), 3) == "4.64e-05")
+    #expect(Format.significant(0.021544, 3) == "0.0215")
+    #expect(Format.significant(10, 3) == "10")
+    #expect(Format.significant(1e-5, 3) == "1e-05")
+    #expect(Format.significant(-0.5, 3) == "-0.5")
+    #expect(Format.significant(123_456, 3) == "1.23e+05")
+  }
 }
 
 @Suite("Trainer schedules")

@@ -56,7 +56,9 @@ final class RunObject: HostObject {
       if let explanation = meter.explanation { lines.append("note: " + explanation) }
     }
     if let trace = record.alrao, let posterior = trace.switchWeights.last {
-      let copies = zip(trace.classifierRates, posterior).map { "η \($0): \(Format.percent(Double($1)))" }
+      let copies = zip(trace.classifierRates, posterior).map {
+        "η \(Format.significant(Double($0), 3)): \(Format.percent(Double($1)))"
+      }
       lines.append("Alrao posterior over copies: " + copies.joined(separator: ", "))
     }
     return lines.joined(separator: "\n")
@@ -153,7 +155,7 @@ final class RunObject: HostObject {
       name: "Run",
       summary: "What fit returns: the trained model, the history per epoch, the steps and where the time went.",
       discussion:
-        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged. For an Alrao run: switchWeights (the posterior over the classifier copies after every step, steps × copies: heatmap(run.switchWeights)), classifierRates (the copies' rates) and featureRates (each trunk feature's rate once: hist of their log10); nil for other runs.",
+        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged. For an Alrao run: switchWeights (the posterior over the classifier copies after every step, one row per step: for a heatmap with one row per copy, transpose it — run.classifierRates!.indices.map { j in run.switchWeights!.map { step in step[j] } }), classifierRates (the copies' rates) and featureRates (each trunk feature's rate once: hist of their log10); nil for other runs.",
       example: "let run = fit(MLP([64, 32, 10]), on: Digits(), epochs: 3)\nrun.accuracy", category: "Training")
   }
 }
@@ -261,6 +263,39 @@ enum Format {
     if value >= 1e15 { return "\(value)" }
     if value >= 100 { return String(Int(value.rounded())) }
     return fixed(value, value >= 10 ? 1 : 2)
+  }
+
+  /// `value` to `digits` significant digits, trailing zeros dropped: 4.6415887e-05 as
+  /// "4.64e-05", 0.021544 as "0.0215", 10 as "10" — how a learning rate reads in a summary.
+  static func significant(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite, value != 0 else { return "\(value)" }
+    var mantissa = abs(value)
+    var exponent = 0
+    while mantissa >= 10 {
+      mantissa /= 10
+      exponent += 1
+    }
+    while mantissa < 1 {
+      mantissa *= 10
+      exponent -= 1
+    }
+    // 9.9999997e-06 (Float's 1e-5) rounds to 10.0 at three digits: carry into the exponent.
+    let scale = pow10(digits - 1)
+    if (mantissa * scale).rounded() >= 10 * scale {
+      mantissa /= 10
+      exponent += 1
+    }
+    let sign = value < 0 ? "-" : ""
+    func trimmed(_ text: String) -> String {
+      guard text.contains(".") else { return text }
+      var text = text
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+      return text
+    }
+    if (-3...4).contains(exponent) { return sign + trimmed(fixed(abs(value), max(0, digits - 1 - exponent))) }
+    let power = (exponent < 0 ? "e-" : "e+") + (abs(exponent) < 10 ? "0" : "") + "\(abs(exponent))"
+    return sign + trimmed(fixed(mantissa, digits - 1)) + power
   }
 
   static func percent(_ value: Double) -> String { value.isFinite ? fixed(value * 100, 1) + " %" : "–" }
