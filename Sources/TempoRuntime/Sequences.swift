@@ -63,8 +63,12 @@ extension Sequences {
 
 /// Reading and writing `container[key]`.
 enum Subscripts {
-  static func index(_ key: Value, count: Int, typeName: String) throws -> Int {
+  /// The index `key` names in a collection of `count` elements. The collection's type name is
+  /// for the error only, and computed only then: naming `[[Double]]` walks every element, which
+  /// on every read made `w[t][j]` cost as much as a pass over `w`.
+  static func index(_ key: Value, count: Int, typeName: @autoclosure () -> String) throws -> Int {
     guard case .int(let i) = key else {
+      let typeName = typeName()
       throw RuntimeError(
         .typeError, "cannot subscript a value of type '\(typeName)' with an argument of type '\(key.typeName)'",
         help: "use an Int index")
@@ -74,7 +78,7 @@ enum Subscripts {
         i < 0
         ? "indices start at 0; the last element is at count - 1"
         : count == 0
-          ? "the \(typeName == "String" ? "string" : "array") is empty" : "valid indices are 0...\(count - 1)"
+          ? "the \(typeName() == "String" ? "string" : "array") is empty" : "valid indices are 0...\(count - 1)"
       throw RuntimeError(
         .indexError, "index \(i) is out of range for a collection of \(count) element\(count == 1 ? "" : "s")",
         help: help)

@@ -15,7 +15,7 @@ best() { # best wall time of three runs, in seconds
   printf '%.3f' "$best"
 }
 printf '%-12s %10s %10s %8s\n' program tempo_s cpython_s ratio
-for name in loop fib; do
+for name in loop fib nested; do
   t=$(best "$TEMPO" run "$here/$name.tempo")
   p=$(best "$PY" "$here/$name.py")
   printf '%-12s %10s %10s %8.2f\n' "$name" "$t" "$p" "$(echo "$p / $t" | bc -l)"
