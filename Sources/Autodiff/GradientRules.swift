@@ -245,14 +245,31 @@ extension Variable {
     let leading = Array(shape.dropLast())
     let rows = leading.reduce(1, *)
     let flat = try reshaped([rows, features])
-    var output = try flat.matmul(weight, transposingOther: true)
+    var output: Variable
     if let bias {
       guard bias.shape == [weight.shape[0]] else {
         throw .init("linear", "bias \(Tensor.describe(bias.shape)) needs shape [\(weight.shape[0])]")
       }
-      output = try output + bias
+      output = try flat.affine(weight: weight, bias: bias)
+    } else {
+      output = try flat.matmul(weight, transposingOther: true)
     }
     return leading.count == 1 ? output : try output.reshaped(leading + [weight.shape[0]])
+  }
+
+  /// `self · weightᵀ + bias` for `self` `[m, k]` as one node and one GEMM (`Tensor.affine`):
+  /// the gradients are those of `matmul` then `+ bias` — the bias's is the column sums.
+  func affine(weight: Variable, bias: Variable) throws(TensorError) -> Variable {
+    let (x, w) = (value, weight.value)
+    let (needsInput, needsWeight, needsBias) = (requiresGrad, weight.requiresGrad, bias.requiresGrad)
+    let output = try x.affine(weight: w, bias: bias.value)
+    return Self.result("linear", output, [self, weight, bias]) { g throws(TensorError) in
+      [
+        needsInput ? try g.matmul(w) : nil,
+        needsWeight ? try g.matmul(x, transposingSelf: true) : nil,
+        needsBias ? try g.reduced(toShape: [w.shape[0]]) : nil,
+      ]
+    }
   }
 
   // MARK: - Shape

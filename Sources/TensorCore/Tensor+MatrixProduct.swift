@@ -45,6 +45,26 @@ extension Tensor {
     return Tensor(shape: resultShape, storage: result)
   }
 
+  /// `self · weightᵀ + bias` for `self` `[m, k]`, `weight` `[n, k]` and `bias` `[n]`, as one GEMM:
+  /// the bias is written into the result's rows first and the product added to it (β = 1), so
+  /// there is no separate pass to add the bias and no pass for OpenBLAS to clear the result —
+  /// PyTorch's `addmm`. Each element is the same sum as `matmul` then `+ bias`, up to the order
+  /// in which the bias joins it.
+  public func affine(weight: Tensor, bias: Tensor) throws(TensorError) -> Tensor {
+    guard rank == 2, weight.rank == 2, weight.shape[1] == shape[1], bias.shape == [weight.shape[0]] else {
+      throw .shapes("affine", shape, weight.shape, "needs [m, k], [n, k] and a bias [n]")
+    }
+    let (m, k, n) = (shape[0], shape[1], weight.shape[0])
+    let result = TensorStorage(count: m * n)
+    for row in 0..<m { (result.base + row * n).update(from: bias.storage.base, count: n) }
+    if m > 0, n > 0, k > 0 {
+      ParallelProduct.multiply(
+        transposingA: false, transposingB: true, m: m, n: n, k: k, storage.base, k, weight.storage.base, k, result.base,
+        accumulating: true)
+    }
+    return Tensor(shape: [m, n], storage: result)
+  }
+
   /// The matrix transpose of a rank-2 tensor (a copy; products take transposes through BLAS
   /// flags instead where it pays).
   public func transposed() throws(TensorError) -> Tensor {
@@ -88,10 +108,11 @@ enum ParallelProduct {
 
   static func multiply(
     transposingA: Bool, transposingB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ lda: Int,
-    _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>
+    _ b: UnsafePointer<Float>, _ ldb: Int, _ c: UnsafeMutablePointer<Float>, accumulating: Bool = false
   ) {
     let product = Product(
-      transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c)
+      transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c,
+      beta: accumulating ? 1 : 0)
     let shares = m * n * k >= minimumWork ? Swift.min(BLASThreads.current, Swift.max(m, n) / 16) : 1
     guard shares > 1 else {
       product.run(rows: 0..<m, columns: 0..<n)
@@ -118,6 +139,8 @@ enum ParallelProduct {
     let b: UnsafePointer<Float>
     let ldb: Int
     let c: UnsafeMutablePointer<Float>
+    /// 0 overwrites C; 1 adds the product to what C holds (a bias preloaded by `affine`).
+    let beta: Float
 
     func run(rows: Range<Int>, columns: Range<Int>) {
       guard !rows.isEmpty, !columns.isEmpty else { return }
@@ -127,7 +150,8 @@ enum ParallelProduct {
       let bStart = b + (transposingB ? columns.lowerBound * ldb : columns.lowerBound)
       BLAS.multiply(
         transposingA: transposingA, transposingB: transposingB, m: rows.count, n: columns.count, k: k, aStart,
-        lda: Swift.max(lda, 1), bStart, ldb: Swift.max(ldb, 1), beta: 0, c + rows.lowerBound * n + columns.lowerBound,
+        lda: Swift.max(lda, 1), bStart, ldb: Swift.max(ldb, 1), beta: beta,
+        c + rows.lowerBound * n + columns.lowerBound,
         ldc: n)
     }
   }
