@@ -102,10 +102,12 @@ goldens: .venv-bench/.ready
 	.venv-bench/bin/pip install -q -r bench/pytorch/requirements.txt
 	touch $@
 
-## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run
+## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run; then the kernel's
+## resident memory over 10,000 executes (goal: flat within 1 %)
 bench-kernel: venv release
 	$(BIN_DIR)/tempo install --prefix $(VENV)
 	bench/kernel/run.sh $(VENV)
+	JUPYTER_PATH=$(VENV)/share/jupyter JUPYTER_DATA_DIR=$$(mktemp -d) $(VENV)/bin/python bench/kernel/memory.py tempo
 
 ## docs: regenerate docs/builtins.md from the builtins' own documentation, and docs/gallery/
 ## (one SVG of every chart kind, from the Tempo code beside it)
