@@ -78,18 +78,18 @@ struct PatchLanguageTests {
     _ = session.value(
       Self.setup + """
 
-        let composite = CompositeAveraging(fastLearningRate: 0.004, slowLearningRate: 0.1, k: 25, momentum: 0.9, weightDecay: 0.0005)
+        let composite = CompositeAveraging(fastLearningRate: 0.05, slowLearningRate: 0.2, k: 5, momentum: 0.9, weightDecay: 0.0005)
         let run = fit(MLP([64, 32, 10]), on: patched.train, validate: patched.validation, optimizer: composite, epochs: 3, batchSize: 128, progress: false)
         """)
     #expect(
       session.value("run.optimizer")?.description
-        == "CompositeAveraging(fastLearningRate: 0.004, slowLearningRate: 0.1, k: 25, momentum: 0.9, weightDecay: 0.0005)"
+        == "CompositeAveraging(fastLearningRate: 0.05, slowLearningRate: 0.2, k: 5, momentum: 0.9, weightDecay: 0.0005)"
     )
     #expect(session.value("run.steps")?.description == "36")
     #expect(session.value("run.speedup")?.description == "nil")
     #expect(session.value("run.model.parameterCount == MLP([64, 32, 10]).parameterCount")?.description == "true")
     #expect(session.value("evaluate(run.model, on: patched.test)[\"accuracy\"] == run.accuracy")?.description == "true")
-    #expect(session.value("run.accuracy! > 0.3")?.description == "true")
+    #expect(session.value("run.accuracy! > 0.5")?.description == "true")
     _ = session.value(
       """
       let t = Trainer(MLP([64, 32, 10]), optimizer: composite, data: patched.train)
