@@ -59,7 +59,9 @@ public final class CompositeNetwork: Module {
   override public var configurationDescription: String { "CompositeNetwork(fast weight \(fastWeight))" }
 
   override public func copy(withChildren children: [Module]) throws -> Module {
-    guard children.count == 2 else { throw ModuleError("'CompositeNetwork' has 2 children but was given \(children.count)") }
+    guard children.count == 2 else {
+      throw ModuleError("'CompositeNetwork' has 2 children but was given \(children.count)")
+    }
     return try CompositeNetwork(fast: children[0], slow: children[1], fastWeight: fastWeight)
   }
 

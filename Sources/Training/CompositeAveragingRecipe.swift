@@ -66,7 +66,8 @@ public struct CompositeAveragingRecipe: OptimizerRecipe {
 
   private static func network(_ model: Module) throws -> CompositeNetwork {
     guard let network = model as? CompositeNetwork else {
-      throw TrainingError("CompositeAveraging trains the composite network its 'prepare' makes, not a '\(model.typeName)'")
+      throw TrainingError(
+        "CompositeAveraging trains the composite network its 'prepare' makes, not a '\(model.typeName)'")
     }
     return network
   }

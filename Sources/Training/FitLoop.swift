@@ -148,7 +148,8 @@ public enum Fit {
         "the validation data '\(set.data.name)' is for \(set.data.task) but the training data for \(train.task)",
         help: "validate on data of the same kind: the test part of the same split")
     }
-    for (position, set) in validation.enumerated() where validation[..<position].contains(where: { $0.name == set.name }) {
+    for (position, set) in validation.enumerated()
+    where validation[..<position].contains(where: { $0.name == set.name }) {
       throw TrainingError(
         "two validation sets are called '\(set.name)'", help: "give each validation set its own name")
     }

@@ -4,7 +4,8 @@ import Testing
 
 @Suite("The patch experiment's four data sets")
 struct PatchedSplitTests {
-  @Test("one patch for all: augmented train and test share z and ζ, the test part stays clean, the patch-only set is sized")
+  @Test(
+    "one patch for all: augmented train and test share z and ζ, the test part stays clean, the patch-only set is sized")
   func fourSets() throws {
     let (train, test) = try Dataset.digits().normalized().split(fraction: 0.8, seed: 0)
     let patched = try PatchedSplit(train: train, test: test, side: 3, seed: 4, patchOnlyCount: 300)

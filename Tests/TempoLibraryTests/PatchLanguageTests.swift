@@ -39,12 +39,16 @@ struct PatchLanguageTests {
         """)
     #expect(session.value("run.validationSets")?.description == "[\"clean\", \"augmented\", \"patch only\"]")
     #expect(session.value("run.on(\"clean\").testAccuracy == run.testAccuracy")?.description == "true")
-    #expect(session.value("run.on(\"patch only\").accuracy == run.history[2][\"patch only accuracy\"]")?.description == "true")
+    #expect(
+      session.value("run.on(\"patch only\").accuracy == run.history[2][\"patch only accuracy\"]")?.description == "true"
+    )
     #expect(session.value("run.on(\"augmented\").name")?.description.hasSuffix("(augmented)") == true)
     #expect(session.value("runs.on(\"patch only\").testAccuracy[\"count\"]")?.description == "2")
     #expect(
-      session.value("runs.on(\"patch only\").testAccuracy[\"mean\"] == (runs[0].on(\"patch only\").accuracy! + runs[1].on(\"patch only\").accuracy!) / 2")?
-        .description == "true")
+      session.value(
+        "runs.on(\"patch only\").testAccuracy[\"mean\"] == (runs[0].on(\"patch only\").accuracy! + runs[1].on(\"patch only\").accuracy!) / 2"
+      )?
+      .description == "true")
     #expect(session.value("runs.validationSets.count")?.description == "3")
     // Curves of a view are that set's, with bands for a group.
     let figure = try #require(session.figure("plot(runs.on(\"patch only\"), metric: .testAccuracy)"))
@@ -72,7 +76,8 @@ struct PatchLanguageTests {
     #expect(single.rendered.contains("empty dictionary"))
   }
 
-  @Test("CompositeAveraging trains in fit: merged network as run.model, no multirate speed-up, Trainer and seeds take it")
+  @Test(
+    "CompositeAveraging trains in fit: merged network as run.model, no multirate speed-up, Trainer and seeds take it")
   func compositeAveraging() throws {
     let session = LibrarySession()
     _ = session.value(

@@ -19,7 +19,8 @@ enum FitBuiltins {
           "on", "data", .oneOf([.host("Dataset"), .host("DataSplit")]), "training data; a split trains on .train"),
         ParameterSpec(
           "validate", .optional(.oneOf([.host("Dataset"), .dictionary(.string, .host("Dataset"))])), default: nil,
-          "evaluated after each epoch (nil: a split's .test); a dictionary names several sets, the first is the test set"),
+          "evaluated after each epoch (nil: a split's .test); a dictionary names several sets, the first is the test set"
+        ),
         optimizerParameter,
         ParameterSpec("epochs", .int, default: 1, check: .positive),
         ParameterSpec("batchSize", .int, default: 32, check: .positive),
