@@ -39,12 +39,15 @@ struct PooledHeadTests {
     let tokens = Variable(try Tensor(shape: [1, 4], values: [1, 0, 3, 2]))
     var trunk = tokens
     for layer in classifier.layers.prefix(3) { trunk = try layer(trunk) }
-    let values = trunk.value.scalars
-    let mean = (0..<4).map { feature in (0..<4).map { values[$0 * 4 + feature] }.reduce(0, +) / 4 }
+    let values: [Float] = trunk.value.scalars
+    var mean = [Float](repeating: 0, count: 4)
+    for position in 0..<4 {
+      for feature in 0..<4 { mean[feature] += values[position * 4 + feature] / 4 }
+    }
     let head = try #require(classifier.layers[4] as? Linear)
     let expected = try head(Variable(try Tensor(shape: [1, 4], values: mean))).value.scalars
-    let output = try classifier(tokens).value.scalars
-    for (got, want) in zip(output, expected) { #expect(abs(got - want) < 1e-5) }
+    let output: [Float] = try classifier(tokens).value.scalars
+    for (got, want) in zip(output, expected) { #expect(abs(got - want) < Float(1e-5)) }
   }
 
   @Test("a head that is not in a Sequential gets the mean in front of it; a head already pooled is refused")
