@@ -115,7 +115,8 @@ final class DataFile {
       if done < chunk.count { break }
     }
     if streamEndedEarly {
-      throw .truncated(path, expected: "a complete \(compressionName) stream", found: "it ends after \(bytes.count) bytes")
+      throw .truncated(
+        path, expected: "a complete \(compressionName) stream", found: "it ends after \(bytes.count) bytes")
     }
     return bytes
   }

@@ -31,7 +31,8 @@ extension Dataset {
     func required(_ scalar: Unicode.Scalar, _ role: String) throws(DataError) -> Int {
       guard let id = characters.id(of: scalar) else {
         throw .invalid(
-          operation, "needs its \(role) \(Vocabulary.quoted(scalar)) in the vocabulary of \(characters.count) characters",
+          operation,
+          "needs its \(role) \(Vocabulary.quoted(scalar)) in the vocabulary of \(characters.count) characters",
           help: "choose a \(role) character the pre-training text has, such as ' '")
       }
       return id

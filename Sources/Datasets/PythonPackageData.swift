@@ -38,7 +38,9 @@ public enum PythonPackageData {
     }
     for name in prefixVariables {
       guard let prefix = variable(name), !prefix.isEmpty else { continue }
-      for lib in versionDirectories(under: FileSystem.join(prefix, "lib")) { add(FileSystem.join(lib, "site-packages")) }
+      for lib in versionDirectories(under: FileSystem.join(prefix, "lib")) {
+        add(FileSystem.join(lib, "site-packages"))
+      }
     }
     for lib in versionDirectories(under: "/usr/local/lib") {
       add(FileSystem.join(lib, "dist-packages"))

@@ -72,7 +72,9 @@ extension Module {
           help: "replace the head without pooling")
       }
       let copied = try parent.copy()
-      guard let layers = (copied as? Sequential)?.layers else { throw ModuleError("'Sequential' copied to another type") }
+      guard let layers = (copied as? Sequential)?.layers else {
+        throw ModuleError("'Sequential' copied to another type")
+      }
       let pooled = Sequential(Array(layers[..<index]) + [mean, fresh] + Array(layers[(index + 1)...]))
       pooled.isTraining = parent.isTraining
       return try copy().replacing(at: parentPath, with: pooled)

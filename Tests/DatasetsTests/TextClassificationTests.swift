@@ -113,7 +113,8 @@ struct PythonPackageDataTests {
       Array("import something\n# a comment\n\(other)\n/does/not/exist\n".utf8), to: sitePackages + "/00.pth",
       compressed: false)
     let environment = ["TEMPO_PYTHON_PREFIX": directory.path + "/prefix"]
-    #expect(PythonPackageData.locate("pkg/data/file.csv", environment: environment) == sitePackages + "/pkg/data/file.csv")
+    #expect(
+      PythonPackageData.locate("pkg/data/file.csv", environment: environment) == sitePackages + "/pkg/data/file.csv")
     #expect(PythonPackageData.locate("pkg2/file.txt", environment: environment) == other + "/pkg2/file.txt")
     #expect(PythonPackageData.locate("pkg/data/none.csv", environment: environment) == nil)
     #expect(PythonPackageData.locate("pkg/data/file.csv", environment: [:]) == nil)

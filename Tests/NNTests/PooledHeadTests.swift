@@ -35,7 +35,8 @@ struct PooledHeadTests {
     var generator = RandomGenerator(seed: 4)
     let lm = try Architectures.transformer(
       vocabulary: 5, length: 4, width: 4, heads: 1, layers: 1, feedforward: 8, generator: &generator)
-    let classifier = try #require(try lm.replacingHead(outputs: 2, poolingPositions: true, generator: &generator) as? Sequential)
+    let classifier = try #require(
+      try lm.replacingHead(outputs: 2, poolingPositions: true, generator: &generator) as? Sequential)
     let tokens = Variable(try Tensor(shape: [1, 4], values: [1, 0, 3, 2]))
     var trunk = tokens
     for layer in classifier.layers.prefix(3) { trunk = try layer(trunk) }

@@ -66,7 +66,8 @@ struct TextFineTuningLanguageTests {
     #expect(session.value("reviews.count")?.description == "40")
     #expect(session.value("reviews.classes")?.description == "[\"fresh\", \"rotten\"]")
     let strict = try #require(
-      session.error("RottenTomatoes(path: \"\(folder.path)/reviews.csv\", length: 16, vocabulary: corpus, unknown: nil)"))
+      session.error(
+        "RottenTomatoes(path: \"\(folder.path)/reviews.csv\", length: 16, vocabulary: corpus, unknown: nil)"))
     #expect(strict.rendered.contains("got ',' in text 0"))
     #expect(strict.rendered.contains("unknown:"))
     let notText = try #require(

