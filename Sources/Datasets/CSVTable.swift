@@ -1,12 +1,13 @@
 /// The cells of a comma-separated file, as byte ranges into its text, with their line numbers.
 ///
 /// Enough of RFC 4180 for data files: fields separated by commas, `\n` or `\r\n` line ends,
-/// double-quoted fields with `""` for a quote (but no line break inside quotes), blank lines
-/// skipped. Numbers are parsed straight from the bytes, with a fast path for whole numbers,
-/// so a 5,000 × 785 table of pixels loads without making a string per cell.
+/// double-quoted fields with `""` for a quote and line breaks kept inside them (review texts
+/// hold paragraphs), blank lines skipped. A quote that is never closed runs to the end of the
+/// file. Numbers are parsed straight from the bytes, with a fast path for whole numbers, so a
+/// 5,000 × 785 table of pixels loads without making a string per cell.
 struct CSVTable {
   struct Row {
-    /// 1-based line number in the file, for errors.
+    /// 1-based line number in the file where the row starts, for errors.
     var line: Int
     var cells: [Cell]
   }
@@ -20,53 +21,63 @@ struct CSVTable {
   let bytes: [UInt8]
   private(set) var rows: [Row] = []
 
+  private static let quote = UInt8(ascii: "\"")
+  private static let comma = UInt8(ascii: ",")
+  private static let newline = UInt8(ascii: "\n")
+  private static let carriageReturn = UInt8(ascii: "\r")
+
   init(_ bytes: [UInt8]) {
     self.bytes = bytes
+    let count = bytes.count
     var line = 1
     var position = 0
-    while position < bytes.count {
-      var cells: [Cell] = []
-      var lineEnd = position
-      while lineEnd < bytes.count, bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
-      var end = lineEnd
-      if end > position, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-      if end > position {
-        var start = position
-        while true {
-          var cell = Cell(start: start, end: start, quoted: false)
-          if start < end, bytes[start] == UInt8(ascii: "\"") {
-            cell.quoted = true
-            cell.start = start + 1
-            var cursor = start + 1
-            while cursor < end {
-              if bytes[cursor] == UInt8(ascii: "\"") {
-                if cursor + 1 < end, bytes[cursor + 1] == UInt8(ascii: "\"") {
-                  cursor += 2
-                  continue
-                }
-                break
-              }
-              cursor += 1
-            }
-            cell.end = cursor
-            start = cursor + 1
-            while start < end, bytes[start] != UInt8(ascii: ",") { start += 1 }
-          } else {
-            while start < end, bytes[start] != UInt8(ascii: ",") { start += 1 }
-            cell.end = start
-          }
-          cells.append(cell)
-          if start >= end { break }
-          start += 1
-          if start == end {
-            cells.append(Cell(start: end, end: end, quoted: false))
-            break
-          }
-        }
-        rows.append(Row(line: line, cells: cells))
+    while position < count {
+      if bytes[position] == Self.newline {
+        position += 1
+        line += 1
+        continue
       }
-      position = lineEnd + 1
-      line += 1
+      if bytes[position] == Self.carriageReturn, position + 1 < count, bytes[position + 1] == Self.newline {
+        position += 2
+        line += 1
+        continue
+      }
+      let rowLine = line
+      var cells: [Cell] = []
+      while true {
+        if position < count, bytes[position] == Self.quote {
+          var cursor = position + 1
+          while cursor < count {
+            if bytes[cursor] == Self.quote {
+              if cursor + 1 < count, bytes[cursor + 1] == Self.quote {
+                cursor += 2
+                continue
+              }
+              break
+            }
+            if bytes[cursor] == Self.newline { line += 1 }
+            cursor += 1
+          }
+          cells.append(Cell(start: position + 1, end: cursor, quoted: true))
+          // Anything between the closing quote and the separator is dropped.
+          position = min(cursor + 1, count)
+          while position < count, bytes[position] != Self.comma, bytes[position] != Self.newline { position += 1 }
+        } else {
+          let start = position
+          while position < count, bytes[position] != Self.comma, bytes[position] != Self.newline { position += 1 }
+          var end = position
+          let endsLine = position == count || bytes[position] == Self.newline
+          if endsLine, end > start, bytes[end - 1] == Self.carriageReturn { end -= 1 }
+          cells.append(Cell(start: start, end: end, quoted: false))
+        }
+        guard position < count, bytes[position] == Self.comma else { break }
+        position += 1
+      }
+      rows.append(Row(line: rowLine, cells: cells))
+      if position < count {
+        position += 1
+        line += 1
+      }
     }
   }
 

@@ -2,14 +2,15 @@ import CZlib
 import Glibc
 
 /// A data file read through zlib, which decompresses gzip files and passes any other file
-/// through unchanged, so every loader reads `.gz` and plain files the same way.
+/// through unchanged, or, when the file starts with bzip2's magic, through libbz2
+/// (`BZip2Stream`): every loader reads `.gz`, `.bz2` and plain files the same way.
 ///
-/// This is the one importer of `CZlib`; no loader shells out to `gunzip`. Reads are exact: a
-/// file that ends early is a `DataError` naming the path, the bytes expected and the bytes
-/// found, and a gzip stream cut short says so.
+/// This is the one importer of `CZlib`; no loader shells out to `gunzip` or `bunzip2`. Reads are
+/// exact: a file that ends early is a `DataError` naming the path, the bytes expected and the
+/// bytes found, and a compressed stream cut short says so.
 final class DataFile {
   let path: String
-  private let handle: gzFile
+  private let source: Source
   /// Decompressed bytes read so far.
   private(set) var offset = 0
 
@@ -24,18 +25,49 @@ final class DataFile {
     guard status.st_mode & S_IFMT != S_IFDIR else {
       throw .malformed(path, "is a directory: expected \(expected)")
     }
+    self.path = path
+    if BZip2Stream.hasMagic(Self.firstBytes(of: path, count: 4)) {
+      guard let stream = BZip2Stream(path: path) else {
+        throw DataError(path: path, "cannot open '\(path)' (\(FileSystem.describe(errno))): expected \(expected)")
+      }
+      source = .bzip2(stream)
+      return
+    }
     guard let handle = gzopen(path, "rb") else {
       throw DataError(path: path, "cannot open '\(path)' (\(FileSystem.describe(errno))): expected \(expected)")
     }
     gzbuffer(handle, 1 << 17)
-    self.path = path
-    self.handle = handle
+    source = .zlib(handle)
   }
 
-  deinit { gzclose(handle) }
+  deinit {
+    if case .zlib(let handle) = source { gzclose(handle) }
+  }
 
-  /// Whether the file is gzip-compressed (known after the first read).
-  var isCompressed: Bool { gzdirect(handle) == 0 }
+  /// Where the decompressed bytes come from.
+  private enum Source {
+    /// zlib: gzip, or a plain file passed through.
+    case zlib(gzFile)
+    case bzip2(BZip2Stream)
+  }
+
+  /// Up to `count` bytes from the start of the file (fewer for a shorter file, none when it
+  /// cannot be opened: the open that follows reports that).
+  private static func firstBytes(of path: String, count: Int) -> [UInt8] {
+    guard let file = fopen(path, "rb") else { return [] }
+    defer { fclose(file) }
+    var bytes = [UInt8](repeating: 0, count: count)
+    let read = fread(&bytes, 1, count, file)
+    return Array(bytes.prefix(read))
+  }
+
+  /// Whether the file is compressed, with gzip (known after the first read) or bzip2.
+  var isCompressed: Bool {
+    switch source {
+    case .zlib(let handle): return gzdirect(handle) == 0
+    case .bzip2: return true
+    }
+  }
 
   /// Exactly `count` bytes; `what` names them for the error when the file ends first
   /// ("the pixels of 60000 images of 28×28").
@@ -63,7 +95,7 @@ final class DataFile {
     guard done == count else {
       throw .truncated(
         path, expected: "\(count) bytes of \(what) from byte \(offset - done)",
-        found: "\(done)\(streamEndedEarly ? " (the gzip stream ends early)" : "")")
+        found: "\(done)\(streamEndedEarly ? " (the \(compressionName) stream ends early)" : "")")
     }
     return bytes
   }
@@ -83,15 +115,19 @@ final class DataFile {
       if done < chunk.count { break }
     }
     if streamEndedEarly {
-      throw .truncated(path, expected: "a complete gzip stream", found: "it ends after \(bytes.count) bytes")
+      throw .truncated(
+        path, expected: "a complete \(compressionName) stream", found: "it ends after \(bytes.count) bytes")
     }
     return bytes
   }
 
   /// Fails when bytes remain: a file longer than its header says is as suspect as a short one.
   func expectEnd(after what: String) throws(DataError) {
-    var probe: UInt8 = 0
-    let extra = gzread(handle, &probe, 1)
+    var probe: [UInt8] = [0]
+    let outcome = probe.withUnsafeMutableBytes { raw in
+      Result { () throws(DataError) in try readAvailable(into: raw) }
+    }
+    let extra = try outcome.get()
     guard extra <= 0 else {
       throw .malformed(
         path, "has more bytes than its header says: expected the file to end after \(what) at byte \(offset)")
@@ -100,6 +136,12 @@ final class DataFile {
 
   /// Reads until `raw` is full or the file ends; returns the bytes read.
   private func readAvailable(into raw: UnsafeMutableRawBufferPointer) throws(DataError) -> Int {
+    guard case .zlib(let handle) = source else {
+      guard case .bzip2(let stream) = source else { return 0 }
+      let done = try stream.read(into: raw)
+      offset += done
+      return done
+    }
     guard let base = raw.baseAddress else { return 0 }
     var done = 0
     while done < raw.count {
@@ -116,11 +158,21 @@ final class DataFile {
     return done
   }
 
-  /// zlib reports a gzip stream cut short as a partial read with `Z_BUF_ERROR`, not as an error.
+  /// zlib reports a gzip stream cut short as a partial read with `Z_BUF_ERROR`, not as an error;
+  /// `BZip2Stream` notes a file that ends inside a stream.
   private var streamEndedEarly: Bool {
-    var code: Int32 = 0
-    _ = gzerror(handle, &code)
-    return code == Z_BUF_ERROR
+    switch source {
+    case .zlib(let handle):
+      var code: Int32 = 0
+      _ = gzerror(handle, &code)
+      return code == Z_BUF_ERROR
+    case .bzip2(let stream): return stream.endedEarly
+    }
+  }
+
+  private var compressionName: String {
+    if case .bzip2 = source { return "bzip2" }
+    return "gzip"
   }
 }
 
@@ -176,5 +228,22 @@ extension DataFile {
       throw .malformed(name, "is not a complete gzip stream (zlib status \(status) after \(output.count) bytes)")
     }
     return output
+  }
+}
+
+extension DataFile {
+  /// Writes each of `streams` as its own bzip2 stream, one after another, to `path`: one stream
+  /// is an ordinary `.bz2` file, several are what `pbzip2` writes. For tests and exports.
+  static func writeBZip2(_ streams: [[UInt8]], to path: String) throws(DataError) {
+    var bytes: [UInt8] = []
+    for stream in streams { bytes += try BZip2Stream.compress(stream) }
+    guard let file = fopen(path, "wb") else {
+      throw DataError(path: path, "cannot write '\(path)' (\(FileSystem.describe(errno)))")
+    }
+    let written = fwrite(bytes, 1, bytes.count, file)
+    let closed = fclose(file) == 0
+    guard written == bytes.count, closed else {
+      throw DataError(path: path, "cannot write '\(path)': stopped after \(written) of \(bytes.count) bytes")
+    }
   }
 }

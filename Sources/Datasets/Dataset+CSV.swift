@@ -112,7 +112,7 @@ extension Dataset {
   }
 
   /// Whole-number labels as they are; anything else as class names numbered in sorted order.
-  private static func csvLabels(
+  static func csvLabels(
     _ texts: [String], classNames: [String]?, path: String
   ) throws(DataError) -> (labels: [Int], names: [String]) {
     let numbers = texts.map { Int($0) }

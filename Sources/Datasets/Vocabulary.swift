@@ -22,6 +22,9 @@ public struct Vocabulary: Sendable, Equatable {
 
   public var count: Int { characters.count }
 
+  /// The id of one character, or nil when the vocabulary does not hold it.
+  public func id(of scalar: Unicode.Scalar) -> Int? { ids[scalar] }
+
   /// The id of each Unicode scalar of `text`.
   /// - Throws: `DataError` naming the first character the vocabulary does not hold.
   public func encode(_ text: String) throws(DataError) -> [Int] {

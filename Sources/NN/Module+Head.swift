@@ -39,6 +39,17 @@ extension Module {
   /// - Throws: `ModuleError` when there is no `Linear`, `outputs` is not positive, or a module
   ///   cannot be copied.
   public func replacingHead(outputs: Int, generator: inout RandomGenerator) throws -> Module {
+    try replacingHead(outputs: outputs, poolingPositions: false, generator: &generator)
+  }
+
+  /// As `replacingHead(outputs:generator:)`; with `poolingPositions`, a `SequenceMean` goes
+  /// before the fresh head, so a model that gives a vector at every position (a language
+  /// model's trunk, `[N, L, W]`) becomes a classifier of whole sequences (`[N, outputs]`) — the
+  /// layout `Architectures.transformer(classes:)` builds. In a `Sequential` the mean becomes the
+  /// head's sibling, so the result stays flat and its head is still its last layer.
+  /// - Throws: as `replacingHead(outputs:generator:)`, and `ModuleError` when the layer before
+  ///   the head already averages over positions.
+  public func replacingHead(outputs: Int, poolingPositions: Bool, generator: inout RandomGenerator) throws -> Module {
     guard let (path, old) = head else {
       throw ModuleError("'replacingHead' needs a 'Linear' to replace but '\(configurationDescription)' has none")
     }
@@ -48,7 +59,35 @@ extension Module {
     let fresh = try old.replacement(outputs: outputs, generator: &generator)
     fresh.setTraining(old.isTraining)
     let components = path.isEmpty ? [] : path.split(separator: ".").map(String.init)
-    return try copy().replacing(at: components[...], with: fresh)
+    guard poolingPositions else { return try copy().replacing(at: components[...], with: fresh) }
+    let mean = SequenceMean()
+    mean.setTraining(old.isTraining)
+    let parentPath = components.dropLast()
+    if let name = components.last, let parent = module(at: parentPath) as? Sequential,
+      let index = parent.children.firstIndex(where: { $0.name == name })
+    {
+      if index > 0, parent.layers[index - 1] is SequenceMean {
+        throw ModuleError(
+          "'replacingHead' was asked to pool over positions, but the layer before the head already does (SequenceMean)",
+          help: "replace the head without pooling")
+      }
+      let copied = try parent.copy()
+      guard let layers = (copied as? Sequential)?.layers else {
+        throw ModuleError("'Sequential' copied to another type")
+      }
+      let pooled = Sequential(Array(layers[..<index]) + [mean, fresh] + Array(layers[(index + 1)...]))
+      pooled.isTraining = parent.isTraining
+      return try copy().replacing(at: parentPath, with: pooled)
+    }
+    let wrapped = Sequential([mean, fresh])
+    wrapped.isTraining = old.isTraining
+    return try copy().replacing(at: components[...], with: wrapped)
+  }
+
+  /// The module at a path of child names (this module for an empty path).
+  private func module(at path: ArraySlice<String>) -> Module? {
+    guard let name = path.first else { return self }
+    return children.first { $0.name == name }?.module.module(at: path.dropFirst())
   }
 
   private var head: (path: String, module: any HeadModule)? {

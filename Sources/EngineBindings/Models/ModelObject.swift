@@ -50,7 +50,8 @@ final class ModelObject: HostObject {
       }
     }
     var generator = RandomGenerator(seed: seed)
-    return try recipe.build(sampleShape: data.sampleShape, task: data.task, generator: &generator)
+    return try recipe.build(
+      sampleShape: data.sampleShape, task: data.task, vocabulary: data.vocabulary?.count, generator: &generator)
   }
 
   /// The built module, building it with seed 0 when the recipe states every size.
@@ -198,19 +199,28 @@ final class ModelObject: HostObject {
       "replacingHead",
       [
         ParameterSpec("outputs", .int, check: .positive, "the new head's outputs (classes of the new task)"),
+        ParameterSpec(
+          "pooling", .optional(.symbol), default: nil, check: .choices(["mean"]),
+          "nil: the head reads what the old one read; .mean: the mean over positions first (a language model → a sequence classifier)"
+        ),
         .seed("seeds the new head's initial weights"),
       ], returns: "Model", category: "Models",
       "A copy of the model whose last Linear layer is replaced by a fresh one (fine-tuning on a new task).",
+      discussion:
+        "A language model (CharLM, Transformer without classes) predicts at every position; pooling: .mean puts the mean over positions before the new head, so the pre-trained trunk classifies whole sequences, laid out as Transformer(classes:) is. Fine-tune it on TextClassification(…) or RottenTomatoes(…) data made with the pre-training text's vocabulary and of the same length.",
       example: "let net = base.model.replacingHead(outputs: 5)"
     ) { [self] args in
       let outputs = try args.int("outputs")
+      let pooled = try args.optionalSymbol("pooling") == "mean"
       let module = try builtModule(for: "head to replace")
       var generator = RandomGenerator(seed: try args.seed("seed"))
-      let replaced = try module.replacingHead(outputs: outputs, generator: &generator)
+      let replaced = try EngineErrors.translating {
+        try module.replacingHead(outputs: outputs, poolingPositions: pooled, generator: &generator)
+      }
       return .host(
         ModelObject(
-          recipe: .replacedHead(base: recipe, outputs: outputs), module: replaced, sampleShape: sampleShape,
-          task: task))
+          recipe: .replacedHead(base: recipe, outputs: outputs, pooled: pooled), module: replaced,
+          sampleShape: sampleShape, task: task))
     }
   }
 
@@ -219,7 +229,7 @@ final class ModelObject: HostObject {
       name: "Model",
       summary: "A neural network: made by MLP, ConvNet, ResNet, CharLM, Transformer or Sequential, trained by fit.",
       discussion:
-        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, trunk (everything but the head), weights, biases, inputBiases (the first layer's), outputBiases (the head's), parameters(matching:) (parameter groups for optimizers; combine them with + and -), randomSubsets(probabilities:) (random weight subsets for the random-subgroup multirate), replacingHead(outputs:).",
+        "Models are values: fit trains a copy and returns it as run.model. A new model has no weights until fit builds it for the data, with initial weights from fit's seed. Members: summary (a table of layers, output shapes and parameters), layers, parameterCount, head, trunk (everything but the head), weights, biases, inputBiases (the first layer's), outputBiases (the head's), parameters(matching:) (parameter groups for optimizers; combine them with + and -), randomSubsets(probabilities:) (random weight subsets for the random-subgroup multirate), replacingHead(outputs:pooling:).",
       example: "let model = MLP([784, 256, 10])\nmodel.summary", category: "Models")
   }
 }
@@ -232,7 +242,7 @@ extension ModelRecipe {
     case .sequential(let layers):
       if case .linear(let inputs, _, _)? = layers.first { return [inputs] }
       return nil
-    case .replacedHead(let base, _), .alrao(let base, _, _): return base.statedSampleShape
+    case .replacedHead(let base, _, _), .alrao(let base, _, _): return base.statedSampleShape
     default: return nil
     }
   }

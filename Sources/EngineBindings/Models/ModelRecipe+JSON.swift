@@ -29,8 +29,8 @@ extension ModelRecipe {
       ]
     case .sequential(let layers):
       return ["kind": "sequential", "layers": .array(layers.map(\.json))]
-    case .replacedHead(let base, let outputs):
-      return ["kind": "replacedHead", "base": base.json, "outputs": .int(outputs)]
+    case .replacedHead(let base, let outputs, let pooled):
+      return ["kind": "replacedHead", "base": base.json, "outputs": .int(outputs), "pooled": .bool(pooled)]
     case .alrao(let base, let copies, let regression):
       return ["kind": "alrao", "base": base.json, "copies": .int(copies), "regression": .bool(regression)]
     }
@@ -73,7 +73,7 @@ extension ModelRecipe {
     case "replacedHead":
       guard let baseJSON = json["base"], let base = ModelRecipe(json: baseJSON), let outputs = json["outputs"]?.intValue
       else { return nil }
-      self = .replacedHead(base: base, outputs: outputs)
+      self = .replacedHead(base: base, outputs: outputs, pooled: json["pooled"]?.boolValue ?? false)
     case "alrao":
       guard let baseJSON = json["base"], let base = ModelRecipe(json: baseJSON), let copies = json["copies"]?.intValue
       else { return nil }

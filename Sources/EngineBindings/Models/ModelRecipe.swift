@@ -13,8 +13,9 @@ indirect enum ModelRecipe: Equatable {
   case charLM(embedding: Int, hidden: Int, layers: Int)
   case transformer(width: Int, heads: Int, layers: Int, feedforward: Int, causal: Bool, classes: Int?)
   case sequential([LayerRecipe])
-  /// A trained model whose head was replaced by a fresh one with `outputs` outputs.
-  case replacedHead(base: ModelRecipe, outputs: Int)
+  /// A trained model whose head was replaced by a fresh one with `outputs` outputs; `pooled`:
+  /// with the mean over positions before it (a language model turned sequence classifier).
+  case replacedHead(base: ModelRecipe, outputs: Int, pooled: Bool)
   /// A model trained by Alrao: its head replaced by `copies` classifier copies (or Gaussian
   /// regressors) whose rates and posterior are in the weights.
   case alrao(base: ModelRecipe, copies: Int, regression: Bool)
@@ -29,7 +30,8 @@ indirect enum ModelRecipe: Equatable {
     case .transformer(let width, _, let layers, _, _, let classes):
       return "Transformer (\(layers)×\(width))" + (classes.map { " → \($0)" } ?? "")
     case .sequential(let layers): return "Sequential (\(layers.count) layers)"
-    case .replacedHead(let base, let outputs): return "\(base.title), new head → \(outputs)"
+    case .replacedHead(let base, let outputs, let pooled):
+      return "\(base.title), new head → \(outputs)\(pooled ? " (mean over positions)" : "")"
     case .alrao(let base, let copies, _): return "\(base.title), Alrao head × \(copies)"
     }
   }
@@ -40,13 +42,16 @@ indirect enum ModelRecipe: Equatable {
     switch self {
     case .mlp, .sequential: return false
     case .convNet, .resNet, .charLM, .transformer: return true
-    case .replacedHead(let base, _), .alrao(let base, _, _): return base.needsData
+    case .replacedHead(let base, _, _), .alrao(let base, _, _): return base.needsData
     }
   }
 
   /// Builds the model with fresh weights from `generator`, for samples of `sampleShape` (nil when
-  /// the recipe states every size) and `task` (the vocabulary of a language model).
-  func build(sampleShape: [Int]?, task: DataTask?, generator: inout RandomGenerator) throws -> Module {
+  /// the recipe states every size) and `task` (the vocabulary of a language model); a
+  /// `vocabulary` size, from text classification data, lets a Transformer classifier be built.
+  func build(
+    sampleShape: [Int]?, task: DataTask?, vocabulary vocabularySize: Int? = nil, generator: inout RandomGenerator
+  ) throws -> Module {
     switch self {
     case .mlp(let sizes, let activation, let dropout):
       return try Architectures.mlp(sizes, activation: activation, dropout: dropout, generator: &generator)
@@ -71,6 +76,7 @@ indirect enum ModelRecipe: Equatable {
       let vocabulary: Int
       switch task {
       case .sequence(let count)?: vocabulary = count
+      case .classification? where vocabularySize != nil: vocabulary = vocabularySize ?? 0
       default:
         throw ModelBuildError(
           "a Transformer needs token data with a vocabulary", help: "train it on text, e.g. Text(path: …, length: 64)")
@@ -80,9 +86,10 @@ indirect enum ModelRecipe: Equatable {
         feedforward: feedforward, causal: causal, classes: classes, generator: &generator)
     case .sequential(let layers):
       return Sequential(try layers.map { try $0.build(generator: &generator) })
-    case .replacedHead(let base, let outputs):
-      let model = try base.build(sampleShape: sampleShape, task: task, generator: &generator)
-      return try model.replacingHead(outputs: outputs, generator: &generator)
+    case .replacedHead(let base, let outputs, let pooled):
+      let model = try base.build(
+        sampleShape: sampleShape, task: task, vocabulary: vocabularySize, generator: &generator)
+      return try model.replacingHead(outputs: outputs, poolingPositions: pooled, generator: &generator)
     case .alrao(let base, let copies, let regression):
       // The rates and the posterior are buffers: a checkpoint's load overwrites these.
       let model = try base.build(sampleShape: sampleShape, task: task, generator: &generator)
