@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-startup bench-results goldens bench-kernel \
+.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-startup bench-results goldens bench-kernel reproduce \
   docs lab install-kernel logos format lint clean
 BIN_DIR = $$(swift build -c release --show-bin-path)
 
@@ -87,6 +87,11 @@ bench-results: release .venv-bench/.ready
 	.venv-bench/bin/python bench/results.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
 	  $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
 
+## reproduce: run every reproduction notebook (notebooks/ with tempo.ci_parameters metadata) with its
+## defaults into reproductions/ (outputs kept) and regenerate docs/reproductions.md; ONLY=name runs one
+reproduce: install-kernel
+	$(VENV)/bin/python scripts/reproduce.py --python $(VENV)/bin/python $(foreach n,$(ONLY),--only $(n))
+
 ## goldens: re-record Tests/NNTests/Goldens/pytorch-goldens.json from PyTorch
 goldens: .venv-bench/.ready
 	.venv-bench/bin/python scripts/record-goldens.py
@@ -97,10 +102,12 @@ goldens: .venv-bench/.ready
 	.venv-bench/bin/pip install -q -r bench/pytorch/requirements.txt
 	touch $@
 
-## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run
+## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run; then the kernel's
+## resident memory over 10,000 executes (goal: flat within 1 %)
 bench-kernel: venv release
 	$(BIN_DIR)/tempo install --prefix $(VENV)
 	bench/kernel/run.sh $(VENV)
+	JUPYTER_PATH=$(VENV)/share/jupyter JUPYTER_DATA_DIR=$$(mktemp -d) $(VENV)/bin/python bench/kernel/memory.py tempo
 
 ## docs: regenerate docs/builtins.md from the builtins' own documentation, and docs/gallery/
 ## (one SVG of every chart kind, from the Tempo code beside it)
