@@ -34,12 +34,12 @@ struct ParameterGroupsTests {
   @Test("each group steps with its own rule and keeps its own state")
   func ownRulesAndState() throws {
     let (inputs, labels) = try blobs(count: 16, seed: 32)
-    let model = try network([2, 4, 3], seed: 42)
+    let model = try network([2, 4, 4], seed: 42)
     let sgdBiases = try SGD([OptimizedParameter](.biases, in: model), learningRate: 0.1, momentum: 0.9)
     let adamWeights = try Adam([OptimizedParameter](.weights, in: model), learningRate: 0.01)
     let groups = try ParameterGroups([.init("biases", sgdBiases), .init("weights", adamWeights)], model: model)
     // The same steps with the two optimizers driven one after the other on a copy.
-    let copy = try network([2, 4, 3], seed: 42)
+    let copy = try network([2, 4, 4], seed: 42)
     let copySGD = try SGD([OptimizedParameter](.biases, in: copy), learningRate: 0.1, momentum: 0.9)
     let copyAdam = try Adam([OptimizedParameter](.weights, in: copy), learningRate: 0.01)
     var plans: [GradientPlan] = []

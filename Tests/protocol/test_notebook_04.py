@@ -26,7 +26,7 @@ def test_the_notebook_declares_its_arms_and_small_parameters():
     # Arm 6 is parameter groups, arm 7 the freeze-only multirate: the notebook says what each computes.
     assert "[net.biases: SGD(learningRate: boosted" in code
     assert "slowLearningRate: fastRate" in code and "drift: false" in code
-    assert set(nb.metadata.tempo.ci_parameters) == {"points", "testPoints", "hidden", "epochs", "seedCount"}
+    assert set(nb.metadata.tempo.ci_parameters) == {"points", "testPoints", "hidden", "epochs", "seedCount", "checkSeeds"}
     figures = [cell for cell in nb.cells if "report-figure" in cell.metadata.get("tags", [])]
     assert len(figures) == 2, "Fig. A12's and Fig. A13's views"
 
