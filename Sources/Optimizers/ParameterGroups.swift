@@ -124,10 +124,12 @@ extension ParameterGroups {
       let flags = owned[ObjectIdentifier(variable)] ?? []
       let left = flags.isEmpty ? variable.value.count : flags.filter { !$0 }.count
       guard left > 0 else { continue }
-      missing.append(left == variable.value.count ? "'\(path)'" : "'\(path)' (\(left) of \(variable.value.count) elements)")
+      missing.append(
+        left == variable.value.count ? "'\(path)'" : "'\(path)' (\(left) of \(variable.value.count) elements)")
     }
     guard missing.isEmpty else {
-      let shown = missing.prefix(6).joined(separator: ", ") + (missing.count > 6 ? " and \(missing.count - 6) more" : "")
+      let shown =
+        missing.prefix(6).joined(separator: ", ") + (missing.count > 6 ? " and \(missing.count - 6) more" : "")
       throw ModuleError(
         "no parameter group owns \(shown); every parameter belongs to exactly one group",
         help:

@@ -67,7 +67,9 @@ struct ParameterGroupsTests {
         [
           .init("head", try SGD([OptimizedParameter](.head, in: model), learningRate: 0.1)),
           .init("biases", try SGD([OptimizedParameter](.biases, in: model), learningRate: 0.5)),
-          .init("trunk weights", try SGD([OptimizedParameter](.intersection([.trunk, .weights]), in: model), learningRate: 0.1)),
+          .init(
+            "trunk weights",
+            try SGD([OptimizedParameter](.intersection([.trunk, .weights]), in: model), learningRate: 0.1)),
         ], model: model)
     }
     #expect(error.description.contains("parameter groups 'head' and 'biases' both own '2.bias'"))
@@ -94,7 +96,11 @@ struct ParameterGroupsTests {
     let error = try #require(throws: ModuleError.self) {
       try ParameterGroups(
         [
-          .init("some", try SGD([OptimizedParameter(weight, mask: try Tensor(shape: weight.shape, values: [1, 1, 1, 1, 0, 0]))], learningRate: 0.1)),
+          .init(
+            "some",
+            try SGD(
+              [OptimizedParameter(weight, mask: try Tensor(shape: weight.shape, values: [1, 1, 1, 1, 0, 0]))],
+              learningRate: 0.1)),
           .init("bias", try SGD([OptimizedParameter(bias)], learningRate: 0.1)),
         ], model: model)
     }

@@ -38,7 +38,8 @@ struct ParameterGroupsLanguageTests {
     let session = LibrarySession()
     _ = session.value("let net = MLP([64, 16, 10])")
     let overlap = try #require(
-      session.error("fit(net, on: Digits(), optimizer: [net.head: SGD(), net.biases: SGD(), net.trunk: SGD()], progress: false)"))
+      session.error(
+        "fit(net, on: Digits(), optimizer: [net.head: SGD(), net.biases: SGD(), net.trunk: SGD()], progress: false)"))
     #expect(overlap.rendered.contains("parameter groups 'head' and 'biases' both own '3.bias'"), "\(overlap.rendered)")
     #expect(overlap.rendered.contains("help: make the groups disjoint"))
     let missing = try #require(
@@ -61,7 +62,8 @@ struct ParameterGroupsLanguageTests {
       ))
     #expect(multirate.rendered.contains("takes SGD, Adam or AdamW"), "\(multirate.rendered)")
     let other = try #require(
-      session.error("fit(net, on: Digits(), optimizer: [net.head: SGD(), MLP([64, 10]).trunk: SGD()], progress: false)"))
+      session.error("fit(net, on: Digits(), optimizer: [net.head: SGD(), MLP([64, 10]).trunk: SGD()], progress: false)")
+    )
     #expect(other.rendered.contains("belongs to another model"), "\(other.rendered)")
     #expect(session.error("fit(net, on: Digits(), optimizer: [\"head\": SGD()], progress: false)") != nil)
   }

@@ -73,7 +73,8 @@ enum FitBuiltins {
   static let optimizerParameter = ParameterSpec(
     "optimizer", .oneOf([.host("Optimizer"), .dictionary(.host("Parameters"), .host("Optimizer"))]),
     default: .object { OptimizerObject(SGDRecipe(learningRate: 0.01, momentum: 0.9)) },
-    "an optimizer, or parameter groups [net.biases: SGD(…), net.weights: SGD(…)]: each group its own optimizer and state, every parameter in exactly one")
+    "an optimizer, or parameter groups [net.biases: SGD(…), net.weights: SGD(…)]: each group its own optimizer and state, every parameter in exactly one"
+  )
 
   /// The `optimizer:` argument as a recipe: an optimizer, or a dictionary of parameter groups.
   static func optimizerRecipe(_ args: Arguments) throws -> any OptimizerRecipe {
