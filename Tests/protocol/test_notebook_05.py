@@ -44,7 +44,7 @@ def test_the_notebook_declares_small_parameters():
     assert "let sweeps = true" in parameters.source
 
 
-@pytest.mark.parametrize("sweeps", ["true", "false"])
+@pytest.mark.parametrize("sweeps", ["True", "False"])  # papermill -p turns these into booleans
 def test_the_notebook_compares_the_arms_and_states_m6(jupyter_env, tmp_path, sweeps):
     outputs = run(jupyter_env, tmp_path, {"sweeps": sweeps})
     plain = [o.data["text/plain"] for o in outputs if "text/html" in o.get("data", {})]
@@ -53,7 +53,7 @@ def test_the_notebook_compares_the_arms_and_states_m6(jupyter_env, tmp_path, swe
         assert arm in comparison, arm
     sweep_tables = [text for text in plain if text.startswith("Table A5")]
     figures = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
-    if sweeps == "true":
+    if sweeps == "True":
         assert len(sweep_tables) == 2
         for row in ["k = 3", "k = 10", "h_S = 0.2", "h_S = 0.8", "h_S = 1"]:
             assert any(row in table for table in sweep_tables), row
@@ -63,5 +63,5 @@ def test_the_notebook_compares_the_arms_and_states_m6(jupyter_env, tmp_path, swe
     claims = [o.data[CLAIM_MIME] for o in outputs if CLAIM_MIME in o.get("data", {})]
     assert [claim["id"] for claim in claims] == ["M6", "M6b", "M6c"]
     assert all(claim["verdict"] in ("reproduced", "partly", "notReproduced") for claim in claims)
-    if sweeps == "false":
+    if sweeps == "False":
         assert all(claim["verdict"] == "notReproduced" and "skipped" in claim["why"] for claim in claims[1:])
