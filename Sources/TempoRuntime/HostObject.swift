@@ -23,6 +23,9 @@ public protocol HostObject: AnyObject {
   /// (parameter selections combine with `+` and `-`); nil when it has none, which is the usual
   /// "cannot be applied" error.
   func applying(_ op: String, to other: Value) throws -> Value?
+  /// Whether the object may be a dictionary key, by identity (parameter groups key optimizers
+  /// by parameter selections: `[net.biases: SGD(…)]`); false for most objects.
+  var isDictionaryKey: Bool { get }
 }
 
 extension HostObject {
@@ -36,4 +39,5 @@ extension HostObject {
   public var documentation: Documentation? { nil }
   public func displayRepresentations() -> [String: String] { [:] }
   public func applying(_ op: String, to other: Value) throws -> Value? { nil }
+  public var isDictionaryKey: Bool { false }
 }

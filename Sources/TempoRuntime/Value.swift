@@ -206,6 +206,8 @@ public indirect enum HashKey: Hashable {
   case tuple([HashKey])
   case array([HashKey])
   case `nil`
+  /// A host object that is a key by identity (`HostObject.isDictionaryKey`).
+  case object(ObjectIdentifier)
 }
 
 extension Value {
@@ -223,6 +225,8 @@ extension Value {
     case .host(let object as TypeObject):
       // Lets `[String: Int]` stand for the dictionary type (`[String: Int]()`).
       return .string("\u{0}type \(object.name)")
+    // The map keeps the key value, so the object lives as long as its identity is a key.
+    case .host(let object) where object.isDictionaryKey: return .object(ObjectIdentifier(object))
     // Labels do not take part: `(x: 1, y: 2) == (1, 2)` in Swift, so they are the same key.
     case .tuple(let elements), .labeledTuple(let elements, _):
       var keys: [HashKey] = []

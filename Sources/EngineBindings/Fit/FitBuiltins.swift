@@ -48,7 +48,7 @@ enum FitBuiltins {
         args.has("validate")
         ? try DataArguments.validationSets(args, "validate")
         : splitTest.map { [ValidationSet(name: "test", data: $0)] } ?? []
-      let optimizer = try args.object("optimizer", OptimizerObject.self).recipe
+      let optimizer = try optimizerRecipe(args)
       let epochs = try args.int("epochs")
       let batchSize = try args.int("batchSize")
       let loss = try lossOption(args)
@@ -73,10 +73,22 @@ enum FitBuiltins {
     try args.optionalDouble("clipGradientNorm").map(Float.init)
   }
 
-  /// `optimizer: Optimizer = SGD(learningRate: 0.01, momentum: 0.9)`, made fresh for each call.
+  /// `optimizer: Optimizer = SGD(learningRate: 0.01, momentum: 0.9)`, made fresh for each call,
+  /// or parameter groups: `[net.biases: SGD(…), net.weights: SGD(…)]`.
   static let optimizerParameter = ParameterSpec(
-    "optimizer", .host("Optimizer"),
-    default: .object { OptimizerObject(SGDRecipe(learningRate: 0.01, momentum: 0.9)) })
+    "optimizer", .oneOf([.host("Optimizer"), .dictionary(.host("Parameters"), .host("Optimizer"))]),
+    default: .object { OptimizerObject(SGDRecipe(learningRate: 0.01, momentum: 0.9)) },
+    "an optimizer, or parameter groups [net.biases: SGD(…), net.weights: SGD(…)]: each group its own optimizer and state, every parameter in exactly one"
+  )
+
+  /// The `optimizer:` argument as a recipe: an optimizer, or a dictionary of parameter groups.
+  static func optimizerRecipe(_ args: Arguments) throws -> any OptimizerRecipe {
+    switch try args.value("optimizer") {
+    case .host(let object as OptimizerObject): return object.recipe
+    case .dictionary(let map): return try OptimizerBuiltins.parameterGroups(map)
+    default: return try args.object("optimizer", OptimizerObject.self).recipe
+    }
+  }
 
   /// `loss: Symbol? = nil`, one of the losses `Training` knows.
   static func lossParameter(_ whenNil: String) -> ParameterSpec {

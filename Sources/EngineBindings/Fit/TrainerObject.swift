@@ -26,7 +26,7 @@ enum TrainerBuiltin {
         "let t = Trainer(MLP([64, 32, 10]), optimizer: SGD(learningRate: 0.1), data: Digits())\nfor _ in 0..<100 { t.step() }\nt.loss"
     ) { args in
       let model = try args.object("model", ModelObject.self)
-      let recipe = try args.object("optimizer", OptimizerObject.self).recipe
+      let recipe = try FitBuiltins.optimizerRecipe(args)
       let (data, _) = try DataArguments.trainingData(args, "data")
       let seed = try args.seed("seed")
       let batchSize = try args.int("batchSize")

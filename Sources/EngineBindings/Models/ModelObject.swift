@@ -303,6 +303,8 @@ final class ParametersObject: HostObject {
   }
 
   var typeName: String { "Parameters" }
+  /// A key of parameter groups, `[net.biases: SGD(…)]`: by identity, each `net.biases` its own.
+  var isDictionaryKey: Bool { true }
   var description: String {
     guard let resolved = try? resolvedNow() else {
       return "\(title) of \(model.recipe.title) — picked when fit builds the model for its data"

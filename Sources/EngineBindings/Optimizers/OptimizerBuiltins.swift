@@ -118,6 +118,29 @@ enum OptimizerBuiltins {
     ]
   }
 
+  /// `[net.biases: SGD(…), net.weights: SGD(…)]` as parameter groups: the keys are selections
+  /// of one model, the values SGD, Adam or AdamW; coverage is checked when the run builds it.
+  static func parameterGroups(_ map: OrderedMap) throws -> any OptimizerRecipe {
+    var groups: [ParameterGroupsRecipe.Group] = []
+    var model: ModelObject?
+    for (key, value) in zip(map.keys, map.values) {
+      guard case .host(let chosen as ParametersObject) = key, case .host(let optimizer as OptimizerObject) = value
+      else {
+        throw RuntimeError(
+          .typeError, "parameter groups map parameters to optimizers, not \(key.typeName) to \(value.typeName)",
+          help: "write [net.biases: SGD(learningRate: 1.0), net.weights: SGD(learningRate: 0.2)]")
+      }
+      if let model, model !== chosen.model {
+        throw RuntimeError(
+          .valueError, "parameter group '\(chosen.title)' belongs to another model than the groups before it",
+          help: "take every group from the model you fit: [net.biases: …, net.weights: …] with the same net")
+      }
+      model = chosen.model
+      groups.append(.init(title: chosen.title, selection: chosen.selection, recipe: optimizer.recipe))
+    }
+    return try EngineErrors.translating { try ParameterGroupsRecipe(groups) }
+  }
+
   /// A schedule argument: a schedule value, or one of the declared symbols.
   static func schedule(_ args: Arguments, _ name: String) throws -> ScheduleRecipe {
     if case .host(let object as ScheduleObject) = try args.value(name) { return object.recipe }
