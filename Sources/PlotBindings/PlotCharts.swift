@@ -250,7 +250,8 @@ enum PlotCharts {
     }
     guard !args.has(axis) else {
       throw RuntimeError(
-        .valueError, "'heatmap' takes either \(axis): (numbers at the edges) or \(name): (a name per \(what)), not both",
+        .valueError,
+        "'heatmap' takes either \(axis): (numbers at the edges) or \(name): (a name per \(what)), not both",
         help: "drop \(axis): to name the \(what)s")
     }
     return names

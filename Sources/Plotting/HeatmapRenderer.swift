@@ -88,7 +88,8 @@ struct HeatmapRenderer {
     guard heatmap.markedCount > 0 else { return }
     svg.open("g", ["class": "marked", "stroke": theme.mutedText, "stroke-width": "1"])
     for i in 0..<heatmap.rowCount {
-      for j in 0..<heatmap.columnCount where heatmap.mark(row: i, column: j) != nil && !value(row: i, column: j).isFinite {
+      for j in 0..<heatmap.columnCount
+      where heatmap.mark(row: i, column: j) != nil && !value(row: i, column: j).isFinite {
         let x = cell.x + Double(j) * cell.width
         let y = cell.y + Double(i) * cell.height
         svg.element(

@@ -185,7 +185,10 @@ struct FigureBuiltinTests {
       ("save(plot([1]), \"/tmp/x.png\")", "a figure is saved as SVG, not as '.png'"),
       ("save(3, \"/tmp/x.svg\")", "save(…) writes figures and tables, not a Int"),
       ("heatmap([[1, 2]], rows: [\"a\", \"b\"])", "'heatmap' got 2 names in rows: for 1 rows"),
-      ("heatmap([[1, 2]], x: (0, 1), columns: [\"a\", \"b\"])", "'heatmap' takes either x: (numbers at the edges) or columns:"),
+      (
+        "heatmap([[1, 2]], x: (0, 1), columns: [\"a\", \"b\"])",
+        "'heatmap' takes either x: (numbers at the edges) or columns:"
+      ),
       ("heatmap([[1, 2]], marks: [[nil], [nil], [nil]])", "'heatmap' marks: must be rows of texts, at most 1 of them"),
     ])
   func mistakes(code: String, message: String) throws {
