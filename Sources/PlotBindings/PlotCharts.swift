@@ -201,24 +201,85 @@ enum PlotCharts {
         "x", .optional(.pair), default: nil, "x values at the left and right edges (nil: column numbers)"),
       ParameterSpec("y", .optional(.pair), default: nil, "y values at the top and bottom edges (nil: row numbers)"),
       ParameterSpec("range", .optional(.pair), default: nil, "values for the ends of the colour scale"),
+      ParameterSpec(
+        "rows", .optional(.array(.string)), default: nil, "a name for each row, top first, on the y axis"),
+      ParameterSpec(
+        "columns", .optional(.array(.string)), default: nil, "a name for each column, left first, on the x axis"),
+      ParameterSpec(
+        "digits", .optional(.int), default: nil, check: .range(0...6),
+        "write each value in its cell with this many decimals (nil: no numbers)"),
+      ParameterSpec(
+        "marks", .optional(.array(.array(.optional(.string)))), default: nil,
+        "a short text for special cells, in place of the value (\"NaN\" for a diverged run; nil: none); a marked cell without a value is grey and crossed out"
+      ),
     ],
     summary: "A matrix of values as coloured cells, with a colour bar.",
     discussion:
-      "For a switch posterior, pass one row per classifier copy and one column per step. Colours are viridis, readable in grey and with colour-vision deficiencies; missing values are left blank.",
-    example: "heatmap([[0.9, 0.5, 0.1], [0.1, 0.5, 0.9]], colorbar: \"weight\", xLabel: \"step\")",
+      "For a switch posterior, pass one row per classifier copy and one column per step. For a grid of runs (one learning rate per row, another per column), name the rows and columns with rows: and columns:, write the numbers in the cells with digits:, and mark the cells whose runs failed with marks: — a cell with a nil value and no mark is left blank (not run), one with a nil value and a mark is grey and crossed out (run, and failed). Colours are viridis, readable in grey and with colour-vision deficiencies.",
+    example:
+      "heatmap([[0.9, 0.5, 0.1], [0.1, 0.5, 0.9]], colorbar: \"weight\", xLabel: \"step\")\nheatmap([[0.91, 0.95, nil], [nil, 0.97, nil]], colorbar: \"test accuracy\", range: (0, 1), rows: [\"1e-4\", \"1e-2\"], columns: [\"1e-3\", \"0.1\", \"10\"], digits: 2, marks: [[nil, nil, nil], [nil, nil, \"div.\"]], xLabel: \"η_max\", yLabel: \"η_min\")",
     makeSeries: { args in
       let values = try args.matrix("values")
       guard !values.isEmpty, values.contains(where: { !$0.isEmpty }) else {
         throw RuntimeError(
           .valueError, "'heatmap' needs at least one value", help: "pass rows of numbers, e.g. [[1, 2], [3, 4]]")
       }
+      let columnCount = values.map(\.count).max() ?? 0
+      let rows = try cellNames(args, "rows", count: values.count, across: "y", what: "row")
+      let columns = try cellNames(args, "columns", count: columnCount, across: "x", what: "column")
       return [
         .heatmap(
           HeatmapSeries(
             values: values, xExtent: try args.pair("x"), yExtent: try args.pair("y"),
-            colorbarLabel: try args.optionalString("colorbar"), valueRange: try args.pair("range")))
+            colorbarLabel: try args.optionalString("colorbar"), valueRange: try args.pair("range"), rowLabels: rows,
+            columnLabels: columns, decimals: try args.optionalInt("digits"),
+            marks: try marks(args, rows: values.count, columns: columnCount)))
       ]
     })
+
+  /// The names of a heatmap's rows or columns: one per cell, and not together with an extent
+  /// (`x:`/`y:`), whose numbers they would replace.
+  private static func cellNames(
+    _ args: Arguments, _ name: String, count: Int, across axis: String, what: String
+  ) throws -> [String]? {
+    guard let names = try args.strings(name) else { return nil }
+    guard names.count == count else {
+      throw RuntimeError(
+        .valueError, "'heatmap' got \(names.count) names in \(name): for \(count) \(what)s",
+        help: "give one name per \(what)")
+    }
+    guard !args.has(axis) else {
+      throw RuntimeError(
+        .valueError,
+        "'heatmap' takes either \(axis): (numbers at the edges) or \(name): (a name per \(what)), not both",
+        help: "drop \(axis): to name the \(what)s")
+    }
+    return names
+  }
+
+  /// The marks: rows of texts or nil, no larger than the values.
+  private static func marks(_ args: Arguments, rows: Int, columns: Int) throws -> [[String?]] {
+    guard let value = try args.optionalValue("marks") else { return [] }
+    let help = "pass rows like the values', a text or nil per cell: [[nil, \"NaN\"], [nil, nil]]"
+    guard case .array(let markRows) = value, markRows.count <= rows else {
+      throw RuntimeError(.valueError, "'heatmap' marks: must be rows of texts, at most \(rows) of them", help: help)
+    }
+    return try markRows.enumerated().map { index, row in
+      guard case .array(let cells) = row, cells.count <= columns else {
+        throw RuntimeError(
+          .valueError, "'heatmap' marks: row \(index) must be an array of at most \(columns) texts or nil", help: help)
+      }
+      return try cells.map { cell in
+        switch cell {
+        case .nil: return nil
+        case .string(let text): return text
+        default:
+          throw RuntimeError(
+            .typeError, "'heatmap' marks: row \(index) holds a \(cell.typeName), not a text or nil", help: help)
+        }
+      }
+    }
+  }
 
   static let bar = PlotBuiltins.Chart(
     name: "bar",

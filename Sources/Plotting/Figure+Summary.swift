@@ -64,6 +64,7 @@ extension Panel {
       let range = finiteExtent(s.values.joined(), positiveOnly: false)
       return "heatmap \(s.rowCount) × \(s.columnCount)" + (s.colorbarLabel.map { " of \($0)" } ?? "")
         + (range.map { ", values \(short($0.0))…\(short($0.1))" } ?? ", no finite values")
+        + (s.markedCount > 0 ? ", \(s.markedCount) marked" : "")
     case .images(let s):
       let size = s.images.first.map { " of \($0.width)×\($0.height)" + ($0.channels >= 3 ? " RGB" : " grey") } ?? ""
       return "\(s.images.count) images\(size) in \(s.columns) columns"

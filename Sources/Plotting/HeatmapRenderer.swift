@@ -47,6 +47,9 @@ struct HeatmapRenderer {
             ])
         }
       }
+      let cell = Rect(x: left, y: top, width: cellWidth, height: cellHeight)
+      drawMarkedCells(into: &svg, cell: cell)
+      drawCellTexts(into: &svg, cell: cell, range: range)
     } else {
       var rgb: [UInt8] = []
       rgb.reserveCapacity(rows * columns * 3)
@@ -69,6 +72,79 @@ struct HeatmapRenderer {
           "preserveAspectRatio": "none", "style": "image-rendering:pixelated",
           "href": Raster.bmpDataURI(width: columns, height: rows, rgb: rgb),
         ])
+    }
+    svg.close("g")
+  }
+
+  /// The value in row `row`, column `column` (NaN where a row is short).
+  private func value(row: Int, column: Int) -> Double {
+    let values = heatmap.values[row]
+    return column < values.count ? values[column] : .nan
+  }
+
+  /// A marked cell without a finite value (a run that diverged) is grey and crossed out, so
+  /// it does not read as blank (never run). `cell` is the top-left cell.
+  private func drawMarkedCells(into svg: inout SVGWriter, cell: Rect) {
+    guard heatmap.markedCount > 0 else { return }
+    svg.open("g", ["class": "marked", "stroke": theme.mutedText, "stroke-width": "1"])
+    for i in 0..<heatmap.rowCount {
+      for j in 0..<heatmap.columnCount
+      where heatmap.mark(row: i, column: j) != nil && !value(row: i, column: j).isFinite {
+        let x = cell.x + Double(j) * cell.width
+        let y = cell.y + Double(i) * cell.height
+        svg.element(
+          "rect",
+          [
+            "x": SVGWriter.number(x), "y": SVGWriter.number(y), "width": SVGWriter.number(cell.width + 0.3),
+            "height": SVGWriter.number(cell.height + 0.3), "fill": "#d9d9d9", "stroke": "none",
+          ])
+        svg.element(
+          "line",
+          [
+            "x1": SVGWriter.number(x), "y1": SVGWriter.number(y), "x2": SVGWriter.number(x + cell.width),
+            "y2": SVGWriter.number(y + cell.height),
+          ])
+        svg.element(
+          "line",
+          [
+            "x1": SVGWriter.number(x), "y1": SVGWriter.number(y + cell.height), "x2": SVGWriter.number(x + cell.width),
+            "y2": SVGWriter.number(y),
+          ])
+      }
+    }
+    svg.close("g")
+  }
+
+  /// Each cell's text, centred: its mark, or its value when `decimals` is set. One font size
+  /// for all, the largest at which the longest text fits its cell; none below 6 px, where
+  /// they could not be read anyway.
+  private func drawCellTexts(into svg: inout SVGWriter, cell: Rect, range: (Double, Double)) {
+    var texts: [(row: Int, column: Int, text: String)] = []
+    for i in 0..<heatmap.rowCount {
+      for j in 0..<heatmap.columnCount {
+        let v = value(row: i, column: j)
+        if let mark = heatmap.mark(row: i, column: j) {
+          texts.append((i, j, mark))
+        } else if let decimals = heatmap.decimals, v.isFinite {
+          texts.append((i, j, NumberFormat.fixed(v, decimals: decimals)))
+        }
+      }
+    }
+    let longest = Double(texts.map(\.text.count).max() ?? 0)
+    guard longest > 0 else { return }
+    let width = abs(cell.width)
+    let height = abs(cell.height)
+    let size = min(theme.fontSize, height * 0.6, (width - 3) / (longest * theme.characterWidth))
+    guard size >= 6 else { return }
+    svg.open(
+      "g", ["class": "cell-labels", "text-anchor": "middle", "font-size": SVGWriter.number(size)])
+    for (i, j, text) in texts {
+      let v = value(row: i, column: j)
+      // White on viridis' dark purples and blues, dark on its greens and yellows.
+      let fill = v.isFinite && normalized(v, in: range) < 0.55 ? "#ffffff" : theme.text
+      svg.label(
+        text, x: cell.x + (Double(j) + 0.5) * cell.width, y: cell.y + (Double(i) + 0.5) * cell.height + size * 0.35,
+        ["fill": fill])
     }
     svg.close("g")
   }

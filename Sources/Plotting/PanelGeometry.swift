@@ -103,7 +103,9 @@ struct PanelGeometry {
     let yScale = Scale(kind: panel.yScale, domain: yDomain, range: yRange)
     var yTicks = yScale.ticks(count: tickCount(plotHeight, theme))
     if let heatmap = panel.heatmap {
-      yTicks = integerTicks(yTicks, extent: heatmap.yExtent, count: heatmap.rowCount)
+      yTicks =
+        labelledTicks(heatmap.rowLabels, extent: heatmap.yExtent, count: heatmap.rowCount)
+        ?? integerTicks(yTicks, extent: heatmap.yExtent, count: heatmap.rowCount)
     }
 
     let widestYLabel = yTicks.map { Double($0.label.count) }.max() ?? 1
@@ -120,7 +122,9 @@ struct PanelGeometry {
     let xScale = Scale(kind: panel.xScale, domain: xDomain, range: (left, left + plotWidth))
     var xTicks = xScale.ticks(count: tickCount(plotWidth, theme))
     if let heatmap = panel.heatmap {
-      xTicks = integerTicks(xTicks, extent: heatmap.xExtent, count: heatmap.columnCount)
+      xTicks =
+        labelledTicks(heatmap.columnLabels, extent: heatmap.xExtent, count: heatmap.columnCount)
+        ?? integerTicks(xTicks, extent: heatmap.xExtent, count: heatmap.columnCount)
     }
     // Keep labels from overlapping: thin the ticks until the widest label fits its slot.
     let widestXLabel = (xTicks.map { Double($0.label.count) }.max() ?? 1) * font * theme.characterWidth
@@ -148,6 +152,13 @@ struct PanelGeometry {
     }
     if exact, let extent, extent.0 != extent.1 { return extent }
     return Scale.domain(covering: extent, kind: kind, tickCount: ticks, includingZero: includeZero)
+  }
+
+  /// A heatmap whose rows or columns have names: one tick per cell, at its centre, with its
+  /// name (nil: no names, or an extent other than the default 0…count that they would not fit).
+  private static func labelledTicks(_ labels: [String]?, extent: (Double, Double), count: Int) -> [Tick]? {
+    guard let labels, extent == (0, Double(count)) else { return nil }
+    return labels.prefix(count).enumerated().map { Tick(value: Double($0.offset) + 0.5, label: $0.element) }
   }
 
   /// A heatmap's axes count cells: ticks only at whole cells, centred on them and labelled

@@ -143,10 +143,22 @@ public struct HeatmapSeries: Sendable {
   public var colorbarLabel: String?
   /// Colour range; nil uses the finite minimum and maximum.
   public var valueRange: (Double, Double)?
+  /// Names of the rows, top first, written on the y axis in place of row numbers (a grid of
+  /// runs: one learning rate per row, say).
+  public var rowLabels: [String]?
+  /// Names of the columns, left first, written on the x axis in place of column numbers.
+  public var columnLabels: [String]?
+  /// When set, every finite value is written in its cell with this many decimals.
+  public var decimals: Int?
+  /// A short text for special cells (`"NaN"` for a run that diverged), written in the cell in
+  /// place of its value; a marked cell without a finite value is drawn grey and crossed out,
+  /// so it reads as a failure, not as a cell nobody ran (which stays blank).
+  public var marks: [[String?]]
 
   public init(
     values: [[Double]], xExtent: (Double, Double)? = nil, yExtent: (Double, Double)? = nil,
-    colorbarLabel: String? = nil, valueRange: (Double, Double)? = nil
+    colorbarLabel: String? = nil, valueRange: (Double, Double)? = nil, rowLabels: [String]? = nil,
+    columnLabels: [String]? = nil, decimals: Int? = nil, marks: [[String?]] = []
   ) {
     self.values = values
     let columns = values.map(\.count).max() ?? 0
@@ -154,7 +166,20 @@ public struct HeatmapSeries: Sendable {
     self.yExtent = yExtent ?? (0, Double(values.count))
     self.colorbarLabel = colorbarLabel
     self.valueRange = valueRange
+    self.rowLabels = rowLabels
+    self.columnLabels = columnLabels
+    self.decimals = decimals
+    self.marks = marks
   }
+
+  /// The mark of the cell in row `row`, column `column`, if it has one.
+  public func mark(row: Int, column: Int) -> String? {
+    guard marks.indices.contains(row), marks[row].indices.contains(column) else { return nil }
+    return marks[row][column]
+  }
+
+  /// How many cells carry a mark.
+  public var markedCount: Int { marks.joined().filter { $0 != nil }.count }
 
   public var rowCount: Int { values.count }
   public var columnCount: Int { values.map(\.count).max() ?? 0 }

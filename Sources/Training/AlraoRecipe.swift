@@ -38,9 +38,11 @@ public struct AlraoRecipe: OptimizerRecipe {
         "Alrao's learning rates must be positive numbers, not minLearningRate: \(minimumLearningRate), maxLearningRate: \(maximumLearningRate)",
         help: "the rates are drawn log-uniformly, so both ends must be above 0: the paper uses 1e-5 and 10")
     }
-    guard minimumLearningRate < maximumLearningRate else {
+    // Equal ends are allowed: with one copy that is plain SGD at that rate (ALGORITHMS §2.7's
+    // property), and with trainableFraction < 1 the paper's App. F experiment.
+    guard minimumLearningRate <= maximumLearningRate else {
       throw TrainingError(
-        "Alrao's minLearningRate (\(minimumLearningRate)) must be below its maxLearningRate (\(maximumLearningRate))",
+        "Alrao's minLearningRate (\(minimumLearningRate)) must not be above its maxLearningRate (\(maximumLearningRate))",
         help: "give an interval that contains a good rate, such as minLearningRate: 1e-5, maxLearningRate: 10")
     }
     guard classifiers >= 1 else {

@@ -94,6 +94,32 @@ struct FigureStructureTests {
     #expect(empty.texts("g.y.ticks text") == [])
   }
 
+  @Test("a grid of runs: named rows and columns, values written in cells, failed cells grey and crossed, unrun blank")
+  func heatmapOfRuns() throws {
+    let nan = Double.nan
+    let map = HeatmapSeries(
+      values: [[0.91, 0.95, nan], [nan, 0.1, nan]], valueRange: (0, 1), rowLabels: ["1e-4", "1e-2"],
+      columnLabels: ["1e-3", "0.1", "10"], decimals: 2, marks: [[], [nil, nil, "NaN"]])
+    let figure = Figure(Panel(series: [.heatmap(map)]))
+    let document = try SVGDocument(parsing: figure.svg)
+    #expect(document.texts("g.x.ticks text") == ["1e-3", "0.1", "10"])
+    #expect(document.texts("g.y.ticks text") == ["1e-4", "1e-2"])
+    // Three coloured cells; (0, 2) and (1, 0) were not run and stay blank; (1, 2) failed.
+    #expect(document.select("g.series.heatmap rect").count == 3 + 1)
+    #expect(document.select("g.marked rect").count == 1)
+    #expect(document.select("g.marked line").count == 2, "a cross over the failed cell")
+    #expect(document.texts("g.cell-labels text") == ["0.91", "0.95", "0.10", "NaN"])
+    // Dark text on the light end of viridis (0.95), white on its dark end (0.10).
+    let fills = document.select("g.cell-labels text").map { $0[attribute: "fill"] ?? "" }
+    #expect(fills[1] != "#ffffff" && fills[2] == "#ffffff")
+    #expect(figure.summary.contains("heatmap 2 × 3, values 0.1…0.95, 1 marked"))
+    // Without digits: only the marks are written.
+    var quiet = map
+    quiet.decimals = nil
+    let plain = try SVGDocument(parsing: Figure(Panel(series: [.heatmap(quiet)])).svg)
+    #expect(plain.texts("g.cell-labels text") == ["NaN"])
+  }
+
   @Test(
     "legend entries are the named series, the class names of a classed scatter, the groups of grouped bars",
     arguments: [

@@ -54,15 +54,39 @@ struct AlraoLanguageTests {
     #expect(session.value("evaluate(loaded, on: data.test)[\"loss\"] == run.loss")?.description == "true")
   }
 
+  @Test("With equal ends and one copy Alrao is plain SGD at that rate (ALGORITHMS §2.7's property)")
+  func equalEndsAreSGD() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let sgd = fit(MLP([64, 16, 10], activation: .tanh), on: data, optimizer: SGD(learningRate: 0.05), epochs: 2, seed: 3, progress: false)
+      let one = fit(MLP([64, 16, 10], activation: .tanh), on: data, optimizer: Alrao(minLearningRate: 0.05, maxLearningRate: 0.05, classifiers: 1), epochs: 2, seed: 3, progress: false)
+      """)
+    #expect(session.value("one.classifierRates!")?.description == "[0.05]")
+    #expect(session.value("one.featureRates!")?.description == "[0.05]", "every feature at the one rate")
+    // The same initial weights, batches and rates: the same losses up to the arithmetic's order.
+    #expect(session.value("abs(one.loss! - sgd.loss!) < 1e-5 * sgd.loss!")?.description == "true")
+    #expect(session.value("one.accuracy! == sgd.accuracy!")?.description == "true")
+    #expect(session.value("sgd.accuracy! > 0.5")?.description == "true", "it learnt something")
+    // App. F: a fraction of the features frozen at their initial values, the rest at the one rate.
+    _ = session.value(
+      """
+      let half = fit(MLP([64, 64, 10], activation: .tanh), on: data, optimizer: Alrao(minLearningRate: 0.05, maxLearningRate: 0.05, classifiers: 1, trainableFraction: 0.5), epochs: 1, seed: 3, progress: false)
+      """)
+    #expect(session.value("half.featureRates!.sorted()")?.description == "[0.0, 0.05]")
+    #expect(session.value("half.accuracy! > 0.5")?.description == "true")
+  }
+
   @Test("Bad input is a clear error naming the fix")
   func badInput() throws {
     let session = LibrarySession()
     let cases: [(String, String)] = [
       (
         "Alrao(minLearningRate: 1, maxLearningRate: 0.1)",
-        "Alrao's minLearningRate (1.0) must be below its maxLearningRate (0.1)"
+        "Alrao's minLearningRate (1.0) must not be above its maxLearningRate (0.1)"
       ),
-      ("Alrao(minLearningRate: 0.01, maxLearningRate: 0.01)", "must be below its maxLearningRate"),
+      ("Alrao(minLearningRate: 0.1, maxLearningRate: 0.01)", "must not be above its maxLearningRate"),
       ("Alrao(minLearningRate: -1)", "minLearningRate"),
       ("Alrao(maxLearningRate: 0)", "maxLearningRate"),
       ("Alrao(classifiers: 0)", "classifiers"),

@@ -135,6 +135,25 @@ struct FigureBuiltinTests {
     #expect(grid.images[2].width == 2)
   }
 
+  @Test("heatmap of a grid of runs: names for rows and columns, numbers in the cells, marks for failed cells")
+  func heatmapOfRuns() throws {
+    let session = LibrarySession()
+    let figure = try #require(
+      session.figure(
+        "heatmap([[0.91, 0.95, nil], [nil, 0.97, nil]], range: (0, 1), rows: [\"1e-4\", \"1e-2\"], columns: [\"1e-3\", \"0.1\", \"10\"], digits: 2, marks: [[nil, nil, nil], [nil, nil, \"NaN\"]])"
+      ))
+    guard case .heatmap(let map)? = figure.panels.first?.series.first else {
+      Issue.record("not a heatmap")
+      return
+    }
+    #expect(map.rowLabels == ["1e-4", "1e-2"])
+    #expect(map.columnLabels == ["1e-3", "0.1", "10"])
+    #expect(map.decimals == 2)
+    #expect(map.mark(row: 1, column: 2) == "NaN" && map.markedCount == 1)
+    #expect(map.values[1][0].isNaN, "nil is a blank cell")
+    #expect(figure.summary.contains("1 marked"))
+  }
+
   @Test("grid puts the panels of several figures in one picture")
   func gridOfFigures() throws {
     let session = LibrarySession()
@@ -165,6 +184,12 @@ struct FigureBuiltinTests {
       ("plot([1], xLimits: (0, 1, 2))", "'xLimits' of 'plot' takes two numbers, (low, high); got 3"),
       ("save(plot([1]), \"/tmp/x.png\")", "a figure is saved as SVG, not as '.png'"),
       ("save(3, \"/tmp/x.svg\")", "save(…) writes figures and tables, not a Int"),
+      ("heatmap([[1, 2]], rows: [\"a\", \"b\"])", "'heatmap' got 2 names in rows: for 1 rows"),
+      (
+        "heatmap([[1, 2]], x: (0, 1), columns: [\"a\", \"b\"])",
+        "'heatmap' takes either x: (numbers at the edges) or columns:"
+      ),
+      ("heatmap([[1, 2]], marks: [[nil], [nil], [nil]])", "'heatmap' marks: must be rows of texts, at most 1 of them"),
     ])
   func mistakes(code: String, message: String) throws {
     let session = LibrarySession()

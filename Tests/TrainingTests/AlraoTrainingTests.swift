@@ -129,7 +129,7 @@ struct AlraoTrainingTests {
     }
     #expect(
       message { try AlraoRecipe(minimumLearningRate: 1, maximumLearningRate: 0.1) }
-        .contains("minLearningRate (1.0) must be below its maxLearningRate (0.1)"))
+        .contains("minLearningRate (1.0) must not be above its maxLearningRate (0.1)"))
     #expect(message { try AlraoRecipe(minimumLearningRate: 0, maximumLearningRate: 1) }.contains("must be positive"))
     #expect(
       message { try AlraoRecipe(minimumLearningRate: 1e-3, maximumLearningRate: 1, classifiers: 0) }
