@@ -126,7 +126,7 @@ public enum Fit {
     let loss = try configuration.loss ?? probeLoss(model, train)
     let record = RunRecord(
       model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
-      trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count))
+      trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count), task: train.task)
     let step = TrainingStep(
       model: model, optimizer: optimizer, objective: objective ?? loss, task: train.task,
       clipNorm: configuration.clipGradientNorm)
@@ -192,9 +192,13 @@ public enum Fit {
       test = try Evaluation.evaluate(record.model, on: validation, loss: record.loss)
       record.time.evaluation += Clock.now() - before
     }
-    let entry = EpochRecord(
+    var entry = EpochRecord(
       epoch: epoch, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy, testLoss: test?.loss,
       testAccuracy: test?.accuracy, steps: totals.steps, elapsed: Clock.now() - start, isPartial: partial)
+    if BitsPerCharacter.applies(to: record.task, loss: record.loss) {
+      entry.trainBitsPerCharacter = BitsPerCharacter.fromNats(totals.meanLoss)
+      entry.testBitsPerCharacter = test?.bitsPerCharacter
+    }
     record.history.append(entry)
     observer?.epochFinished(entry, run: record)
   }

@@ -1,3 +1,4 @@
+import Datasets
 import NN
 
 /// One epoch of a run, as the papers report it.
@@ -11,6 +12,10 @@ public struct EpochRecord: Sendable, Equatable {
   public var trainAccuracy: Double?
   public var testLoss: Double?
   public var testAccuracy: Double?
+  /// For next-character data (a `.sequence` task with cross-entropy), `trainLoss` and
+  /// `testLoss` in bits per character (`BitsPerCharacter`); nil for any other data.
+  public var trainBitsPerCharacter: Double? = nil
+  public var testBitsPerCharacter: Double? = nil
   /// Steps in this epoch (fewer than planned when the run stopped inside it).
   public var steps: Int
   /// Seconds since the run started, at the end of this epoch.
@@ -56,10 +61,13 @@ public final class RunRecord {
   public let loss: Loss
   public let trainCount: Int
   public let plannedSteps: Int
+  /// What the training data is to be predicted as (text: `.sequence`, whose losses are also
+  /// recorded in bits per character).
+  public let task: DataTask
 
   init(
     model: Module, configuration: FitConfiguration, optimizerDescription: String, loss: Loss, trainCount: Int,
-    plannedSteps: Int
+    plannedSteps: Int, task: DataTask
   ) {
     self.model = model
     self.configuration = configuration
@@ -67,6 +75,7 @@ public final class RunRecord {
     self.loss = loss
     self.trainCount = trainCount
     self.plannedSteps = plannedSteps
+    self.task = task
   }
 
   /// The last epoch's test accuracy (nil without validation data or for regression).
@@ -83,6 +92,8 @@ public final class RunRecord {
 /// The per-epoch numbers a run records, by name.
 public enum Metric: String, Sendable, CaseIterable {
   case trainLoss, trainAccuracy, testLoss, testAccuracy
+  /// The losses in bits per character, for runs on text (nil for other data).
+  case trainBitsPerCharacter, testBitsPerCharacter
 
   public var displayName: String {
     switch self {
@@ -90,8 +101,13 @@ public enum Metric: String, Sendable, CaseIterable {
     case .trainAccuracy: return "train accuracy"
     case .testLoss: return "test loss"
     case .testAccuracy: return "test accuracy"
+    case .trainBitsPerCharacter: return "train bits per character"
+    case .testBitsPerCharacter: return "test bits per character"
     }
   }
+
+  /// Whether the metric exists only for runs on next-character data.
+  public var isBitsPerCharacter: Bool { self == .trainBitsPerCharacter || self == .testBitsPerCharacter }
 
   /// Whether larger is better (accuracy) or smaller (loss).
   public var isAccuracy: Bool { self == .trainAccuracy || self == .testAccuracy }
@@ -104,6 +120,8 @@ extension EpochRecord {
     case .trainAccuracy: return trainAccuracy
     case .testLoss: return testLoss
     case .testAccuracy: return testAccuracy
+    case .trainBitsPerCharacter: return trainBitsPerCharacter
+    case .testBitsPerCharacter: return testBitsPerCharacter
     }
   }
 }
