@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-startup bench-results goldens bench-kernel \
+.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-startup bench-results goldens bench-kernel reproduce \
   docs lab install-kernel logos format lint clean
 BIN_DIR = $$(swift build -c release --show-bin-path)
 
@@ -86,6 +86,11 @@ bench-startup: release .venv-bench/.ready
 bench-results: release .venv-bench/.ready
 	.venv-bench/bin/python bench/results.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
 	  $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
+
+## reproduce: run every reproduction notebook (notebooks/ with tempo.ci_parameters metadata) with its
+## defaults into reproductions/ (outputs kept) and regenerate docs/reproductions.md; ONLY=name runs one
+reproduce: install-kernel
+	$(VENV)/bin/python scripts/reproduce.py --python $(VENV)/bin/python $(foreach n,$(ONLY),--only $(n))
 
 ## goldens: re-record Tests/NNTests/Goldens/pytorch-goldens.json from PyTorch
 goldens: .venv-bench/.ready

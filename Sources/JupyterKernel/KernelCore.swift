@@ -141,17 +141,42 @@ public final class KernelCore: @unchecked Sendable {
 
   private func dispatch(_ message: Message, on channel: Channel) {
     publishStatus("busy", parent: message.rawHeader)
+    var accepted = false
     if let type = MessageType(rawValue: message.type), let handler = Self.handlers[type] {
-      handler(self)(message, channel)
+      if let problem = RequestContent.problem(in: message.content, of: type) {
+        refuse(message, on: channel, type: type, problem: problem)
+      } else {
+        accepted = true
+        handler(self)(message, channel)
+      }
     } else {
       log("ignored unknown message type '\(message.type)' on \(channel.rawValue)")
     }
     streams.flushAll()
     publishStatus("idle", parent: message.rawHeader)
-    if message.type == MessageType.shutdownRequest.rawValue {
+    if accepted, message.type == MessageType.shutdownRequest.rawValue {
       onShutdown?(message.content["restart"]?.boolValue ?? false)
     }
   }
+
+  /// Answers a request whose content breaks the specification with an error reply naming the
+  /// field (`RequestContent`); nothing runs and nothing the session holds changes. Comm
+  /// messages have no reply, so they are only logged.
+  private func refuse(_ request: Message, on channel: Channel, type: MessageType, problem: String) {
+    log("refused a malformed request: \(problem)")
+    guard let replyType = Self.replyTypes[type] else { return }
+    var content: [String: JSON] = [
+      "status": "error", "ename": "ProtocolError", "evalue": .string(problem), "traceback": [.string(problem)],
+    ]
+    if type == .executeRequest { content["execution_count"] = .int(executionCount) }
+    reply(to: request, on: channel, replyType, .object(content))
+  }
+
+  private static let replyTypes: [MessageType: MessageType] = [
+    .executeRequest: .executeReply, .kernelInfoRequest: .kernelInfoReply, .completeRequest: .completeReply,
+    .inspectRequest: .inspectReply, .isCompleteRequest: .isCompleteReply, .historyRequest: .historyReply,
+    .commInfoRequest: .commInfoReply, .shutdownRequest: .shutdownReply, .interruptRequest: .interruptReply,
+  ]
 
   // MARK: Sending
 

@@ -1,3 +1,4 @@
+import JSONValue
 import JupyterKernel
 import TempoRuntime
 
@@ -14,10 +15,19 @@ enum MimeRendering {
     var bundle: MimeBundle = ["text/plain": .string(text)]
     if case .host(let object) = value {
       for (mime, data) in object.displayRepresentations() where mime != "text/plain" {
-        bundle[mime] = .string(data)
+        bundle[mime] = jsonObject(mime: mime, data) ?? .string(data)
       }
     }
     return bundle
+  }
+
+  /// A JSON media type (`application/json`, `…+json`) travels as an object, as nbformat's schema
+  /// requires, not as the text of one.
+  static func jsonObject(mime: String, _ data: String) -> JSON? {
+    guard mime == "application/json" || (mime.hasPrefix("application/") && mime.hasSuffix("+json")) else {
+      return nil
+    }
+    return try? JSON.parse(data)
   }
 
   /// The `execute_result` of a cell, or nil when its last statement has no value, or when it

@@ -156,6 +156,33 @@ def test_a_correctly_signed_message_from_a_raw_socket_is_answered(kernel):
     assert execute(kc, "print(signed)").stream() == "1\n"
 
 
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"silent": "yes"}, "execute_request: 'silent' must be true or false, got the string \"yes\""),
+        ({"user_expressions": ["x"]},
+         "execute_request: 'user_expressions' must be an object of strings (name → expression), got an array [\"x\"]"),
+    ],
+)
+def test_a_request_with_a_field_of_the_wrong_type_is_refused_by_name_and_nothing_runs(kernel, overrides, message):
+    """ipykernel's handlers are schema-checked; so are Tempo's: a wrong type is an error reply, not a guess."""
+    km, kc = kernel
+    sock = RawSocket(km, "shell", km.session.key)
+    try:
+        msg_id = sock.send("execute_request", execute_content("let typed = 1", **overrides))
+        reply = sock.recv(timeout=10)
+        assert reply is not None and reply["parent_header"]["msg_id"] == msg_id
+        assert reply["msg_type"] == "execute_reply"
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "ProtocolError"
+        assert reply["content"]["evalue"] == message
+    finally:
+        sock.close()
+    run = execute(kc, "print(typed)")
+    assert run.status == "error", "the refused cell did not run"
+    assert execute(kc, "print(1 + 1)").stream() == "2\n", "and the kernel answers as before"
+
+
 def test_badly_signed_messages_are_never_executed(kernel):
     km, kc = kernel
     forgeries = _forgeries(km)

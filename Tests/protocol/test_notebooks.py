@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from protocol_helpers import plain
 
 REPO = Path(__file__).resolve().parents[2]
+CLAIM_MIME = "application/vnd.tempo.claim+json"
 TOUR = REPO / "notebooks" / "00-tour.ipynb"
 METADATA = {
     "kernelspec": {"name": "tempo", "display_name": "Tempo", "language": "tempo"},
@@ -426,6 +427,10 @@ def test_the_multirate_notebook_runs_under_papermill_with_small_parameters(jupyt
     assert speedups, "the measured-against-predicted table"
     svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
     assert len(svgs) >= 2, "the accuracy curves and accuracy against time are figures"
+    claims = [o.data[CLAIM_MIME] for o in outputs if CLAIM_MIME in o.get("data", {})]
+    assert [claim["id"] for claim in claims] == ["M1", "M2", "M3"]
+    assert all(claim["verdict"] in ("reproduced", "partly", "notReproduced") for claim in claims)
+    assert claims[0]["against"].startswith("full fine-tuning: ")
 
 
 # ---- the Alrao notebook, with small parameters
@@ -505,3 +510,7 @@ def test_the_alrao_notebook_runs_under_papermill_with_small_parameters(jupyter_e
     assert "— diverged: loss " in diverged.splitlines()[1]
     [trained] = [text for text in shown if text.startswith("Run: MLP") and "maxLearningRate: 100.0" in text]
     assert "— completed" in trained and "Alrao posterior over copies: η 1e-05: " in trained
+    claims = [o.data[CLAIM_MIME] for o in outputs if CLAIM_MIME in o.get("data", {})]
+    assert [claim["id"] for claim in claims] == ["A1", "A2b"]
+    assert claims[0]["ours"].startswith("Alrao-SGD [1e-05, 10.0], 10 copies: ")
+    assert " over 2 seeds" in claims[0]["ours"]

@@ -7,7 +7,7 @@ import Training
 enum ExperimentBuiltins {
   static let category = "Training"
 
-  static var all: [BuiltinFunction] { [seeds, compare] }
+  static var all: [BuiltinFunction] { [seeds, compare, ClaimBuiltin.claim] }
 
   static var seeds: BuiltinFunction {
     trainingBuiltin(
