@@ -23,7 +23,7 @@ struct TextLanguageTests {
     _ = session.value(
       """
       let (train, validation, test) = Text("\(directory.path)", length: 8).splitInOrder([0.8, 0.1, 0.1])
-      let group = seeds(2) { s in
+      let group = seeds(2, name: "tiny") { s in
         fit(CharLM(embedding: 8, hidden: 16), on: train, validate: test, optimizer: SGD(learningRate: 0.5),
             epochs: 2, batchSize: 4, seed: s, progress: false)
       }
@@ -108,5 +108,32 @@ struct TextLanguageTests {
     #expect(!plain.table.columns.contains("test bits/char"))
     let error = try #require(session.error("plot(digits, metric: .testBitsPerCharacter)"))
     #expect(error.rendered.contains("no run here was trained on text"), "\(error.rendered)")
+  }
+
+  @Test("a claim reads bits per character from a group trained on text, and refuses them for other runs")
+  func claimInBits() throws {
+    let (session, path) = try trainedSession()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    guard
+      case .host(let object as ClaimObject)? = session.value(
+        """
+        claim("A1c", "bits", figure: "f", paper: "p", ours: group, metric: .testBitsPerCharacter,
+              verdict: .partly, why: "w")
+        """)
+    else {
+      Issue.record("claim did not return a Claim")
+      return
+    }
+    let mean = try #require(number(session.value("group.testBitsPerCharacter[\"mean\"]")))
+    #expect(object.claim.metric == "test bits per character")
+    #expect(object.claim.ours.hasPrefix("tiny: \(Format.number(mean)) ["), "\(object.claim.ours)")
+    _ = session.value(
+      "let digits = seeds(1) { s in fit(MLP([64, 8, 10]), on: Digits().split(0.8, seed: 0), epochs: 1, seed: s, progress: false) }"
+    )
+    let error = try #require(
+      session.error(
+        "claim(\"X\", \"s\", figure: \"f\", paper: \"p\", ours: digits, metric: .testBitsPerCharacter, verdict: .partly, why: \"w\")"
+      ))
+    #expect(error.rendered.contains("no completed run with a test bits per character"), "\(error.rendered)")
   }
 }

@@ -202,8 +202,8 @@ final class RunGroupObject: HostObject {
 
   var memberNames: [String] {
     [
-      "count", "name", "runs", "steps", "subscript", "testAccuracy", "testBitsPerCharacter", "testLoss", "trainAccuracy",
-      "trainBitsPerCharacter", "trainLoss", "wallTime",
+      "count", "name", "runs", "steps", "subscript", "testAccuracy", "testBitsPerCharacter", "testLoss",
+      "trainAccuracy", "trainBitsPerCharacter", "trainLoss", "wallTime",
     ]
   }
 
