@@ -129,6 +129,7 @@ def test_a_committed_reproduction_is_a_full_run_of_its_notebook(path):
     papermill = executed["metadata"].get("papermill", {})
     assert papermill.get("parameters") == {}, "a reproduction runs with the notebook's defaults"
     assert not [o for o in outputs_of(nbformat.reads(path.read_text(), as_version=4)) if o.output_type == "error"]
-    ran = [cell["source"] for cell in executed["cells"] if cell["cell_type"] == "code"]
+    # nbformat writes a cell's source as a list of lines; compare the text.
+    ran = ["".join(cell["source"]) for cell in executed["cells"] if cell["cell_type"] == "code"]
     stored = [cell.source for cell in nbformat.read(source, as_version=4).cells if cell.cell_type == "code"]
     assert ran == stored, "the executed copy is of the notebook as it is now"
