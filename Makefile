@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON ?= python3
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-startup bench-results goldens bench-kernel reproduce \
+.PHONY: setup apt venv build release test test-swift test-python test-protocol test-browser bench bench-compare bench-startup bench-results goldens bench-kernel reproduce fuzz test-fuzz \
   docs lab install-kernel logos format lint clean
 BIN_DIR = $$(swift build -c release --show-bin-path)
 
@@ -43,6 +43,11 @@ test: setup lint
 	$(MAKE) --no-print-directory test-python
 	$(MAKE) --no-print-directory test-protocol
 	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory test-fuzz
+
+## test-fuzz: a smoke run of every libFuzzer target (a few seconds each; `make fuzz` runs them long)
+test-fuzz:
+	Fuzz/run.sh 5
 
 test-python: venv release
 	TEMPO_BIN=$(BIN_DIR)/tempo $(VENV)/bin/pytest -q Tests/python
@@ -87,6 +92,11 @@ bench-results: release .venv-bench/.ready
 	.venv-bench/bin/python bench/results.py --tempo $(BIN_DIR)/tempo --python .venv-bench/bin/python \
 	  $(if $(BENCH_NOTE),--note "$(BENCH_NOTE)")
 
+## fuzz: build the libFuzzer targets (Fuzz/, fuzzer + address sanitizers) and run each for
+## FUZZ_SECONDS (default 3600) or FUZZ_RUNS inputs, whichever comes first; FUZZ_TARGETS picks some
+fuzz:
+	Fuzz/run.sh $(or $(FUZZ_SECONDS),3600) $(FUZZ_TARGETS)
+
 ## reproduce: run every reproduction notebook (notebooks/ with tempo.ci_parameters metadata) with its
 ## defaults into reproductions/ (outputs kept) and regenerate docs/reproductions.md; ONLY=name runs one
 reproduce: install-kernel
@@ -102,10 +112,12 @@ goldens: .venv-bench/.ready
 	.venv-bench/bin/pip install -q -r bench/pytorch/requirements.txt
 	touch $@
 
-## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run
+## bench-kernel: kernel latencies, Tempo against ipykernel, in the same run; then the kernel's
+## resident memory over 10,000 executes (goal: flat within 1 %)
 bench-kernel: venv release
 	$(BIN_DIR)/tempo install --prefix $(VENV)
 	bench/kernel/run.sh $(VENV)
+	JUPYTER_PATH=$(VENV)/share/jupyter JUPYTER_DATA_DIR=$$(mktemp -d) $(VENV)/bin/python bench/kernel/memory.py tempo
 
 ## docs: regenerate docs/builtins.md from the builtins' own documentation, and docs/gallery/
 ## (one SVG of every chart kind, from the Tempo code beside it)
@@ -131,7 +143,7 @@ format:
 
 lint:
 	@echo "swift format lint"
-	swift format lint --strict --recursive Sources Tests Package.swift
+	swift format lint --strict --recursive Sources Tests Package.swift Fuzz/Sources Fuzz/Package.swift
 
 clean:
 	rm -rf .build $(VENV)

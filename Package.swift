@@ -12,6 +12,13 @@ let package = Package(
   products: [
     .executable(name: "tempo", targets: ["tempo"]),
     .library(name: "TempoRuntime", targets: ["TempoRuntime"]),
+    // The modules the libFuzzer targets in Fuzz/ reach (a package of their own, built with the
+    // fuzzer and address sanitizers).
+    .library(name: "TempoLibrary", targets: ["TempoLibrary"]),
+    .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
+    .library(name: "JSONValue", targets: ["JSONValue"]),
+    .library(name: "TensorCore", targets: ["TensorCore"]),
+    .library(name: "Datasets", targets: ["Datasets"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")

@@ -18,7 +18,10 @@ extension Dataset: CustomStringConvertible {
       parts.append("normalised with mean \(Self.listed(normalization.mean)) std \(Self.listed(normalization.std))")
     }
     if let augmentation {
-      parts.append("patch-augmented (side \(augmentation.patch.side), \(augmentation.selectedCount) selected)")
+      // Count this data set's samples: the selection covers the data as loaded, which a split's
+      // part shares with the other part.
+      let selected = (0..<count).count(where: isPatchSelected)
+      parts.append("patch-augmented (side \(augmentation.patch.side), \(selected) of \(count) selected)")
     }
     let kind =
       switch features {

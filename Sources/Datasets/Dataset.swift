@@ -153,6 +153,10 @@ extension Dataset {
     }
   }
 
+  /// The most classes a data set may have: far above any classification task, far below what a
+  /// corrupt label would ask for.
+  static let maximumClassCount = 1_000_000
+
   /// The class names to use: the given ones when every label indexes them, else "0", "1", ….
   static func checkedClassNames(
     _ names: [String]?, labels: [Int], operation: String, path: String? = nil
@@ -160,7 +164,16 @@ extension Dataset {
     if let negative = labels.first(where: { $0 < 0 }) {
       throw DataError(path: path, "'\(operation)' got the negative label \(negative)")
     }
-    let classes = (labels.max() ?? -1) + 1
+    let largest = labels.max() ?? -1
+    guard largest < maximumClassCount else {
+      // A corrupt file's label (2⁶² from a misread column) would otherwise name billions of classes.
+      throw DataError(
+        path: path,
+        "'\(operation)' got the label \(largest)\(path.map { " in \($0)" } ?? ""), too large for a class index",
+        help: "labels are class indices from 0 to the number of classes − 1 (at most \(maximumClassCount) classes); "
+          + "for real-valued targets load them as targets, not labels")
+    }
+    let classes = largest + 1
     guard let names else { return (0..<classes).map(String.init) }
     guard classes <= names.count else {
       throw DataError(

@@ -7,13 +7,14 @@ public enum EngineLibrary {
   public static var builtins: [BuiltinFunction] {
     DataBuiltins.all + ModelBuiltins.all + OptimizerBuiltins.all + FitBuiltins.all + ExperimentBuiltins.all
       + [
-        MultirateBuiltin.multirate, MultirateBuiltin.randomMasking, AlraoBuiltin.alrao, TrainerBuiltin.trainer,
-        Checkpoints.load,
+        MultirateBuiltin.multirate, MultirateBuiltin.randomMasking, CompositeAveragingBuiltin.compositeAveraging,
+        AlraoBuiltin.alrao, TrainerBuiltin.trainer, Checkpoints.load,
       ]
   }
 
   /// Host type names usable in annotations.
   public static let typeNames = [
-    "Dataset", "DataSplit", "Model", "Layer", "Parameters", "Optimizer", "Schedule", "Run", "RunGroup", "Trainer",
+    "Dataset", "DataSplit", "PatchedData", "Model", "Layer", "Parameters", "Optimizer", "Schedule", "Run", "RunGroup",
+    "Trainer",
   ]
 }

@@ -4,7 +4,10 @@ import JSONValue
 /// The inputs (and plain-text outputs) of executed cells, kept across kernel restarts in a
 /// bounded JSON-lines file, answering `history_request` (tail, range, search).
 ///
-/// Each kernel process is a new session numbered one past the highest in the file.
+/// Each kernel process is a new session numbered one past the highest in the file. Memory holds
+/// only the most recent entries (`memoryCapacity`, what a console's `tail` asks for); the file is
+/// the record, read again for the rarer range and search requests. So a kernel that has answered
+/// 100,000 executes holds no more history in memory than one that has answered 1,000.
 public final class HistoryStore: @unchecked Sendable {
   public struct Entry: Equatable, Sendable {
     public var session: Int
@@ -16,25 +19,22 @@ public final class HistoryStore: @unchecked Sendable {
   public let session: Int
   private let file: URL?
   private let capacity: Int
+  private let memoryCapacity: Int
   private let lock = NSLock()
-  private var entries: [Entry]
+  private var recent: [Entry]
+  /// Lines in the file, as far as this process knows (other kernels may append too).
+  private var fileLines: Int
 
-  /// A store backed by `file` (created when missing; `nil` keeps history in memory only),
-  /// keeping at most `capacity` entries on disk.
-  public init(file: URL?, capacity: Int = 10_000) {
+  /// A store backed by `file` (created when missing; `nil` keeps the recent history in memory
+  /// only), keeping at most `capacity` entries on disk and `memoryCapacity` in memory.
+  public init(file: URL?, capacity: Int = 10_000, memoryCapacity: Int = 1_000) {
     self.file = file
     self.capacity = capacity
-    var loaded: [Entry] = []
-    if let file, let data = try? Data(contentsOf: file) {
-      for line in data.split(separator: UInt8(ascii: "\n")) {
-        guard let json = try? JSON.parse(Array(line)), let session = json["session"]?.intValue,
-          let number = json["line"]?.intValue, let input = json["input"]?.stringValue
-        else { continue }  // a damaged line costs that entry only
-        loaded.append(Entry(session: session, line: number, input: input, output: json["output"]?.stringValue))
-      }
-    }
-    entries = Array(loaded.suffix(capacity))
-    session = (entries.map(\.session).max() ?? 0) + 1
+    self.memoryCapacity = max(1, min(memoryCapacity, capacity))
+    let loaded = file.map(Self.load) ?? []
+    recent = Array(loaded.suffix(self.memoryCapacity))
+    fileLines = loaded.count
+    session = (loaded.map(\.session).max() ?? 0) + 1
   }
 
   /// `tempo/history.jsonl` in Jupyter's per-user data directory.
@@ -47,43 +47,65 @@ public final class HistoryStore: @unchecked Sendable {
   public func record(line: Int, input: String, output: String?) {
     let entry = Entry(session: session, line: line, input: input, output: output)
     lock.lock()
-    entries.append(entry)
-    let overflow = entries.count > capacity + capacity / 10
-    if overflow { entries.removeFirst(entries.count - capacity) }
-    let snapshot = overflow ? entries : []
+    recent.append(entry)
+    if recent.count > memoryCapacity + memoryCapacity / 10 { recent.removeFirst(recent.count - memoryCapacity) }
+    fileLines += 1
+    let trim = fileLines > capacity + capacity / 10
     lock.unlock()
     guard let file else { return }
-    if overflow {
-      write(snapshot.map(Self.encode).joined(), to: file)
-    } else {
-      append(Self.encode(entry), to: file)
+    append(Self.encode(entry), to: file)
+    if trim {
+      // Whole-file rewrite once per capacity/10 records: the file's last `capacity` lines stay.
+      let kept = Array(Self.load(file).suffix(capacity))
+      write(kept.map(Self.encode).joined(), to: file)
+      lock.withLock { fileLines = kept.count }
     }
   }
 
   public func tail(_ count: Int) -> [Entry] {
-    lock.withLock { Array(entries.suffix(max(0, count))) }
+    let wanted = max(0, count)
+    let inMemory = lock.withLock { recent }
+    if wanted <= inMemory.count || file == nil { return Array(inMemory.suffix(wanted)) }
+    return Array(all().suffix(wanted))
   }
 
   /// Lines `start..<stop` of a session; a session ≤ 0 counts back from this one (0 = this one).
   public func range(session requested: Int, start: Int, stop: Int?) -> [Entry] {
     let target = requested > 0 ? requested : session + requested
-    return lock.withLock {
-      entries.filter { entry in
-        entry.session == target && entry.line >= start && (stop.map { entry.line < $0 } ?? true)
-      }
+    return all().filter { entry in
+      entry.session == target && entry.line >= start && (stop.map { entry.line < $0 } ?? true)
     }
   }
 
   /// The last `count` inputs matching a glob pattern (`*`, `?`, `[…]`), optionally unique.
   public func search(pattern: String, count: Int?, unique: Bool) -> [Entry] {
-    let all = lock.withLock { entries }
-    var matching = all.filter { fnmatch(pattern, $0.input, 0) == 0 }
+    var matching = all().filter { fnmatch(pattern, $0.input, 0) == 0 }
     if unique {
       var seen: Set<String> = []
       matching = matching.reversed().filter { seen.insert($0.input).inserted }.reversed()
     }
     if let count, count > 0 { matching = Array(matching.suffix(count)) }
     return matching
+  }
+
+  /// Every entry the file holds (the recent ones when there is no file or it cannot be read).
+  private func all() -> [Entry] {
+    let inMemory = lock.withLock { recent }
+    guard let file else { return inMemory }
+    let stored = Self.load(file)
+    return stored.isEmpty ? inMemory : stored
+  }
+
+  private static func load(_ file: URL) -> [Entry] {
+    guard let data = try? Data(contentsOf: file) else { return [] }
+    var loaded: [Entry] = []
+    for line in data.split(separator: UInt8(ascii: "\n")) {
+      guard let json = try? JSON.parse(Array(line)), let session = json["session"]?.intValue,
+        let number = json["line"]?.intValue, let input = json["input"]?.stringValue
+      else { continue }  // a damaged line costs that entry only
+      loaded.append(Entry(session: session, line: number, input: input, output: json["output"]?.stringValue))
+    }
+    return loaded
   }
 
   private static func encode(_ entry: Entry) -> String {

@@ -13,8 +13,10 @@ public enum RequestContent {
   /// A field's expected JSON type.
   public enum Kind: Sendable, Equatable {
     case string, bool, object
-    /// A whole number ≥ 0 (cursor positions, counts, line numbers).
+    /// A whole number ≥ 0 (cursor positions, counts).
     case count
+    /// Any whole number (history's session, start and stop: a session ≤ 0 counts back from this one).
+    case integer
     /// An object whose values are all strings (`user_expressions`).
     case stringObject
     /// A string, one of these.
@@ -26,6 +28,7 @@ public enum RequestContent {
       case .bool: return "true or false"
       case .object: return "an object"
       case .count: return "a whole number ≥ 0"
+      case .integer: return "a whole number"
       case .stringObject: return "an object of strings (name → expression)"
       case .oneOf(let choices): return "one of " + choices.map { "\"\($0)\"" }.joined(separator: ", ")
       }
@@ -58,8 +61,8 @@ public enum RequestContent {
     .isCompleteRequest: [Field("code", .string)],
     .historyRequest: [
       Field("output", .bool), Field("raw", .bool), Field("hist_access_type", .oneOf(["range", "tail", "search"])),
-      Field("session", .count, nullable: true), Field("start", .count, nullable: true),
-      Field("stop", .count, nullable: true), Field("n", .count, nullable: true),
+      Field("session", .integer, nullable: true), Field("start", .integer, nullable: true),
+      Field("stop", .integer, nullable: true), Field("n", .count, nullable: true),
       Field("pattern", .string, nullable: true), Field("unique", .bool),
     ],
     .commInfoRequest: [Field("target_name", .string, nullable: true)],
@@ -94,6 +97,7 @@ public enum RequestContent {
     switch (kind, value) {
     case (.string, .string), (.bool, .bool), (.object, .object): return true
     case (.count, .int(let n)): return n >= 0
+    case (.integer, .int): return true
     case (.stringObject, .object(let map)): return map.values.allSatisfy { $0.stringValue != nil }
     case (.oneOf(let choices), .string(let text)): return choices.contains(text)
     default: return false

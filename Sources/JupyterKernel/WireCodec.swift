@@ -142,24 +142,44 @@ public final class WireCodec: Sendable {
   }
 }
 
-/// Signatures already accepted, bounded like jupyter_client's digest history: when full, the
-/// oldest tenth is forgotten.
+/// Signatures already accepted, bounded like jupyter_client's digest history (which forgets its
+/// oldest tenth when full): the last capacity / 2 to capacity signatures are remembered.
 struct SignatureHistory {
   let capacity: Int
-  private var members: Set<[UInt8]> = []
-  private var order: [[UInt8]] = []
+  /// Two generations of at most capacity / 2 fingerprints each: when the current one fills, it
+  /// becomes the previous one and the oldest generation is forgotten. Both sets keep their
+  /// storage, so remembering costs the same memory after the first generation as after the
+  /// millionth message — a kernel's RSS does not creep with every request it answers.
+  private var current: Set<UInt64>
+  private var previous: Set<UInt64>
 
-  init(capacity: Int) { self.capacity = capacity }
+  init(capacity: Int) {
+    self.capacity = capacity
+    let generation = max(1, capacity / 2)
+    current = Set(minimumCapacity: generation)
+    previous = Set(minimumCapacity: generation)
+  }
 
   /// Records a signature; false when it was already there.
   mutating func insert(_ signature: [UInt8]) -> Bool {
-    guard members.insert(signature).inserted else { return false }
-    order.append(signature)
-    if order.count > capacity {
-      let forgotten = max(1, capacity / 10)
-      for old in order.prefix(forgotten) { members.remove(old) }
-      order.removeFirst(forgotten)
+    let key = Self.fingerprint(signature)
+    guard !previous.contains(key), current.insert(key).inserted else { return false }
+    if current.count >= max(1, capacity / 2) {
+      swap(&current, &previous)
+      current.removeAll(keepingCapacity: true)
     }
     return true
+  }
+
+  /// 64 bits of FNV-1a over the signature. The signature is an HMAC the codec has verified, so it
+  /// is already uniformly random; two different ones share a fingerprint with probability 2⁻⁶⁴
+  /// per pair, and that would refuse a message as a replay, never accept one.
+  static func fingerprint(_ signature: [UInt8]) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in signature {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x0000_0100_0000_01b3
+    }
+    return hash
   }
 }

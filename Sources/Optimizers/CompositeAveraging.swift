@@ -11,7 +11,9 @@ import TensorCore
 /// model is the composite of the two copies and the loss is the sum of the copies' losses on the
 /// same batch (their parameters are disjoint, so each copy gets the gradient of its own loss).
 /// `prepareStep()` asks for the slow copy's gradient only at the first step of a cycle (kind
-/// "full"); at the other steps only the fast copy is differentiated ("fast"). `finishStep`
+/// "both copies"); at the other steps only the fast copy is differentiated ("fast copy"). The
+/// kinds are not multirate's "full" and "fast": a step of both copies is not a full step of one
+/// network, and a speed-up over it would mean nothing. `finishStep`
 /// merges after the k-th step of a cycle (also when that step stopped early: the cycle is over).
 ///
 /// Each copy keeps its own SGD state (buffers are not averaged). The schedule applies to the fast
@@ -73,7 +75,7 @@ public final class CompositeAveraging: Optimizer {
 
   public func prepareStep() throws -> GradientPlan {
     let copies = slowDue ? fastCopy + slowCopy : fastCopy
-    return GradientPlan(parameters: copies.map(\.variable), kind: slowDue ? "full" : "fast")
+    return GradientPlan(parameters: copies.map(\.variable), kind: slowDue ? "both copies" : "fast copy")
   }
 
   public func step() throws {

@@ -83,6 +83,9 @@ public final class Multirate: Optimizer {
   private var adamMoments: [ObjectIdentifier: (first: Tensor, second: Tensor)] = [:]
   private var adamRefreshes: [GroupParameter: Int] = [:]
   private var pending: Pending?
+  /// Per parameter, the elements the step under way may change (1) or must leave alone (0),
+  /// beyond the groups' masks; set by `holdBack(_:of:)`, forgotten when the step is over.
+  private var allowed: [ObjectIdentifier: Tensor] = [:]
 
   private struct GroupParameter: Hashable {
     let group: Int
@@ -210,9 +213,28 @@ public final class Multirate: Optimizer {
     if current.next == current.passes.count {
       stepCount += 1
       pending = nil
+      allowed = [:]
     } else {
       pending = current
     }
+  }
+
+  /// Leaves the elements of `variable` where `elements` is 1 alone for the rest of the step
+  /// under way — no move, no change of their direction or moments — on top of the groups'
+  /// masks. Alrao on multirate's clock holds back the classifier copies whose own loss was not
+  /// finite, as Alrao does (D-AL-10). Forgotten when the step is over.
+  ///
+  /// - Throws: `ModuleError` when `elements` does not have the parameter's shape.
+  public func holdBack(_ elements: Tensor, of variable: Variable) throws {
+    guard elements.shape == variable.shape else {
+      throw ModuleError(
+        "the elements to hold back \(Tensor.describe(elements.shape)) do not match the parameter \(Tensor.describe(variable.shape))"
+      )
+    }
+    let key = ObjectIdentifier(variable)
+    let held = elements.scalars
+    let before = allowed[key]?.scalars ?? [Float](repeating: 1, count: held.count)
+    allowed[key] = try Tensor(shape: variable.shape, values: zip(before, held).map { $1 != 0 ? 0 : $0 })
   }
 
   public func followUpPass() -> GradientPlan? {
@@ -226,6 +248,7 @@ public final class Multirate: Optimizer {
   private func settle() {
     if let pending, pending.next > 0 { stepCount += 1 }
     pending = nil
+    allowed = [:]
   }
 }
 
@@ -299,7 +322,7 @@ extension Multirate {
     guard drift else { return }
     for group in groups.indices where !pass.contains(group) {
       let rate = driftRate(group)
-      for entry in entries[group] { move(entry, rate: rate) }
+      for entry in entries[group] { try move(entry, rate: rate) }
     }
   }
 
@@ -348,7 +371,7 @@ extension Multirate {
         if pass.contains(group), entry.variable.grad != nil {
           try refresh(entry, group: group, rate: rate)
         } else {
-          move(entry, rate: rate)
+          try move(entry, rate: rate)
         }
       }
     }
@@ -366,7 +389,7 @@ extension Multirate {
   /// elements move by `rate` along it.
   private func refresh(_ entry: OptimizedParameter, group: Int, rate: Float) throws {
     guard let grad = entry.variable.grad else { return }
-    let elements = ElementSettings(mask: entry.mask, scale: entry.rateScale)
+    let elements = ElementSettings(mask: try ownedNow(entry), scale: entry.rateScale)
     let decay = groups[group].weightDecay
     switch groups[group].rule {
     case .sgd(let momentum):
@@ -413,12 +436,20 @@ extension Multirate {
     }
   }
 
+  /// The elements of `entry` this step may change: its group's mask, less what is held back.
+  private func ownedNow(_ entry: OptimizedParameter) throws -> Tensor? {
+    guard let allowed = allowed[ObjectIdentifier(entry.variable)] else { return entry.mask }
+    guard let mask = entry.mask else { return allowed }
+    return try Tensor(shape: mask.shape, values: zip(mask.scalars, allowed.scalars).map { $0 * $1 })
+  }
+
   /// Linear drift: the owned elements move by `rate` along the stored direction (none yet: no move).
-  private func move(_ entry: OptimizedParameter, rate: Float) {
+  private func move(_ entry: OptimizedParameter, rate: Float) throws {
     guard let direction = directions[ObjectIdentifier(entry.variable)] else { return }
+    let owned = try ownedNow(entry)
     direction.withUnsafeBufferPointer { d in
       entry.variable.value.withUnsafeMutableBufferPointer { theta in
-        ElementSettings(mask: entry.mask, scale: entry.rateScale).withBuffers { mask, scale in
+        ElementSettings(mask: owned, scale: entry.rateScale).withBuffers { mask, scale in
           SGD.drift(theta, along: d, mask: mask, scale: scale, rate: rate)
         }
       }

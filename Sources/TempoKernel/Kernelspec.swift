@@ -44,7 +44,8 @@ public enum Kernelspec {
   /// Writes `kernel.json` and the logos, and the papermill translator into the destination's
   /// Python site-packages when it has one.
   public static func install(
-    binary: String, destination: Destination, environment: [String: String] = ProcessInfo.processInfo.environment
+    binary: String, destination: Destination, python: String? = nil,
+    environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws(InstallError) -> Installation {
     let (dataDirectory, pythonPrefix) = try resolve(destination, environment: environment)
     let directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("kernels/\(name)")
@@ -58,7 +59,7 @@ public enum Kernelspec {
       throw InstallError(description: "cannot write the kernelspec to \(directory.path): \(error.localizedDescription)")
     }
     var installation = Installation(kernelDirectory: directory, translator: nil, notes: [])
-    switch PapermillTranslator.install(destination: destination, pythonPrefix: pythonPrefix) {
+    switch PapermillTranslator.install(destination: destination, pythonPrefix: pythonPrefix, interpreter: python) {
     case .success(let file): installation.translator = file
     case .failure(let reason): installation.notes.append(reason.description)
     }

@@ -14,20 +14,40 @@ enum PapermillTranslator {
     var description: String
   }
 
+  /// Writes the module and its `.pth` into a site-packages: the given interpreter's when there
+  /// is one (the Python that runs papermill), else the destination's.
   static func install(
-    destination: Kernelspec.Destination, pythonPrefix: String?
+    destination: Kernelspec.Destination, pythonPrefix: String?, interpreter: String? = nil
   ) -> Result<URL, Skipped> {
     let sitePackages: String?
-    switch destination {
-    case .user: sitePackages = PythonEnvironment.userSitePackages()
-    case .sysPrefix, .prefix: sitePackages = pythonPrefix.flatMap(PythonEnvironment.sitePackages(underPrefix:))
+    if let interpreter {
+      sitePackages = PythonEnvironment.sitePackages(ofInterpreter: interpreter)
+      guard sitePackages != nil else {
+        return .failure(
+          Skipped(
+            description:
+              "papermill translator not installed: '\(interpreter)' did not run as Python (give --python the path of the python that runs papermill)"
+          ))
+      }
+    } else {
+      switch destination {
+      case .user: sitePackages = PythonEnvironment.userSitePackages()
+      case .sysPrefix, .prefix: sitePackages = pythonPrefix.flatMap(PythonEnvironment.sitePackages(underPrefix:))
+      }
     }
     guard let sitePackages else {
+      let again: String
+      switch destination {
+      case .user: again = "tempo install --user"
+      case .sysPrefix: again = "tempo install --sys-prefix"
+      case .prefix(let path): again = "tempo install --prefix \(path)"
+      }
       return .failure(
         Skipped(
           description:
-            "papermill translator not installed: no Python site-packages found for this destination "
-            + "(install into a Python environment with --sys-prefix or --prefix to use papermill -p)"))
+            "papermill translator not installed: \(pythonPrefix ?? "this destination") has no Python site-packages. "
+            + "To use papermill -p with Tempo, run `\(again) --python PYTHON` with PYTHON the interpreter that runs "
+            + "papermill (e.g. the output of `which python` in its environment)"))
     }
     let directory = URL(fileURLWithPath: sitePackages)
     let module = directory.appendingPathComponent("\(moduleName).py")
@@ -51,6 +71,7 @@ enum PapermillTranslator {
     moment papermill.translators is imported.
     """
     import math
+    import re
     import sys
     import unicodedata
 
@@ -138,7 +159,124 @@ enum PapermillTranslator {
             def assign(cls, name, str_val):
                 return "let %s = %s" % (name, str_val)
 
+            @classmethod
+            def inspect(cls, parameters_cell):
+                """The parameters cell's `let`/`var` declarations, for `papermill --help-notebook`
+                and for papermill's check of `-p` names: name, type (the annotation, or what the
+                literal is), default (its text) and help (the `//` comment after it)."""
+                from papermill.models import Parameter
+
+                return [
+                    Parameter(name=name, inferred_type_name=type_name, default=default, help=help_text)
+                    for name, type_name, default, help_text in _declarations(parameters_cell["source"])
+                ]
+
         return TempoTranslator
+
+
+    _DECLARATION = re.compile(
+        r"^\s*(?:let|var)\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*(?P<type>[^=]+?))?\s*=\s*(?P<rest>.*)$"
+    )
+
+
+    def _scan(text):
+        """Yields (index, character, in_string) over Tempo code, skipping escapes in strings."""
+        quoted = False
+        escaped = False
+        for i, ch in enumerate(text):
+            if quoted:
+                if escaped:
+                    escaped = False
+                elif ch == "\\":
+                    escaped = True
+                elif ch == '"':
+                    quoted = False
+                yield i, ch, True
+            elif ch == '"':
+                quoted = True
+                yield i, ch, True
+            else:
+                yield i, ch, False
+
+
+    def _split_comment(text):
+        """The code and the `//` comment of a line, ignoring `//` inside string literals."""
+        for i, ch, in_string in _scan(text):
+            if not in_string and text.startswith("//", i):
+                return text[:i].rstrip(), text[i + 2:].strip()
+        return text.rstrip(), ""
+
+
+    def _depth(code):
+        """How many brackets and parentheses the code leaves open."""
+        depth = 0
+        for _, ch, in_string in _scan(code):
+            if not in_string and ch in "[(":
+                depth += 1
+            elif not in_string and ch in "])":
+                depth -= 1
+        return depth
+
+
+    def _is_dictionary(value):
+        inner = value[1:-1].strip()
+        if inner == ":":
+            return True
+        depth = 0
+        for _, ch, in_string in _scan(inner):
+            if in_string:
+                continue
+            if ch in "[(":
+                depth += 1
+            elif ch in "])":
+                depth -= 1
+            elif ch == ":" and depth == 0:
+                return True
+        return False
+
+
+    def _literal_type(value):
+        """The type a literal has, as papermill's --help-notebook shows it ("None": not a literal)."""
+        if value in ("true", "false"):
+            return "Bool"
+        if value == "nil":
+            return "NoneType"
+        if value.startswith('"'):
+            return "String"
+        if re.fullmatch(r"-?[0-9][0-9_]*", value):
+            return "Int"
+        number = r"-?(?:[0-9][0-9_]*\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[0-9][0-9_]*[eE][-+]?[0-9]+)"
+        if re.fullmatch(number, value) or value.lstrip("-").startswith("Double."):
+            return "Double"
+        if value.startswith("[") and value.endswith("]"):
+            return "Dictionary" if _is_dictionary(value) else "Array"
+        if value.startswith("."):
+            return "Symbol"
+        return "None"
+
+
+    def _declarations(source):
+        """(name, type, default, help) for each declaration of the cell; a value may span lines
+        while its brackets are open, and the help is the last comment on those lines."""
+        found = []
+        lines = source.splitlines()
+        i = 0
+        while i < len(lines):
+            match = _DECLARATION.match(lines[i])
+            i += 1
+            if match is None:
+                continue
+            code, help_text = _split_comment(match.group("rest"))
+            parts = [code]
+            while _depth(" ".join(parts)) > 0 and i < len(lines):
+                code, comment = _split_comment(lines[i])
+                parts.append(code.strip())
+                help_text = comment or help_text
+                i += 1
+            default = " ".join(part for part in parts if part).strip()
+            type_name = (match.group("type") or "").strip() or _literal_type(default)
+            found.append((match.group("name"), type_name, default, help_text))
+        return found
 
 
     def register(module):

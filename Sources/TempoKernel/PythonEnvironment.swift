@@ -21,10 +21,16 @@ enum PythonEnvironment {
       .first { FileManager.default.fileExists(atPath: $0) }
   }
 
-  private static func ask(_ program: String) -> String? {
+  /// The site-packages (purelib) directory of a given Python interpreter, or nil when it does
+  /// not run.
+  static func sitePackages(ofInterpreter interpreter: String) -> String? {
+    ask("import sysconfig; print(sysconfig.get_paths()['purelib'])", interpreter: interpreter)
+  }
+
+  private static func ask(_ program: String, interpreter: String = "python3") -> String? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", program]
+    process.arguments = [interpreter, "-c", program]
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice

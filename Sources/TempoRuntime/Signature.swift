@@ -108,6 +108,11 @@ public struct Signature: Sendable {
         break
       }
       if !matched {
+        if let misplaced = orderError(
+          label: label, scanStart: scanStart, bound: bound, labels: labels, function: function)
+        {
+          throw misplaced
+        }
         throw labelError(label: label, at: p, scanStart: scanStart, function: function)
       }
     }
@@ -122,6 +127,23 @@ public struct Signature: Sendable {
       }
     }
     return Binding(values: bound, writtenLabels: written, deprecatedLabels: deprecated)
+  }
+
+  /// A label the function has, written after an argument it must precede: Swift's rule is
+  /// that arguments come in the declared order, so name the argument to move it before.
+  private func orderError(
+    label: String?, scanStart: Int, bound: [Value?], labels written: [String?], function: String
+  ) -> RuntimeError? {
+    guard let label,
+      let index = parameters[..<min(scanStart, parameters.count)].firstIndex(where: { $0.matches(label) }),
+      bound[index] == nil
+    else { return nil }
+    // The first argument of the call declared after this one: it is the one to move past.
+    let laterLabels = Set(parameters[(index + 1)...].compactMap(\.label))
+    guard let after = written.first(where: { $0.map(laterLabels.contains) ?? false }) ?? nil else { return nil }
+    return RuntimeError(
+      .typeError, "argument '\(label):' must precede argument '\(after):' in call to '\(function)'",
+      help: "move '\(label):' before '\(after):'; '\(function)' is declared as \(rendered(name: function))")
   }
 
   private func labelError(label: String?, at p: Int, scanStart: Int, function: String) -> RuntimeError {

@@ -20,16 +20,27 @@ public struct AlraoObjective: TrainingObjective {
 
   /// The objective of an `Alrao` optimizer, with the rates it drew.
   public init(_ optimizer: Alrao) {
+    self.init(head: optimizer.head, featureRates: Self.distinct(optimizer.featureRates.map { $0.rates }))
+  }
+
+  /// The objective of Alrao on multirate's clock, with the rates it drew.
+  public init(_ optimizer: MultirateAlrao) {
+    self.init(head: optimizer.head, featureRates: Self.distinct(optimizer.featureRates.map { $0.rates }))
+  }
+
+  /// Each distinct rate of the rate tensors once, in order (a feature's rate is shared by all
+  /// its incoming weights).
+  static func distinct(_ tensors: [Tensor]) -> [Float] {
     var seen: Set<Float> = []
     var distinct: [Float] = []
-    for (_, rates) in optimizer.featureRates {
+    for rates in tensors {
       var last = Float.nan
       for rate in rates.scalars where rate != last {
         last = rate
         if seen.insert(rate).inserted { distinct.append(rate) }
       }
     }
-    self.init(head: optimizer.head, featureRates: distinct)
+    return distinct
   }
 
   public var displayName: String {

@@ -103,13 +103,18 @@ public struct AlraoRecipe: OptimizerRecipe {
   }
 
   public func make(for model: Module, plan: RunPlan) throws -> Optimizer {
-    let rates = AlraoFeatureRates(
-      minimum: minimumLearningRate, maximum: maximumLearningRate, seed: seed ?? plan.seed, lstmFeatures: lstmFeatures,
-      perWeight: perWeight, trainableFraction: trainableFraction)
     if let head = model.alraoHead { head.theta = theta }
     return try Alrao(
-      model: model, featureRates: rates, base: base, schedule: schedule.resolved(for: plan, base: 1),
+      model: model, featureRates: featureRates(for: plan), base: base, schedule: schedule.resolved(for: plan, base: 1),
       catchUpPeriod: catchUpPeriod)
+  }
+
+  /// The sampler of the trunk's per-feature rates for a run of `plan` (its seed unless the
+  /// recipe has its own).
+  public func featureRates(for plan: RunPlan) -> AlraoFeatureRates {
+    AlraoFeatureRates(
+      minimum: minimumLearningRate, maximum: maximumLearningRate, seed: seed ?? plan.seed, lstmFeatures: lstmFeatures,
+      perWeight: perWeight, trainableFraction: trainableFraction)
   }
 
   public func objective(for model: Module, optimizer: Optimizer) throws -> (any TrainingObjective)? {

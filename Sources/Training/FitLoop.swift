@@ -55,6 +55,17 @@ extension Int {
   }
 }
 
+/// A data set evaluated after every epoch, under the name tables and curves give it.
+public struct ValidationSet {
+  public var name: String
+  public var data: Dataset
+
+  public init(name: String, data: Dataset) {
+    self.name = name
+    self.data = data
+  }
+}
+
 /// Where a run is, for progress displays.
 public struct FitProgress: Sendable {
   public var epoch: Int
@@ -108,6 +119,20 @@ public enum Fit {
     model: Module, optimizer: Optimizer, optimizerDescription: String, on train: Dataset, validation: Dataset?,
     configuration: FitConfiguration, objective: (any TrainingObjective)? = nil, observer: FitObserver? = nil
   ) throws -> RunRecord {
+    try run(
+      model: model, optimizer: optimizer, optimizerDescription: optimizerDescription, on: train,
+      validating: validation.map { [ValidationSet(name: "test", data: $0)] } ?? [], configuration: configuration,
+      objective: objective, observer: observer)
+  }
+
+  /// `run(…, validation:)` with several named validation sets, each evaluated after every
+  /// epoch: the first is the run's test set (`testLoss`, `testAccuracy`), every one is in
+  /// `EpochRecord.evaluations` and `RunRecord.viewed(on:)` reads the others.
+  public static func run(
+    model: Module, optimizer: Optimizer, optimizerDescription: String, on train: Dataset,
+    validating validation: [ValidationSet], configuration: FitConfiguration,
+    objective: (any TrainingObjective)? = nil, observer: FitObserver? = nil
+  ) throws -> RunRecord {
     guard configuration.epochs >= 1 else {
       throw TrainingError("epochs must be at least 1, not \(configuration.epochs)", help: "pass epochs: 1 or more")
     }
@@ -118,17 +143,23 @@ public enum Fit {
     guard train.count > 0 else {
       throw TrainingError("the training data '\(train.name)' is empty", help: "check the split or subset that made it")
     }
-    if let validation, validation.task != train.task {
+    for set in validation where set.data.task != train.task {
       throw TrainingError(
-        "the validation data '\(validation.name)' is for \(validation.task) but the training data for \(train.task)",
+        "the validation data '\(set.data.name)' is for \(set.data.task) but the training data for \(train.task)",
         help: "validate on data of the same kind: the test part of the same split")
+    }
+    for (position, set) in validation.enumerated()
+    where validation[..<position].contains(where: { $0.name == set.name }) {
+      throw TrainingError(
+        "two validation sets are called '\(set.name)'", help: "give each validation set its own name")
     }
     let loss = try configuration.loss ?? probeLoss(model, train)
     let record = RunRecord(
       model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
       trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count), task: train.task)
+    record.validationNames = validation.map(\.name)
     let step = TrainingStep(
-      model: model, optimizer: optimizer, objective: objective ?? loss, task: train.task,
+      model: model, optimizer: optimizer, objective: objective?.using(loss) ?? loss, task: train.task,
       clipNorm: configuration.clipGradientNorm)
     var divergence = DivergenceCheck(factor: configuration.divergenceFactor)
     let start = Clock.now()
@@ -157,7 +188,7 @@ public enum Fit {
         guard verdict == .healthy else {
           record.status = .diverged(epoch: epoch, step: position + 1, loss: outcome.loss)
           if case .exploded(let threshold) = verdict { record.divergenceThreshold = threshold }
-          try finishEpoch(epoch, totals, partial: true, record, nil, start: start, observer: observer)
+          try finishEpoch(epoch, totals, partial: true, record, [], start: start, observer: observer)
           return record
         }
         totals.add(outcome, samples: indices.count)
@@ -182,22 +213,23 @@ public enum Fit {
 
   /// Adds the epoch's record, evaluating on the validation data when there was any training in it.
   private static func finishEpoch(
-    _ epoch: Int, _ totals: EpochTotals, partial: Bool, _ record: RunRecord, _ validation: Dataset?,
+    _ epoch: Int, _ totals: EpochTotals, partial: Bool, _ record: RunRecord, _ validation: [ValidationSet],
     start: Double, observer: FitObserver?
   ) throws {
     guard totals.steps > 0 else { return }
-    var test: EvaluationResult?
-    if let validation {
-      let before = Clock.now()
-      test = try Evaluation.evaluate(record.model, on: validation, loss: record.loss)
-      record.time.evaluation += Clock.now() - before
+    let before = Clock.now()
+    let evaluations = try validation.map { set in
+      let result = try Evaluation.evaluate(record.model, on: set.data, loss: record.loss)
+      return NamedEvaluation(name: set.name, loss: result.loss, accuracy: result.accuracy)
     }
+    record.time.evaluation += Clock.now() - before
     var entry = EpochRecord(
-      epoch: epoch, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy, testLoss: test?.loss,
-      testAccuracy: test?.accuracy, steps: totals.steps, elapsed: Clock.now() - start, isPartial: partial)
+      epoch: epoch, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy, testLoss: evaluations.first?.loss,
+      testAccuracy: evaluations.first?.accuracy, evaluations: evaluations, steps: totals.steps,
+      elapsed: Clock.now() - start, isPartial: partial)
     if BitsPerCharacter.applies(to: record.task, loss: record.loss) {
       entry.trainBitsPerCharacter = BitsPerCharacter.fromNats(totals.meanLoss)
-      entry.testBitsPerCharacter = test?.bitsPerCharacter
+      entry.testBitsPerCharacter = evaluations.first.map { BitsPerCharacter.fromNats($0.loss) }
     }
     record.history.append(entry)
     observer?.epochFinished(entry, run: record)

@@ -14,10 +14,14 @@ public protocol TrainingObjective {
   /// Called by `fit` after each step that updated, with the run's record (Alrao records the
   /// posterior over its copies there).
   func stepFinished(_ record: RunRecord)
+  /// This objective with the run's standard loss, for an objective built around it (composite
+  /// averaging adds the slow copy's loss to the fast copy's); most objectives ignore it.
+  func using(_ loss: Loss) -> any TrainingObjective
 }
 
 extension TrainingObjective {
   public func stepFinished(_ record: RunRecord) {}
+  public func using(_ loss: Loss) -> any TrainingObjective { self }
 }
 
 /// The standard losses, chosen from the data set's task unless given.

@@ -20,11 +20,15 @@ public protocol OptimizerRecipe: Sendable {
   /// What the steps minimise instead of the standard loss, for the optimizer `make` built over
   /// `model`; nil (most recipes): the standard loss.
   func objective(for model: Module, optimizer: Optimizer) throws -> (any TrainingObjective)?
+  /// The model a run leaves to the user, from the model it trained: the same for most recipes;
+  /// composite averaging's is the merged network, not the two copies.
+  func trainedModel(from model: Module) throws -> Module
 }
 
 extension OptimizerRecipe {
   public func prepare(_ model: Module, for task: DataTask, seed: UInt64) throws -> Module { model }
   public func objective(for model: Module, optimizer: Optimizer) throws -> (any TrainingObjective)? { nil }
+  public func trainedModel(from model: Module) throws -> Module { model }
 
   /// Everything a run needs from the recipe, in order: the model prepared, its optimizer and
   /// the objective — what `fit`, `Trainer` and the benchmarks call.

@@ -10,18 +10,37 @@ public struct EpochRecord: Sendable, Equatable {
   /// Right predictions during the epoch's steps (the model changing as it goes, as PyTorch
   /// loops usually report it); nil for regression.
   public var trainAccuracy: Double?
+  /// The first validation set's loss and accuracy (the run's test set).
   public var testLoss: Double?
   public var testAccuracy: Double?
   /// For next-character data (a `.sequence` task with cross-entropy), `trainLoss` and
   /// `testLoss` in bits per character (`BitsPerCharacter`); nil for any other data.
   public var trainBitsPerCharacter: Double? = nil
   public var testBitsPerCharacter: Double? = nil
+  /// Every validation set's result, in the order the sets were given (the first is the test
+  /// set above); empty without validation data.
+  public var evaluations: [NamedEvaluation] = []
   /// Steps in this epoch (fewer than planned when the run stopped inside it).
   public var steps: Int
   /// Seconds since the run started, at the end of this epoch.
   public var elapsed: Double
   /// True when the run stopped inside this epoch: its numbers cover only `steps` steps.
   public var isPartial: Bool
+}
+
+/// One validation set's result after an epoch.
+public struct NamedEvaluation: Sendable, Equatable {
+  /// The set's name: "test" for a single validation set, the dictionary key otherwise.
+  public var name: String
+  public var loss: Double
+  /// Nil for regression.
+  public var accuracy: Double?
+
+  public init(name: String, loss: Double, accuracy: Double?) {
+    self.name = name
+    self.loss = loss
+    self.accuracy = accuracy
+  }
 }
 
 /// How a run ended.
@@ -64,6 +83,9 @@ public final class RunRecord {
   /// What the training data is to be predicted as (text: `.sequence`, whose losses are also
   /// recorded in bits per character).
   public let task: DataTask
+  /// The names of the validation sets evaluated after every epoch, in order (the first is the
+  /// test set); empty without validation data.
+  public internal(set) var validationNames: [String] = []
 
   init(
     model: Module, configuration: FitConfiguration, optimizerDescription: String, loss: Loss, trainCount: Int,
@@ -87,6 +109,36 @@ public final class RunRecord {
 
   /// A metric per epoch, nil where it was not measured.
   public func series(_ metric: Metric) -> [Double?] { history.map { $0[metric] } }
+
+  /// This run as seen by the validation set `name`: the same run (model, steps, time, status)
+  /// whose test loss and accuracy are that set's, so every table, curve and summary of test
+  /// metrics reads that set. Nil when the run has no such set.
+  public func viewed(on name: String) -> RunRecord? {
+    guard validationNames.contains(name) else { return nil }
+    let view = RunRecord(
+      model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
+      trainCount: trainCount, plannedSteps: plannedSteps, task: task)
+    let perCharacter = BitsPerCharacter.applies(to: task, loss: loss)
+    view.history = history.map { entry in
+      var seen = entry
+      let result = entry.evaluations.first { $0.name == name }
+      seen.testLoss = result?.loss
+      seen.testAccuracy = result?.accuracy
+      seen.testBitsPerCharacter = perCharacter ? result.map { BitsPerCharacter.fromNats($0.loss) } : nil
+      seen.evaluations = result.map { [$0] } ?? []
+      return seen
+    }
+    view.validationNames = [name]
+    view.stepLosses = stepLosses
+    view.steps = steps
+    view.status = status
+    view.divergenceThreshold = divergenceThreshold
+    view.time = time
+    view.stepKinds = stepKinds
+    view.alrao = alrao
+    view.wallTime = wallTime
+    return view
+  }
 }
 
 /// The per-epoch numbers a run records, by name.

@@ -43,7 +43,7 @@ public final class Trainer {
     self.configuration = configuration
     self.loss = try configuration.loss ?? Fit.probeLoss(model, data)
     trainingStep = TrainingStep(
-      model: model, optimizer: optimizer, objective: objective ?? self.loss, task: data.task,
+      model: model, optimizer: optimizer, objective: objective?.using(self.loss) ?? self.loss, task: data.task,
       clipNorm: configuration.clipGradientNorm)
   }
 

@@ -20,6 +20,12 @@ struct Install: ParsableCommand {
   @Option(help: "Install into PREFIX/share/jupyter (a venv's directory, for example).")
   var prefix: String?
 
+  @Option(
+    help:
+      "Install papermill's translator into this Python interpreter's site-packages (the python that runs papermill), wherever the kernelspec goes."
+  )
+  var python: String?
+
   func validate() throws {
     let chosen = [user, sysPrefix, prefix != nil].filter { $0 }.count
     guard chosen <= 1 else { throw ValidationError("choose one of --user, --sys-prefix and --prefix") }
@@ -29,7 +35,8 @@ struct Install: ParsableCommand {
     let destination: Kernelspec.Destination =
       sysPrefix ? .sysPrefix : prefix.map { .prefix($0) } ?? .user
     do {
-      let installation = try Kernelspec.install(binary: Self.executablePath(), destination: destination)
+      let installation = try Kernelspec.install(
+        binary: Self.executablePath(), destination: destination, python: python)
       print("Installed the Tempo kernelspec in \(installation.kernelDirectory.path)")
       if let translator = installation.translator {
         print("Installed papermill's Tempo parameter translator in \(translator.path)")

@@ -89,4 +89,24 @@ struct NPYTests {
       _ = try Dataset.npy(features: notNPY, labels: labels)
     }
   }
+
+  @Test("a label too large for a class index is refused, not turned into billions of class names (fuzzer's find)")
+  func hugeLabel() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let features = try directory.write(
+      "x.npy", Formats.npy(descr: "<f4", shape: [2, 2], data: Formats.littleEndian([Float(1), 2, 3, 4])))
+    for label in [Int64(1) << 62, Int64.max, 1_000_000] {
+      let labels = try directory.write(
+        "y.npy", Formats.npy(descr: "<i8", shape: [2], data: Formats.littleEndian([Int64(0), label])))
+      expectDataError(containing: [
+        "got the label \(label) in \(labels), too large for a class index", "at most 1000000",
+      ]) {
+        _ = try Dataset.npy(features: features, labels: labels)
+      }
+    }
+    let largest = try directory.write(
+      "y.npy", Formats.npy(descr: "<i8", shape: [2], data: Formats.littleEndian([Int64(0), 999_999])))
+    #expect(try Dataset.npy(features: features, labels: largest).classNames.count == 1_000_000)
+  }
 }

@@ -80,6 +80,22 @@ struct KernelCoreRequestTests {
     #expect(reloaded.tail(1).first?.input == "cell 200")
   }
 
+  @Test("memory holds the recent entries only; older ones are read from the file")
+  func historyMemoryIsBounded() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("tempo-history-\(UUID()).jsonl")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let store = HistoryStore(file: file, capacity: 100, memoryCapacity: 10)
+    for line in 1...60 { store.record(line: line, input: "cell \(line)", output: nil) }
+    #expect(store.tail(5).map(\.input) == (56...60).map { "cell \($0)" }, "from memory")
+    #expect(store.tail(40).count == 40, "beyond memory: from the file")
+    #expect(store.tail(40).first?.input == "cell 21")
+    #expect(store.range(session: 0, start: 1, stop: 3).map(\.input) == ["cell 1", "cell 2"])
+    #expect(store.search(pattern: "cell 1?", count: nil, unique: false).count == 10)
+    let memoryOnly = HistoryStore(file: nil, capacity: 100, memoryCapacity: 10)
+    for line in 1...60 { memoryOnly.record(line: line, input: "cell \(line)", output: nil) }
+    #expect(memoryOnly.tail(40).count <= 11, "without a file only the recent entries exist")
+  }
+
   @Test("comm_info is empty and a comm to an unknown target is closed")
   func comms() throws {
     let harness = Harness()

@@ -1,8 +1,9 @@
 import Glibc
 import JSONValue
-import JupyterKernel
 import TestSupport
 import Testing
+
+@testable import JupyterKernel
 
 @Suite("Wire codec and signatures")
 struct WireCodecTests {
@@ -66,6 +67,22 @@ struct WireCodecTests {
     let frames = codec().encode(OutgoingMessage(type: .kernelInfoRequest, content: [:]))
     _ = try decoder.decode(frames)
     #expect(throws: WireError.replayedSignature) { try decoder.decode(frames) }
+  }
+
+  @Test("the replay memory keeps the last capacity/2 to capacity signatures and forgets older ones")
+  func signatureHistoryWindow() {
+    var history = SignatureHistory(capacity: 8)
+    let signatures = (0..<20).map { Array(String(format: "%064x", $0).utf8) }
+    let firstTime = signatures.map { history.insert($0) }
+    #expect(firstTime.allSatisfy { $0 })
+    // 20 inserted in generations of 4: 16…19 filled the last one, which became the previous
+    // generation; 12…15 went with the one before.
+    let again = signatures[16...].map { history.insert($0) }
+    #expect(again.allSatisfy { !$0 }, "recent ones are refused")
+    let older = [signatures[12], signatures[0]].map { history.insert($0) }
+    #expect(older == [true, true], "older ones are forgotten")
+    let now = history.insert(signatures[12])
+    #expect(!now, "and remembered again once seen")
   }
 }
 

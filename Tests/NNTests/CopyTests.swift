@@ -101,6 +101,12 @@ struct CopyCase: CustomTestStringConvertible, Sendable {
       return (try PositionalEmbedding(5, 4, generator: &generator), try random([2, 3, 4], seed: 2))
     },
     CopyCase("SequenceMean") { (SequenceMean(), try random([2, 3, 4], seed: 2)) },
+    CopyCase("CompositeNetwork") {
+      var generator = RandomGenerator(seed: 1)
+      let network = try CompositeNetwork(copying: try Linear(4, 3, generator: &generator), fastWeight: 0.25)
+      for parameter in network.slow.parameters { parameter.value = parameter.value.map { $0 * 2 } }
+      return (network, try random([2, 4], seed: 2))
+    },
   ]
 }
 

@@ -107,6 +107,25 @@ struct LibraryParameterTests {
     #expect(method.rendered.contains("did you mean 'seed:'?"))
   }
 
+  @Test(
+    "an argument written after one it must precede is named with where to move it",
+    arguments: [
+      (
+        "plot([1.0, 2.0], lower: [0.0, 1.0], upper: [2.0, 3.0], label: \"x\")",
+        "argument 'label:' must precede argument 'lower:' in call to 'plot'", "help: move 'label:' before 'lower:'"
+      ),
+      (
+        "fit(MLP([64, 8, 10]), on: Digits(), loss: .crossEntropy, epochs: 1, progress: false)",
+        "argument 'epochs:' must precede argument 'loss:' in call to 'fit'", "help: move 'epochs:' before 'loss:'"
+      ),
+    ])
+  func misplacedArgument(_ call: (code: String, message: String, help: String)) throws {
+    let error = try #require(LibrarySession().error(call.code))
+    #expect(error.message == call.message)
+    #expect(error.rendered.contains(call.help), "\(error.rendered)")
+    #expect(!error.rendered.contains("did you mean"), "a label that exists is not a typo")
+  }
+
   @Test("the chart options take Swift's labels")
   func camelCaseOptions() throws {
     let session = LibrarySession()

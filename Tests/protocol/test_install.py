@@ -46,6 +46,20 @@ def test_a_plain_prefix_gets_only_the_kernelspec(jupyter_env, tmp_path):
     spec = tmp_path / "share" / "jupyter" / "kernels" / "tempo" / "kernel.json"
     assert json.loads(spec.read_text())["language"] == "tempo"
     assert not list(tmp_path.rglob("tempo_papermill*"))
+    # …and says exactly what to run to get the translator.
+    assert f"run `tempo install --prefix {tmp_path} --python PYTHON`" in result.stdout, result.stdout
+
+
+def test_python_puts_the_translator_where_papermill_runs_whatever_the_prefix(jupyter_env, tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(env_dir)
+    result = install(jupyter_env.tempo, "--prefix", str(tmp_path / "plain"), "--python", str(env_dir / "bin" / "python"))
+    assert result.returncode == 0, result.stderr
+    [module] = env_dir.glob("lib/python3.*/site-packages/tempo_papermill.py")
+    assert f"Installed papermill's Tempo parameter translator in {module}" in result.stdout
+    assert (tmp_path / "plain" / "share" / "jupyter" / "kernels" / "tempo" / "kernel.json").is_file()
+    missing = install(jupyter_env.tempo, "--prefix", str(tmp_path / "plain"), "--python", str(tmp_path / "no-python"))
+    assert f"'{tmp_path / 'no-python'}' did not run as Python" in missing.stdout
 
 
 def test_install_twice_replaces_the_kernelspec(jupyter_env, tmp_path):

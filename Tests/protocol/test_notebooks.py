@@ -166,6 +166,54 @@ def test_papermill_injects_an_int_parameter(jupyter_env, tmp_path):
     assert nb.metadata.papermill.parameters == {"epochs": 3}
 
 
+def test_papermill_knows_the_parameters_so_p_gives_no_warning(jupyter_env, tmp_path):
+    """papermill's introspection reads the parameters cell: no "does not support parameter
+    introspection", no "Passed unknown parameter" for a -p that names a parameter; a -p that
+    names none is still warned about, as papermill does for Python."""
+    source, target = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
+    nbformat.write(notebook('print("epochs:", epochs)', parameters="let epochs = 10  // passes"), source)
+    result = papermill(jupyter_env, source, target, "-p", "epochs", "3")
+    assert result.returncode == 0, result.stderr
+    assert "introspection" not in result.stderr and "unknown parameter" not in result.stderr, result.stderr
+    result = papermill(jupyter_env, source, target, "-p", "epoch", "3")
+    assert "Passed unknown parameter: epoch" in result.stderr
+
+
+def test_papermill_help_notebook_lists_the_parameters_with_types_defaults_and_help(jupyter_env, tmp_path):
+    source = tmp_path / "in.ipynb"
+    cell = "\n".join([
+        "let epochs = 10  // passes over the data",
+        'let name: String = "a // b"  // the run\'s name',
+        "let rates = [",
+        "  0.1, 0.01,  // large",
+        "  0.001]  // the grid",
+        "var config = [\"lr\": 1.0]",
+        "let activation = .tanh",
+        "let scale = 1e-5",
+        "let off = false",
+        "let nothing: Int? = nil",
+    ])
+    nbformat.write(notebook("print(epochs)", parameters=cell), source)
+    result = subprocess.run(
+        [str(jupyter_env.python), "-m", "papermill", "--help-notebook", str(source), "-k", "tempo"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    listed = " ".join(result.stdout.split())
+    for expected in [
+        "epochs: Int (default 10) passes over the data",
+        'name: String (default "a // b") the run\'s name',
+        "rates: Array (default [ 0.1, 0.01, 0.001]) the grid",
+        'config: Dictionary (default ["lr": 1.0])',
+        "activation: Symbol (default .tanh)",
+        "scale: Double (default 1e-5)",
+        "off: Bool (default false)",
+        "nothing: Int? (default nil)",
+    ]:
+        assert expected in listed, f"{expected!r} not in:\n{result.stdout}"
+    assert "introspection" not in result.stderr
+
+
 def test_papermill_round_trips_every_parameter_type(jupyter_env, tmp_path):
     source, target = tmp_path / "in.ipynb", tmp_path / "out.ipynb"
     names = list(PARAMETERS)

@@ -78,3 +78,15 @@ def test_a_diverging_run_is_a_divergence_error_and_the_kernel_stays_up(kernel):
     assert "help: lower the learning rate" in text
     assert km.is_alive()
     assert execute(kc, "print(1 + 1)").stream() == "2\n"
+
+
+def test_the_first_fit_in_a_kernel_process_equals_later_identical_fits(kernel):
+    """A report said the first fit in a fresh kernel differed from later identical ones (a lazily
+    set thread count or a warm-up path would do that). Three identical fits, each with its live
+    display, in a fresh kernel: the same losses to the last bit, for an MLP and a ConvNet."""
+    _, kc = kernel
+    for model in ["MLP([64, 32, 10])", "ConvNet(channels: [8, 16], hidden: 32, classes: 10)"]:
+        cell = (f"let r = fit({model}, on: Digits().split(0.8, seed: 0), "
+                "optimizer: SGD(learningRate: 0.1, momentum: 0.9), epochs: 2, seed: 3)\nprint(r.trainLoss, r.testLoss)")
+        losses = [execute(kc, cell, timeout=300).stream() for _ in range(3)]
+        assert losses[0] and losses[0] == losses[1] == losses[2], f"{model}: {losses}"

@@ -64,6 +64,27 @@ enum DataMethods {
         if let shared = role.augmentedTrain { return try dataset.patchAugmented(sharing: shared, seed: seed &+ 1) }
         return try dataset.patchAugmented(side: try args.int("side"), seed: seed)
       }
+    case "patched":
+      guard case .split(let train, let test) = receiver else { return nil }
+      return trainingBuiltin(
+        "patched",
+        [
+          ParameterSpec("side", .int, check: .positive, "the patch's side (7 for 32×32 images, 3 for 8×8)"),
+          .seed("draws the patches, which samples carry one, and each epoch's draws"),
+          ParameterSpec("patchOnlyCount", .int, default: 1000, check: .nonNegative, "images in the patch-only set"),
+        ], returns: "PatchedData", category: "Data",
+        "The patch experiment's data (Li et al. 2019, multirate paper App. C.1): the augmented training part, the clean, augmented and patch-only test sets, one patch for all.",
+        discussion:
+          "Normalise first: the patch lands on normalised values. Members train, test (clean), augmentedTest, patchOnly, and validation, the three test sets as fit's validate: takes them ([\"clean\": …, \"augmented\": …, \"patch only\": …]).",
+        example:
+          "let patched = Digits().split(0.8, seed: 0).normalized().patched(side: 3, seed: 0)\nfit(MLP([64, 64, 10]), on: patched.train, validate: patched.validation, epochs: 2, progress: false)"
+      ) { args in
+        .host(
+          PatchedDataObject(
+            try PatchedSplit(
+              train: train, test: test, side: try args.int("side"), seed: try args.seed("seed"),
+              patchOnlyCount: try args.int("patchOnlyCount"))))
+      }
     case "prefix":
       switch receiver {
       case .single(let dataset):

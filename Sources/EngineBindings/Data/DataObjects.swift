@@ -1,6 +1,7 @@
 import Datasets
 import Plotting
 import TempoRuntime
+import Training
 
 /// A data set as a Tempo value. Transforms return new data sets that share the stored samples.
 final class DatasetObject: HostObject {
@@ -57,8 +58,8 @@ final class DataSplitObject: HostObject {
 
   var memberNames: [String] {
     [
-      "classes", "filterClasses", "flattened", "normalized", "oneHot", "padded", "patchAugmented", "prefix", "resized",
-      "shape", "splitByClass", "test", "train",
+      "classes", "filterClasses", "flattened", "normalized", "oneHot", "padded", "patchAugmented", "patched", "prefix",
+      "resized", "shape", "splitByClass", "test", "train",
     ]
   }
 
@@ -77,7 +78,7 @@ final class DataSplitObject: HostObject {
       name: "DataSplit",
       summary: "A training part and a test part: what FashionMNIST(), MNIST(path:) and data.split(…) give.",
       discussion:
-        "fit(model, on: split) trains on split.train and validates on split.test. normalized() uses the training part's mean and std for both; splitByClass(a, b) splits both parts by class; prefix(train:test:) keeps the first samples of each, for quick runs.",
+        "fit(model, on: split) trains on split.train and validates on split.test. normalized() uses the training part's mean and std for both; splitByClass(a, b) splits both parts by class; patched(side:seed:) makes the patch experiment's data sets (PatchedData); prefix(train:test:) keeps the first samples of each, for quick runs.",
       example: "let fashion = FashionMNIST()\nfashion.train.count", category: "Data")
   }
 }
@@ -93,6 +94,31 @@ enum DataArguments {
         .typeError, "\(args.subject(name)) needs one data set, not a train/test split",
         help: "pick a part: data.test or data.train")
     case let other: throw args.typeError(name, expected: "Dataset", got: other)
+    }
+  }
+
+  /// `validate:` as named sets: one data set is the test set, a dictionary names each.
+  static func validationSets(_ args: Arguments, _ name: String) throws -> [ValidationSet] {
+    guard case .dictionary(let map) = try args.value(name) else {
+      return [ValidationSet(name: "test", data: try dataset(args, name))]
+    }
+    guard map.count > 0 else {
+      throw RuntimeError(
+        .valueError, "\(args.subject(name)) got an empty dictionary: there is nothing to evaluate",
+        help: "pass nil (or leave it out) to validate on a split's .test")
+    }
+    return try zip(map.keys, map.values).map { key, value in
+      guard case .string(let setName) = key, !setName.isEmpty else {
+        throw RuntimeError(
+          .typeError, "\(args.subject(name)) needs non-empty names as keys, not \(key.description)",
+          help: "name each set: [\"clean\": data.test, \"augmented\": augmented]")
+      }
+      guard case .host(let object as DatasetObject) = value else {
+        throw RuntimeError(
+          .typeError, "\(args.subject(name)) got a \(value.typeName) for '\(setName)', not a Dataset",
+          help: "pick a part of a split: data.test")
+      }
+      return ValidationSet(name: setName, data: object.dataset)
     }
   }
 

@@ -18,7 +18,9 @@ enum FitBuiltins {
         ParameterSpec(
           "on", "data", .oneOf([.host("Dataset"), .host("DataSplit")]), "training data; a split trains on .train"),
         ParameterSpec(
-          "validate", .optional(.host("Dataset")), default: nil, "evaluated after each epoch (nil: a split's .test)"),
+          "validate", .optional(.oneOf([.host("Dataset"), .dictionary(.string, .host("Dataset"))])), default: nil,
+          "evaluated after each epoch (nil: a split's .test); a dictionary names several sets, the first is the test set"
+        ),
         optimizerParameter,
         ParameterSpec("epochs", .int, default: 1, check: .positive),
         ParameterSpec("batchSize", .int, default: 32, check: .positive),
@@ -36,13 +38,16 @@ enum FitBuiltins {
       ], returns: "Run", category: category,
       "Trains a copy of a model and returns the run: the trained model, per-epoch history and timing.",
       discussion:
-        "Each epoch visits the training data once in batches shuffled by the seed, then evaluates on the validation data. A new model gets initial weights from the seed, so the same cell with the same seed gives the same numbers. While it runs, one display shows epoch, step, loss, accuracy, steps/s and time left, with a small loss curve. An interrupt stops it at the next step and keeps the partial run (run.interrupted is true). A loss that becomes nan or infinite, or explodes above divergenceFactor times the mean of the first ten steps' losses (at least 1), ends the run with a DivergenceError naming the epoch and step, before that step's update. clipGradientNorm scales all gradients down together so their joint norm is at most the value (PyTorch's clip_grad_norm_); Trainer takes the same option.",
+        "Each epoch visits the training data once in batches shuffled by the seed, then evaluates on the validation data. validate: [\"clean\": a, \"augmented\": b] evaluates several named sets after every epoch: the first is the run's test set (run.testAccuracy, run.accuracy, compare), and run.on(\"augmented\") (or group.on(…)) is the run as that set sees it, for tables, curves and claims. A new model gets initial weights from the seed, so the same cell with the same seed gives the same numbers. While it runs, one display shows epoch, step, loss, accuracy, steps/s and time left, with a small loss curve. An interrupt stops it at the next step and keeps the partial run (run.interrupted is true). A loss that becomes nan or infinite, or explodes above divergenceFactor times the mean of the first ten steps' losses (at least 1), ends the run with a DivergenceError naming the epoch and step, before that step's update. clipGradientNorm scales all gradients down together so their joint norm is at most the value (PyTorch's clip_grad_norm_); Trainer takes the same option.",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 64, 10]), on: data, optimizer: SGD(learningRate: 0.1, momentum: 0.9), epochs: 5)\nrun.accuracy"
     ) { args in
       let model = try args.object("model", ModelObject.self)
       let (train, splitTest) = try DataArguments.trainingData(args, "data")
-      let validation = args.has("validate") ? try DataArguments.dataset(args, "validate") : splitTest
+      let validation =
+        args.has("validate")
+        ? try DataArguments.validationSets(args, "validate")
+        : splitTest.map { [ValidationSet(name: "test", data: $0)] } ?? []
       let optimizer = try args.object("optimizer", OptimizerObject.self).recipe
       let epochs = try args.int("epochs")
       let batchSize = try args.int("batchSize")
@@ -84,7 +89,7 @@ enum FitBuiltins {
   }
 
   static func runFit(
-    model: ModelObject, train: Dataset, validation: Dataset?, optimizer recipe: any OptimizerRecipe,
+    model: ModelObject, train: Dataset, validation: [ValidationSet], optimizer recipe: any OptimizerRecipe,
     configuration: FitConfiguration, name: String, showsProgress: Bool, args: Arguments
   ) throws -> Value {
     let epochs = configuration.epochs
@@ -105,13 +110,13 @@ enum FitBuiltins {
       observer = InterruptWatcher(args.environment)
     }
     let record = try Fit.run(
-      model: module, optimizer: optimizer, optimizerDescription: recipe.description, on: train, validation: validation,
-      configuration: configuration, objective: objective, observer: observer)
+      model: module, optimizer: optimizer, optimizerDescription: recipe.description, on: train,
+      validating: validation, configuration: configuration, objective: objective, observer: observer)
+    let trained = try recipe.trainedModel(from: record.model)
     let run = RunObject(
       record: record,
       model: ModelObject(
-        recipe: model.recipe.trained(record.model), module: record.model, sampleShape: train.sampleShape,
-        task: train.task),
+        recipe: model.recipe.trained(trained), module: trained, sampleShape: train.sampleShape, task: train.task),
       name: name)
     progress?.finish(record, status: run.statusText)
     if case .diverged(let epoch, let step, let value) = record.status {
@@ -187,7 +192,7 @@ enum FitBuiltins {
   /// The weights of a model or of a run's model; an unbuilt model is an error with the fix.
   static func trainedModule(_ args: Arguments) throws -> Module {
     switch try args.value("model") {
-    case .host(let run as RunObject): return run.record.model
+    case .host(let run as RunObject): return try run.model.builtModule(for: "predictions")
     case .host(let model as ModelObject): return try model.builtModule(for: "predictions")
     case let other: throw args.typeError("model", got: other)
     }

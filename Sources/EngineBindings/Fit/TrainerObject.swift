@@ -40,7 +40,7 @@ enum TrainerBuiltin {
         try model.instantiate(for: data, seed: seed), task: data.task, plan: plan)
       let trainer = try Trainer(
         model: module, optimizer: optimizer, data: data, configuration: configuration, objective: objective)
-      return .host(TrainerObject(trainer, recipe: model.recipe.trained(module)))
+      return .host(TrainerObject(trainer, recipe: model.recipe.trained(module), optimizer: recipe))
     }
   }
 }
@@ -48,10 +48,13 @@ enum TrainerBuiltin {
 final class TrainerObject: HostObject {
   let trainer: Trainer
   let recipe: ModelRecipe
+  /// Says what the model a user gets is (composite averaging's: the merged network).
+  let optimizer: any OptimizerRecipe
 
-  init(_ trainer: Trainer, recipe: ModelRecipe) {
+  init(_ trainer: Trainer, recipe: ModelRecipe, optimizer: any OptimizerRecipe) {
     self.trainer = trainer
     self.recipe = recipe
+    self.optimizer = optimizer
   }
 
   var typeName: String { "Trainer" }
@@ -70,7 +73,8 @@ final class TrainerObject: HostObject {
     case "model":
       return .host(
         ModelObject(
-          recipe: recipe, module: try trainer.model.copy(), sampleShape: trainer.data.sampleShape,
+          recipe: recipe, module: try optimizer.trainedModel(from: trainer.model).copy(),
+          sampleShape: trainer.data.sampleShape,
           task: trainer.data.task))
     case "step":
       return .function(

@@ -10,7 +10,8 @@ enum MultirateBuiltin {
       [
         ParameterSpec(
           nil, "base", .host("Optimizer"),
-          "SGD (its momentum μ and weight decay) or Adam; its learningRate is the per-step rate h/k"),
+          "SGD (its momentum μ and weight decay) or Adam, its learningRate the per-step rate h/k; or Alrao(…): its per-feature rates on the slow trunk, its copies fast"
+        ),
         ParameterSpec(
           "k", .int, default: 5, check: .positive, "steps per cycle: the slow group's gradient every k steps"),
         ParameterSpec("fast", .optional(.host("Parameters")), default: nil, "the fast group (the rest is slow)"),
@@ -42,13 +43,16 @@ enum MultirateBuiltin {
       ], returns: "Optimizer", category: OptimizerBuiltins.category,
       "Multirate training (Vlaar & Leimkuhler, ICML 2022): a fast and a slow group of parameters on two clocks.",
       discussion:
-        "Every step updates the fast group with the base rule at its learningRate, h/k; the slow group gets a fresh gradient only on the first step of each cycle of k and in between drifts along its last momentum, by k × learningRate per cycle (Algorithm 1, §3.1; slowLearningRate sets it apart, App. E). On the other k − 1 steps only the fast group is differentiated: with the head fast, the trunk runs forward without recording and the backward stops at the head, which is where the time goes (Eq. 6 predicts 2k/(k+1) for a small head). drift: false is Algorithm 2 (the slow group jumps once per cycle); weightDecay of the base is Algorithm A3. semantics: .referenceCode reproduces the published code: the slow refresh on the last batch of each group of k, which moves nothing, the (1+μ)g first step and the first k − 1 batches fully fast. run.speedup reports the measured speed-up beside Eq. 6 and the cost model from the run's own times. With k = 1 it is the base SGD.",
+        "Every step updates the fast group with the base rule at its learningRate, h/k; the slow group gets a fresh gradient only on the first step of each cycle of k and in between drifts along its last momentum, by k × learningRate per cycle (Algorithm 1, §3.1; slowLearningRate sets it apart, App. E). On the other k − 1 steps only the fast group is differentiated: with the head fast, the trunk runs forward without recording and the backward stops at the head, which is where the time goes (Eq. 6 predicts 2k/(k+1) for a small head). drift: false is Algorithm 2 (the slow group jumps once per cycle); weightDecay of the base is Algorithm A3. semantics: .referenceCode reproduces the published code: the slow refresh on the last batch of each group of k, which moves nothing, the (1+μ)g first step and the first k − 1 batches fully fast. run.speedup reports the measured speed-up beside Eq. 6 and the cost model from the run's own times. With k = 1 it is the base SGD. With Alrao(…) as the base (beyond both papers) the head is replaced by Alrao's classifier copies, which with their switch are the fast group (fast: net.head); the slow trunk keeps Alrao's per-feature rates: feature i is refreshed every k steps and drifts by ηᵢ per step along its last gradient (or momentum), k·ηᵢ per cycle; the switch is updated every step. Algorithm 1 on Alrao-SGD only (no scales:, slowLearningRate:, drift: false or .referenceCode). With k = 1 it is Alrao.",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet net = MLP([64, 32, 10])\nlet run = fit(net, on: data, optimizer: Multirate(SGD(learningRate: 0.05, momentum: 0.9), k: 5, fast: net.head), epochs: 2, progress: false)\nrun.speedup"
     ) { args in
       let base = try args.object("base", OptimizerObject.self).recipe
       let fast = try args.optionalValue("fast")
       let slow = try args.optionalValue("slow")
+      if let alrao = base as? AlraoRecipe {
+        return .host(OptimizerObject(try alraoOnClock(alrao, fast: fast, slow: slow, args)))
+      }
       if case .host(let subsets as RandomSubsetsObject)? = slow {
         guard fast == nil else {
           throw RuntimeError(
@@ -77,6 +81,35 @@ enum MultirateBuiltin {
         baseDescription: base.description)
       return .host(OptimizerObject(recipe))
     }
+  }
+
+  /// `Multirate(Alrao(…), k:, fast: | slow:)`: Alrao's trunk slow, its copies fast.
+  static func alraoOnClock(_ alrao: AlraoRecipe, fast: Value?, slow: Value?, _ args: Arguments) throws
+    -> MultirateAlraoRecipe
+  {
+    let unsupported: [(given: Bool, what: String)] = [
+      (try args.optionalValue("scales") != nil, "scales:"),
+      (
+        try args.optionalDouble("slowLearningRate") != nil,
+        "slowLearningRate: (the slow step is k × each feature's rate)"
+      ),
+      (try !args.bool("drift"), "drift: false"),
+      (try args.symbol("semantics") != "paper", "semantics: .referenceCode"),
+    ]
+    if let first = unsupported.first(where: { $0.given }) {
+      throw RuntimeError(
+        .valueError,
+        "'Multirate' with an Alrao base runs Algorithm 1 with the coupled slow step; \(first.what) is not supported",
+        help: "write Multirate(Alrao(…), k: 5, fast: net.head)")
+    }
+    if case .host(is RandomSubsetsObject)? = slow {
+      throw RuntimeError(
+        .valueError, "'Multirate' with an Alrao base takes a slow or fast group of parameters, not random subsets",
+        help: "write Multirate(Alrao(…), k: 5, fast: net.head)")
+    }
+    let partition = try Self.partition(fast: fast, slow: slow)
+    let k = try args.int("k")
+    return try EngineErrors.translating { try MultirateAlraoRecipe(alrao: alrao, partition: partition, k: k) }
   }
 
   /// Two groups: the one given, and the rest of the model.

@@ -41,17 +41,23 @@ enum RunFigures {
       series: series(entries, metric: metric), showsLegend: entries.count > 1 || entries.contains { $0.runs.count > 1 })
   }
 
-  /// A run's or a group's picture: loss and accuracy, train and test, side by side.
+  /// A run's or a group's picture: loss and accuracy, train and test (each validation set when
+  /// there are several), side by side.
   static func overview(_ entry: Entry, title: String? = nil) -> Figure {
     let hasAccuracy = entry.runs.contains { $0.history.contains { $0.trainAccuracy != nil } }
     let hasTest = entry.runs.contains { $0.history.contains { $0.testLoss != nil } }
+    let sets = entry.runs.first?.validationNames ?? []
     func curves(_ train: Metric, _ test: Metric) -> Panel {
-      var entries: [(Metric, String)] = [(train, "train")]
-      if hasTest { entries.append((test, "test")) }
+      var entries: [(Metric, String, [RunRecord])] = [(train, "train", entry.runs)]
+      if sets.count > 1 {
+        for set in sets { entries.append((test, set, entry.runs.compactMap { $0.viewed(on: set) })) }
+      } else if hasTest {
+        entries.append((test, "test", entry.runs))
+      }
       var panel = Panel(
         title: train.isAccuracy ? "accuracy" : "loss", xLabel: "epoch", yLabel: train.isAccuracy ? "accuracy" : "loss")
-      for (index, (metric, name)) in entries.enumerated() {
-        var made = series([Entry(name: name, runs: entry.runs)], metric: metric)
+      for (index, (metric, name, runs)) in entries.enumerated() {
+        var made = series([Entry(name: name, runs: runs)], metric: metric)
         for position in made.indices { made[position] = recolored(made[position], index) }
         panel.series += made
       }

@@ -36,8 +36,15 @@ final class RunObject: HostObject {
     if let last = record.history.last {
       var parts = ["train loss \(Format.number(last.trainLoss))"]
       if let accuracy = last.trainAccuracy { parts.append("train accuracy \(Format.percent(accuracy))") }
-      if let loss = last.testLoss { parts.append("test loss \(Format.number(loss))") }
-      if let accuracy = last.testAccuracy { parts.append("test accuracy \(Format.percent(accuracy))") }
+      if last.evaluations.count > 1 {
+        for set in last.evaluations {
+          parts.append("\(set.name) loss \(Format.number(set.loss))")
+          if let accuracy = set.accuracy { parts.append("\(set.name) accuracy \(Format.percent(accuracy))") }
+        }
+      } else {
+        if let loss = last.testLoss { parts.append("test loss \(Format.number(loss))") }
+        if let accuracy = last.testAccuracy { parts.append("test accuracy \(Format.percent(accuracy))") }
+      }
       if let bits = last.trainBitsPerCharacter { parts.append("train \(Format.number(bits)) bits/char") }
       if let bits = last.testBitsPerCharacter { parts.append("test \(Format.number(bits)) bits/char") }
       lines.append(parts.joined(separator: ", "))
@@ -88,9 +95,9 @@ final class RunObject: HostObject {
   var memberNames: [String] {
     [
       "accuracy", "bitsPerCharacter", "classifierRates", "diverged", "epochs", "featureRates", "history", "interrupted",
-      "loss", "model", "name", "optimizer", "seed", "speedup", "status", "stepLosses", "steps", "stepsPerSecond",
+      "loss", "model", "name", "on", "optimizer", "seed", "speedup", "status", "stepLosses", "steps", "stepsPerSecond",
       "switchWeights", "testAccuracy", "testBitsPerCharacter", "testLoss", "time", "trainAccuracy",
-      "trainBitsPerCharacter", "trainLoss", "wallTime",
+      "trainBitsPerCharacter", "trainLoss", "validationSets", "wallTime",
     ]
   }
 
@@ -126,6 +133,13 @@ final class RunObject: HostObject {
       guard let metric = Metric(rawValue: name) else { return nil }
       return .array(record.series(metric).map { $0.map(Value.double) ?? .nil })
     case "history": return .array(record.history.map(Self.historyRow))
+    case "validationSets": return .array(record.validationNames.map(Value.string))
+    case "on":
+      return .function(
+        ValidationView.method(on: self.name, sets: record.validationNames, returns: "Run") { [self] set in
+          guard let view = record.viewed(on: set) else { return nil }
+          return .host(RunObject(record: view, model: model, name: ValidationView.name(self.name, set)))
+        })
     case "time":
       let time = record.time
       return .record(
@@ -152,6 +166,12 @@ final class RunObject: HostObject {
     ]
     if let bits = entry.trainBitsPerCharacter { entries.append(("trainBitsPerCharacter", .double(bits))) }
     if let bits = entry.testBitsPerCharacter { entries.append(("testBitsPerCharacter", .double(bits))) }
+    if entry.evaluations.count > 1 {
+      for set in entry.evaluations {
+        entries.append(("\(set.name) loss", .double(set.loss)))
+        entries.append(("\(set.name) accuracy", set.accuracy.map(Value.double) ?? .nil))
+      }
+    }
     if entry.isPartial { entries.append(("partial", .bool(true))) }
     return .record(entries)
   }
@@ -161,7 +181,7 @@ final class RunObject: HostObject {
       name: "Run",
       summary: "What fit returns: the trained model, the history per epoch, the steps and where the time went.",
       discussion:
-        "Members: model, history (a dictionary per epoch), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, for a run on text also trainBitsPerCharacter and testBitsPerCharacter (the cross-entropy per epoch in bits per character: nats / ln 2) and bitsPerCharacter (the last test value; nil for other data), steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged. For an Alrao run: switchWeights (the posterior over the classifier copies after every step, one row per step: for a heatmap with one row per copy, transpose it — run.classifierRates!.indices.map { j in run.switchWeights!.map { step in step[j] } }), classifierRates (the copies' rates) and featureRates (each trunk feature's rate once: hist of their log10); nil for other runs.",
+        "Members: model, history (a dictionary per epoch; with several validation sets also \"<set> loss\" and \"<set> accuracy\"), validationSets (their names, the first is the test set), on(set) (this run as that set sees it: its testLoss, testAccuracy and curves are that set's), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, for a run on text also trainBitsPerCharacter and testBitsPerCharacter (the cross-entropy per epoch in bits per character: nats / ln 2) and bitsPerCharacter (the last test value; nil for other data), steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged. For an Alrao run: switchWeights (the posterior over the classifier copies after every step, one row per step: for a heatmap with one row per copy, transpose it — run.classifierRates!.indices.map { j in run.switchWeights!.map { step in step[j] } }), classifierRates (the copies' rates) and featureRates (each trunk feature's rate once: hist of their log10); nil for other runs.",
       example: "let run = fit(MLP([64, 32, 10]), on: Digits(), epochs: 3)\nrun.accuracy", category: "Training")
   }
 }
@@ -202,8 +222,8 @@ final class RunGroupObject: HostObject {
 
   var memberNames: [String] {
     [
-      "count", "name", "runs", "steps", "subscript", "testAccuracy", "testBitsPerCharacter", "testLoss",
-      "trainAccuracy", "trainBitsPerCharacter", "trainLoss", "wallTime",
+      "count", "name", "on", "runs", "steps", "subscript", "testAccuracy", "testBitsPerCharacter", "testLoss",
+      "trainAccuracy", "trainBitsPerCharacter", "trainLoss", "validationSets", "wallTime",
     ]
   }
 
@@ -213,6 +233,17 @@ final class RunGroupObject: HostObject {
     case "count": return .int(runs.count)
     case "name": return .string(self.name)
     case "wallTime": return summaryValue(Summary(completed.map(\.wallTime)))
+    case "validationSets": return .array(validationNames.map(Value.string))
+    case "on":
+      return .function(
+        ValidationView.method(on: self.name, sets: validationNames, returns: "RunGroup") { [self] set in
+          var views: [RunObject] = []
+          for run in runs {
+            guard let view = run.record.viewed(on: set) else { return nil }
+            views.append(RunObject(record: view, model: run.model, name: ValidationView.name(run.name, set)))
+          }
+          return .host(RunGroupObject(runs: views, name: ValidationView.name(self.name, set)))
+        })
     case "steps": return summaryValue(Summary(completed.map { Double($0.steps) }))
     case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "trainBitsPerCharacter", "testBitsPerCharacter":
       guard let metric = Metric(rawValue: name) else { return nil }
@@ -232,6 +263,12 @@ final class RunGroupObject: HostObject {
     }
   }
 
+  /// The validation sets every run of the group has, in the first run's order.
+  var validationNames: [String] {
+    let first = runs.first?.record.validationNames ?? []
+    return first.filter { name in runs.allSatisfy { $0.record.validationNames.contains(name) } }
+  }
+
   private func summaryValue(_ summary: Summary?) -> Value {
     guard let summary else { return .nil }
     return .record([
@@ -245,7 +282,7 @@ final class RunGroupObject: HostObject {
       name: "RunGroup",
       summary: "The runs seeds(n) { s in … } made: one arm of an experiment over seeds.",
       discussion:
-        "group.testAccuracy (and trainLoss, trainAccuracy, testLoss, wallTime, steps, and for runs on text testBitsPerCharacter and trainBitsPerCharacter) is a dictionary of mean, min, max, std and count over the completed runs' final values; group[i] or group.runs[i] is one run; a diverged or interrupted run is kept, marked, and left out of the statistics.",
+        "group.testAccuracy (and trainLoss, trainAccuracy, testLoss, wallTime, steps, and for runs on text testBitsPerCharacter and trainBitsPerCharacter) is a dictionary of mean, min, max, std and count over the completed runs' final values; group[i] or group.runs[i] is one run; with several validation sets (fit's validate: [name: data]) group.on(\"name\") is the group as that set sees it (its testAccuracy, curves and claims read that set) and group.validationSets lists them; a diverged or interrupted run is kept, marked, and left out of the statistics.",
       example:
         "let group = seeds(3) { s in fit(MLP([64, 32, 10]), on: Digits(), epochs: 2, seed: s) }\ngroup.testAccuracy[\"mean\"]",
       category: "Training")
@@ -331,5 +368,31 @@ enum Format {
     var result = 1.0
     for _ in 0..<digits { result *= 10 }
     return result
+  }
+}
+
+/// `run.on(set)` and `group.on(set)`: a run or a group as one of its validation sets sees it.
+enum ValidationView {
+  /// What a view is called: "small lr (patch only)".
+  static func name(_ name: String, _ set: String) -> String { "\(name) (\(set))" }
+
+  /// The `on` method of `owner`, whose runs have `sets`; `view` gives nil for an unknown set.
+  static func method(
+    on owner: String, sets: [String], returns: String, view: @escaping (String) throws -> Value?
+  ) -> BuiltinFunction {
+    trainingBuiltin(
+      "on", [ParameterSpec(nil, "set", .string, "the name of a validation set, a key of fit's validate:")],
+      returns: returns, category: "Training",
+      "The same runs, with a validation set's loss and accuracy as their test metrics (tables, curves, claims).",
+      example: "run.on(\"patch only\").testAccuracy"
+    ) { args in
+      let set = try args.string("set")
+      if let value = try view(set) { return value }
+      let known = sets.map { "'\($0)'" }.joined(separator: ", ")
+      throw RuntimeError(
+        .valueError, "'\(owner)' has no validation set '\(set)'" + (sets.isEmpty ? "" : "; its sets are \(known)"),
+        help: sets.count > 1
+          ? "use one of its set names" : "name several sets in fit: validate: [\"clean\": a, \"augmented\": b]")
+    }
   }
 }
