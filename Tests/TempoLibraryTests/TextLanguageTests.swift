@@ -136,4 +136,20 @@ struct TextLanguageTests {
       ))
     #expect(error.rendered.contains("no completed run with a test bits per character"), "\(error.rendered)")
   }
+
+  @Test("with several validation sets, a run viewed on one reads that set's bits per character")
+  func namedSets() throws {
+    let (session, path) = try trainedSession()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    _ = session.value(
+      """
+      let both = fit(CharLM(embedding: 8, hidden: 16), on: train, validate: ["test": test, "validation": validation],
+                     optimizer: SGD(learningRate: 0.5), epochs: 1, batchSize: 4, progress: false)
+      """)
+    let onTest = try #require(number(session.value("both.bitsPerCharacter")))
+    let onValidation = try #require(number(session.value("both.on(\"validation\").bitsPerCharacter")))
+    let loss = try #require(number(session.value("evaluate(both, on: validation)[\"loss\"]")))
+    #expect(abs(onValidation * log(2.0) - loss) < 1e-9)
+    #expect(onTest != onValidation)
+  }
 }
