@@ -31,6 +31,57 @@ extension Dataset {
     return (try subset(firstPart), try subset(secondPart))
   }
 
+  /// Consecutive parts holding the given shares of the samples, in their stored order: the
+  /// first `fractions[0]` of the samples, then the next `fractions[1]`, and so on — for
+  /// sequential data such as the windows of a text, where a random split would put neighbouring
+  /// windows of the same passage on both sides (train/validation/test 90/5/5 of one corpus).
+  ///
+  /// Part `k` ends at sample `round(count · (f₀ + … + f_k))`; the last part ends at `count`. Each
+  /// part is named after this data set and the shares it covers: "corpus 90–95 %".
+  /// - Throws: `DataError` when there are fewer than two fractions, one is not positive, they do
+  ///   not add up to 1, or a part would be empty.
+  public func splitInOrder(_ fractions: [Double]) throws(DataError) -> [Dataset] {
+    guard fractions.count >= 2 else {
+      throw .invalid(
+        "splitInOrder", "needs at least two fractions, got \(fractions.count)",
+        help: "give one share per part, adding up to 1: [0.9, 0.05, 0.05]")
+    }
+    if let bad = fractions.first(where: { !($0 > 0) || !$0.isFinite }) {
+      throw .invalid("splitInOrder", "needs positive fractions, got \(bad) in \(fractions)")
+    }
+    let total = fractions.reduce(0, +)
+    guard abs(total - 1) <= 1e-9 else {
+      throw .invalid(
+        "splitInOrder", "needs fractions that add up to 1, but \(fractions) add up to \(total)",
+        help: "give every part its share: [0.9, 0.05, 0.05]")
+    }
+    var parts: [Dataset] = []
+    var start = 0
+    var covered = 0.0
+    for (position, fraction) in fractions.enumerated() {
+      let from = covered
+      covered += fraction
+      let end = position == fractions.count - 1 ? count : min(count, Int((covered * Double(count)).rounded()))
+      guard end > start else {
+        throw .invalid(
+          "splitInOrder",
+          "would leave part \(position + 1) (\(Self.percent(fraction)) % of \(count) samples) empty",
+          help: "use larger fractions or more data")
+      }
+      var part = try subset(Array(start..<end))
+      part.name = "\(name) \(Self.percent(from))–\(Self.percent(min(covered, 1))) %"
+      parts.append(part)
+      start = end
+    }
+    return parts
+  }
+
+  /// A share in percent as a name shows it: 0.9 as "90", 0.925 as "92.5".
+  private static func percent(_ share: Double) -> String {
+    let tenths = Int((share * 1000).rounded())
+    return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
+  }
+
   /// The samples of the classes `first` and those of `second` as two data sets, each relabelled
   /// `0..<k` in the order given, with the class names following (for transfer learning:
   /// pre-train on one group of classes, fine-tune on the other).

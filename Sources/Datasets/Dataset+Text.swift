@@ -35,15 +35,39 @@ extension Dataset {
   }
 
   /// As `text(_:sequenceLength:)`, from a UTF-8 file (gzip-compressed or plain; invalid UTF-8
-  /// reads as U+FFFD).
+  /// reads as U+FFFD), or from a directory of them (`corpus(directory:)`).
   /// - Throws: `DataError` naming the file when it is missing or unreadable, or as `text`.
   public static func text(
     path: String, sequenceLength: Int, vocabulary: Vocabulary? = nil, name: String? = nil
   ) throws(DataError) -> Dataset {
-    let bytes = try DataFile(opening: path, expected: "a UTF-8 text file").readToEnd()
+    let contents =
+      FileStatus.isDirectory(path)
+      ? try corpus(directory: path)
+      : String(decoding: try DataFile(opening: path, expected: "a UTF-8 text file").readToEnd(), as: UTF8.self)
     return try text(
-      String(decoding: bytes, as: UTF8.self), sequenceLength: sequenceLength, vocabulary: vocabulary,
-      name: name ?? FileSystem.baseName(path))
+      contents, sequenceLength: sequenceLength, vocabulary: vocabulary, name: name ?? FileSystem.baseName(path))
+  }
+
+  /// The files of `directory` as one text, one after the other in name order: every regular
+  /// file, skipping subdirectories, hidden files and symbolic links. A link is another name for
+  /// a file, usually one already read (Debian's `common-licenses/GPL` is `GPL-3`), and the same
+  /// passage twice would put it in a training part and a test part at once.
+  /// - Throws: `DataError` when the directory holds no such file or one is unreadable.
+  public static func corpus(directory: String) throws(DataError) -> String {
+    var text = ""
+    var files = 0
+    for name in try FileSystem.contents(of: directory) where !name.hasPrefix(".") {
+      let path = FileSystem.join(directory, name)
+      guard !FileSystem.isSymbolicLink(path), !FileStatus.isDirectory(path) else { continue }
+      text += String(decoding: try DataFile(opening: path, expected: "a UTF-8 text file").readToEnd(), as: UTF8.self)
+      files += 1
+    }
+    guard files > 0 else {
+      throw DataError(
+        path: directory, "'\(directory)' holds no text file (symbolic links and subdirectories are skipped)",
+        help: "give a directory of text files, or one file")
+    }
+    return text
   }
 
   /// The fortune-cookie corpus (Debian package `fortunes`) as one text, entries separated by a

@@ -22,6 +22,12 @@ enum FileSystem {
     return names.sorted()
   }
 
+  /// Whether `path` is itself a symbolic link (`lstat`: the link, not what it points to).
+  static func isSymbolicLink(_ path: String) -> Bool {
+    var status = stat()
+    return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+  }
+
   /// `directory/name`, without doubling a trailing slash.
   static func join(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name

@@ -18,7 +18,8 @@ enum PlotCharts {
       ParameterSpec("dashed", .bool, default: false, "draw the line dashed"),
       ParameterSpec(
         "metric", .optional(.symbol), default: nil,
-        "for runs: .testAccuracy (default), .testLoss, .trainLoss or .trainAccuracy"),
+        "for runs: .testAccuracy (default), .testLoss, .trainLoss, .trainAccuracy, or on text .testBitsPerCharacter and .trainBitsPerCharacter"
+      ),
     ],
     summary: "A line chart: one series, x and y values, several named series, or runs' learning curves.",
     discussion:

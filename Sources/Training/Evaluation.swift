@@ -9,6 +9,9 @@ public struct EvaluationResult: Sendable, Equatable {
   /// The fraction of right predictions; nil for regression.
   public var accuracy: Double?
   public var count: Int
+  /// `loss` in bits per character, for next-character data measured with cross-entropy
+  /// (`BitsPerCharacter`); nil otherwise.
+  public var bitsPerCharacter: Double? = nil
 }
 
 public enum Evaluation {
@@ -37,9 +40,11 @@ public enum Evaluation {
         }
       }
     }
+    let meanLoss = totalLoss / Double(data.count)
+    let perCharacter = chosenLoss.map { BitsPerCharacter.applies(to: data.task, loss: $0) } ?? false
     return EvaluationResult(
-      loss: totalLoss / Double(data.count), accuracy: hasAccuracy ? Double(correct) / Double(max(predictions, 1)) : nil,
-      count: data.count)
+      loss: meanLoss, accuracy: hasAccuracy ? Double(correct) / Double(max(predictions, 1)) : nil,
+      count: data.count, bitsPerCharacter: perCharacter ? BitsPerCharacter.fromNats(meanLoss) : nil)
   }
 
   /// The model's outputs for every sample, in order: `[count] + output shape`.

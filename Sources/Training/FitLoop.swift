@@ -156,7 +156,7 @@ public enum Fit {
     let loss = try configuration.loss ?? probeLoss(model, train)
     let record = RunRecord(
       model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
-      trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count))
+      trainCount: train.count, plannedSteps: configuration.plannedSteps(samples: train.count), task: train.task)
     record.validationNames = validation.map(\.name)
     let step = TrainingStep(
       model: model, optimizer: optimizer, objective: objective?.using(loss) ?? loss, task: train.task,
@@ -223,10 +223,14 @@ public enum Fit {
       return NamedEvaluation(name: set.name, loss: result.loss, accuracy: result.accuracy)
     }
     record.time.evaluation += Clock.now() - before
-    let entry = EpochRecord(
+    var entry = EpochRecord(
       epoch: epoch, trainLoss: totals.meanLoss, trainAccuracy: totals.accuracy, testLoss: evaluations.first?.loss,
       testAccuracy: evaluations.first?.accuracy, evaluations: evaluations, steps: totals.steps,
       elapsed: Clock.now() - start, isPartial: partial)
+    if BitsPerCharacter.applies(to: record.task, loss: record.loss) {
+      entry.trainBitsPerCharacter = BitsPerCharacter.fromNats(totals.meanLoss)
+      entry.testBitsPerCharacter = evaluations.first.map { BitsPerCharacter.fromNats($0.loss) }
+    }
     record.history.append(entry)
     observer?.epochFinished(entry, run: record)
   }

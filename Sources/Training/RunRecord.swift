@@ -1,3 +1,4 @@
+import Datasets
 import NN
 
 /// One epoch of a run, as the papers report it.
@@ -12,6 +13,10 @@ public struct EpochRecord: Sendable, Equatable {
   /// The first validation set's loss and accuracy (the run's test set).
   public var testLoss: Double?
   public var testAccuracy: Double?
+  /// For next-character data (a `.sequence` task with cross-entropy), `trainLoss` and
+  /// `testLoss` in bits per character (`BitsPerCharacter`); nil for any other data.
+  public var trainBitsPerCharacter: Double? = nil
+  public var testBitsPerCharacter: Double? = nil
   /// Every validation set's result, in the order the sets were given (the first is the test
   /// set above); empty without validation data.
   public var evaluations: [NamedEvaluation] = []
@@ -75,13 +80,16 @@ public final class RunRecord {
   public let loss: Loss
   public let trainCount: Int
   public let plannedSteps: Int
+  /// What the training data is to be predicted as (text: `.sequence`, whose losses are also
+  /// recorded in bits per character).
+  public let task: DataTask
   /// The names of the validation sets evaluated after every epoch, in order (the first is the
   /// test set); empty without validation data.
   public internal(set) var validationNames: [String] = []
 
   init(
     model: Module, configuration: FitConfiguration, optimizerDescription: String, loss: Loss, trainCount: Int,
-    plannedSteps: Int
+    plannedSteps: Int, task: DataTask
   ) {
     self.model = model
     self.configuration = configuration
@@ -89,6 +97,7 @@ public final class RunRecord {
     self.loss = loss
     self.trainCount = trainCount
     self.plannedSteps = plannedSteps
+    self.task = task
   }
 
   /// The last epoch's test accuracy (nil without validation data or for regression).
@@ -108,12 +117,14 @@ public final class RunRecord {
     guard validationNames.contains(name) else { return nil }
     let view = RunRecord(
       model: model, configuration: configuration, optimizerDescription: optimizerDescription, loss: loss,
-      trainCount: trainCount, plannedSteps: plannedSteps)
+      trainCount: trainCount, plannedSteps: plannedSteps, task: task)
+    let perCharacter = BitsPerCharacter.applies(to: task, loss: loss)
     view.history = history.map { entry in
       var seen = entry
       let result = entry.evaluations.first { $0.name == name }
       seen.testLoss = result?.loss
       seen.testAccuracy = result?.accuracy
+      seen.testBitsPerCharacter = perCharacter ? result.map { BitsPerCharacter.fromNats($0.loss) } : nil
       seen.evaluations = result.map { [$0] } ?? []
       return seen
     }
@@ -133,6 +144,8 @@ public final class RunRecord {
 /// The per-epoch numbers a run records, by name.
 public enum Metric: String, Sendable, CaseIterable {
   case trainLoss, trainAccuracy, testLoss, testAccuracy
+  /// The losses in bits per character, for runs on text (nil for other data).
+  case trainBitsPerCharacter, testBitsPerCharacter
 
   public var displayName: String {
     switch self {
@@ -140,8 +153,13 @@ public enum Metric: String, Sendable, CaseIterable {
     case .trainAccuracy: return "train accuracy"
     case .testLoss: return "test loss"
     case .testAccuracy: return "test accuracy"
+    case .trainBitsPerCharacter: return "train bits per character"
+    case .testBitsPerCharacter: return "test bits per character"
     }
   }
+
+  /// Whether the metric exists only for runs on next-character data.
+  public var isBitsPerCharacter: Bool { self == .trainBitsPerCharacter || self == .testBitsPerCharacter }
 
   /// Whether larger is better (accuracy) or smaller (loss).
   public var isAccuracy: Bool { self == .trainAccuracy || self == .testAccuracy }
@@ -154,6 +172,8 @@ extension EpochRecord {
     case .trainAccuracy: return trainAccuracy
     case .testLoss: return testLoss
     case .testAccuracy: return testAccuracy
+    case .trainBitsPerCharacter: return trainBitsPerCharacter
+    case .testBitsPerCharacter: return testBitsPerCharacter
     }
   }
 }

@@ -94,11 +94,16 @@ enum DataBuiltins {
       trainingBuiltin(
         "Text",
         [
-          ParameterSpec(nil, "path", .string, "a text file (UTF-8)"),
+          ParameterSpec(
+            nil, "path", .string,
+            "a text file (UTF-8), or a directory whose files are read one after the other in name order"),
           ParameterSpec("length", .int, default: 64, check: .positive, "characters per training sequence"),
         ], returns: "Dataset", category: category,
         "A text for a character-level language model: sequences of characters, each labelled with the next.",
-        example: "let text = Text(\"/usr/share/common-licenses/GPL-3\", length: 64)"
+        discussion:
+          "The text is cut into consecutive windows of length characters, in order. A directory gives every regular file in it, skipping subdirectories, hidden files and symbolic links (a link names a file already read: Debian's common-licenses/GPL is GPL-3). Split it with splitInOrder([0.9, 0.05, 0.05]) so that training, validation and test text are different passages. Losses on it are also recorded in bits per character (run.testBitsPerCharacter, metric: .testBitsPerCharacter).",
+        example:
+          "let text = Text(\"/usr/share/common-licenses/GPL-3\", length: 64)\nlet (train, validation, test) = Text(\"/usr/share/common-licenses\", length: 70).splitInOrder([0.9, 0.05, 0.05])"
       ) { args in
         .host(
           DatasetObject(

@@ -153,6 +153,20 @@ enum DataMethods {
           fraction: try args.double("fraction"), seed: try args.seed("seed"), stratified: try args.bool("stratified"))
         return .host(DataSplitObject(train: train, test: test))
       }
+    case "splitInOrder":
+      guard case .single(let dataset) = receiver else { return nil }
+      return trainingBuiltin(
+        "splitInOrder",
+        [ParameterSpec(nil, "fractions", .array(.double), "each part's share, in order, adding up to 1")],
+        returns: "(Dataset, Dataset, …)", category: "Data",
+        "Consecutive parts in stored order, no shuffling: train, validation and test passages of one text.",
+        discussion:
+          "Part k ends at sample round(count · (f0 + … + fk)). For sequential data such as a text's windows, where split(_:seed:) would scatter neighbouring windows of one passage over both sides. Each part is named after the data set and its shares (\"common-licenses 90–95 %\").",
+        example:
+          "let (train, validation, test) = Text(\"/usr/share/common-licenses\", length: 70).splitInOrder([0.9, 0.05, 0.05])"
+      ) { args in
+        .tuple(try dataset.splitInOrder(try args.numbers("fractions")).map { .host(DatasetObject($0)) })
+      }
     case "subset":
       guard case .single(let dataset) = receiver else { return nil }
       return trainingBuiltin(

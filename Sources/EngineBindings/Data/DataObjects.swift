@@ -14,7 +14,8 @@ final class DatasetObject: HostObject {
   var memberNames: [String] {
     [
       "classCounts", "classes", "count", "filterClasses", "flattened", "labels", "name", "normalized", "oneHot",
-      "padded", "patchAugmented", "prefix", "resized", "shape", "split", "splitByClass", "storageBytes", "subset",
+      "padded", "patchAugmented", "prefix", "resized", "shape", "split", "splitByClass", "splitInOrder", "storageBytes",
+      "subset",
     ]
   }
 
@@ -36,7 +37,7 @@ final class DatasetObject: HostObject {
       name: "Dataset",
       summary: "Samples with labels (or targets), stored compactly and made into tensors a batch at a time.",
       discussion:
-        "Members: count, shape (of one sample), classes, classCounts, labels, name, storageBytes; methods normalized(), flattened(), split(_:seed:stratified:), splitByClass(_:_:), filterClasses(_:), subset(_:), prefix(_:), padded(by:), resized(height:width:), oneHot(), patchAugmented(side:seed:). Images stay bytes until a batch is made.",
+        "Members: count, shape (of one sample), classes, classCounts, labels, name, storageBytes; methods normalized(), flattened(), split(_:seed:stratified:), splitInOrder(_:) (consecutive parts, for text), splitByClass(_:_:), filterClasses(_:), subset(_:), prefix(_:), padded(by:), resized(height:width:), oneHot(), patchAugmented(side:seed:). Images stay bytes until a batch is made.",
       example: "let digits = Digits()\ndigits.classCounts", category: "Data")
   }
 }

@@ -158,6 +158,8 @@ enum FitBuiltins {
         ParameterSpec("on", "data", .host("Dataset"), "the data to measure on"),
       ], returns: "[String: Double]", category: category,
       "The loss and accuracy of a model on a data set (evaluation mode, no training).",
+      discussion:
+        "A dictionary with loss, accuracy (nil for regression) and count; on text also bitsPerCharacter, the cross-entropy in bits (nats / ln 2).",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 32, 10]), on: data, epochs: 2, progress: false)\nevaluate(run.model, on: data.test)[\"accuracy\"]"
     ) { args in
@@ -166,6 +168,7 @@ enum FitBuiltins {
       let result = try Evaluation.evaluate(model, on: data)
       var entries: [(String, Value)] = [("loss", .double(result.loss))]
       if let accuracy = result.accuracy { entries.append(("accuracy", .double(accuracy))) }
+      if let bits = result.bitsPerCharacter { entries.append(("bitsPerCharacter", .double(bits))) }
       entries.append(("count", .int(result.count)))
       return .record(entries)
     }

@@ -62,7 +62,7 @@ enum ExperimentBuiltins {
       ], returns: "Table", category: category,
       "A table of arms as the papers report them: test accuracy (mean, min, max), test loss, wall time and steps/s.",
       discussion:
-        "Runs may be named by a dictionary, or keep their own names (the optimizer unless fit was given name:). Diverged and interrupted runs are counted apart and left out of the statistics.",
+        "Runs may be named by a dictionary, or keep their own names (the optimizer unless fit was given name:). Diverged and interrupted runs are counted apart and left out of the statistics. Runs on text add test bits per character (mean, min, max) and train bits per character; multirate runs add their speed-up.",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet sgd = seeds(2) { s in fit(MLP([64, 32, 10]), on: data, optimizer: SGD(learningRate: 0.1), seed: s, progress: false) }\nlet adam = fit(MLP([64, 32, 10]), on: data, optimizer: Adam(), progress: false)\ncompare([\"SGD\": sgd, \"Adam\": adam])"
     ) { args in
@@ -82,6 +82,9 @@ enum ExperimentBuiltins {
     }
     let showsSpeedup = meters.contains { !$0.isEmpty }
     if showsSpeedup { columns += ["speed-up", "Eq. 6", "cost model"] }
+    // Arms trained on text add the losses in bits per character, the unit of language-model papers.
+    let showsBits = entries.contains { $0.runs.finalSummary(.testBitsPerCharacter) != nil }
+    if showsBits { columns += ["test bits/char", "bits/char min", "bits/char max", "train bits/char"] }
     let rows: [[TableCell]] = zip(entries, meters).map { entry, meters in
       let completed = entry.runs.filter { $0.status.isCompleted }
       let accuracy = entry.runs.finalSummary(.testAccuracy)
@@ -98,6 +101,13 @@ enum ExperimentBuiltins {
         row += [
           cell(Summary(meters.map(\.measured))?.mean), cell(Summary(meters.map(\.equation6))?.mean),
           cell(Summary(meters.map(\.costModel))?.mean),
+        ]
+      }
+      if showsBits {
+        let bits = entry.runs.finalSummary(.testBitsPerCharacter)
+        row += [
+          cell(bits?.mean), cell(bits?.minimum), cell(bits?.maximum),
+          cell(entry.runs.finalSummary(.trainBitsPerCharacter)?.mean),
         ]
       }
       return row

@@ -45,6 +45,8 @@ final class RunObject: HostObject {
         if let loss = last.testLoss { parts.append("test loss \(Format.number(loss))") }
         if let accuracy = last.testAccuracy { parts.append("test accuracy \(Format.percent(accuracy))") }
       }
+      if let bits = last.trainBitsPerCharacter { parts.append("train \(Format.number(bits)) bits/char") }
+      if let bits = last.testBitsPerCharacter { parts.append("test \(Format.number(bits)) bits/char") }
       lines.append(parts.joined(separator: ", "))
     }
     let time = record.time
@@ -92,9 +94,10 @@ final class RunObject: HostObject {
 
   var memberNames: [String] {
     [
-      "accuracy", "classifierRates", "diverged", "epochs", "featureRates", "history", "interrupted", "loss", "model",
-      "name", "on", "optimizer", "seed", "speedup", "status", "stepLosses", "steps", "stepsPerSecond", "switchWeights",
-      "testAccuracy", "testLoss", "time", "trainAccuracy", "trainLoss", "validationSets", "wallTime",
+      "accuracy", "bitsPerCharacter", "classifierRates", "diverged", "epochs", "featureRates", "history", "interrupted",
+      "loss", "model", "name", "on", "optimizer", "seed", "speedup", "status", "stepLosses", "steps", "stepsPerSecond",
+      "switchWeights", "testAccuracy", "testBitsPerCharacter", "testLoss", "time", "trainAccuracy",
+      "trainBitsPerCharacter", "trainLoss", "validationSets", "wallTime",
     ]
   }
 
@@ -110,6 +113,7 @@ final class RunObject: HostObject {
     case "stepsPerSecond": return .double(record.stepsPerSecond)
     case "accuracy": return record.finalTestAccuracy.map(Value.double) ?? .nil
     case "loss": return record.finalTestLoss.map(Value.double) ?? .nil
+    case "bitsPerCharacter": return record.history.last?.testBitsPerCharacter.map(Value.double) ?? .nil
     case "status": return .string(statusText)
     case "interrupted":
       if case .interrupted = record.status { return .bool(true) }
@@ -125,7 +129,7 @@ final class RunObject: HostObject {
     case "classifierRates": return record.alrao.map { .array($0.classifierRates.map(Self.rateValue)) } ?? .nil
     case "featureRates": return record.alrao.map { .array($0.featureRates.map(Self.rateValue)) } ?? .nil
     case "speedup": return speedup
-    case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy":
+    case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "trainBitsPerCharacter", "testBitsPerCharacter":
       guard let metric = Metric(rawValue: name) else { return nil }
       return .array(record.series(metric).map { $0.map(Value.double) ?? .nil })
     case "history": return .array(record.history.map(Self.historyRow))
@@ -160,6 +164,8 @@ final class RunObject: HostObject {
       ("steps", .int(entry.steps)),
       ("seconds", .double(entry.elapsed)),
     ]
+    if let bits = entry.trainBitsPerCharacter { entries.append(("trainBitsPerCharacter", .double(bits))) }
+    if let bits = entry.testBitsPerCharacter { entries.append(("testBitsPerCharacter", .double(bits))) }
     if entry.evaluations.count > 1 {
       for set in entry.evaluations {
         entries.append(("\(set.name) loss", .double(set.loss)))
@@ -175,7 +181,7 @@ final class RunObject: HostObject {
       name: "Run",
       summary: "What fit returns: the trained model, the history per epoch, the steps and where the time went.",
       discussion:
-        "Members: model, history (a dictionary per epoch; with several validation sets also \"<set> loss\" and \"<set> accuracy\"), validationSets (their names, the first is the test set), on(set) (this run as that set sees it: its testLoss, testAccuracy and curves are that set's), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged. For an Alrao run: switchWeights (the posterior over the classifier copies after every step, one row per step: for a heatmap with one row per copy, transpose it — run.classifierRates!.indices.map { j in run.switchWeights!.map { step in step[j] } }), classifierRates (the copies' rates) and featureRates (each trunk feature's rate once: hist of their log10); nil for other runs.",
+        "Members: model, history (a dictionary per epoch; with several validation sets also \"<set> loss\" and \"<set> accuracy\"), validationSets (their names, the first is the test set), on(set) (this run as that set sees it: its testLoss, testAccuracy and curves are that set's), trainLoss, trainAccuracy, testLoss, testAccuracy (per epoch), accuracy and loss (the last test values), stepLosses, for a run on text also trainBitsPerCharacter and testBitsPerCharacter (the cross-entropy per epoch in bits per character: nats / ln 2) and bitsPerCharacter (the last test value; nil for other data), steps, epochs, wallTime, stepsPerSecond, time (seconds in data, forward, backward, optimizer, evaluation), speedup (for a multirate run: the measured speed-up of its cycles over full steps beside Eq. 6 and the cost model from its own forward and backward times, nil otherwise), seed, optimizer, status, interrupted, diverged. For an Alrao run: switchWeights (the posterior over the classifier copies after every step, one row per step: for a heatmap with one row per copy, transpose it — run.classifierRates!.indices.map { j in run.switchWeights!.map { step in step[j] } }), classifierRates (the copies' rates) and featureRates (each trunk feature's rate once: hist of their log10); nil for other runs.",
       example: "let run = fit(MLP([64, 32, 10]), on: Digits(), epochs: 3)\nrun.accuracy", category: "Training")
   }
 }
@@ -216,8 +222,8 @@ final class RunGroupObject: HostObject {
 
   var memberNames: [String] {
     [
-      "count", "name", "on", "runs", "steps", "subscript", "testAccuracy", "testLoss", "trainAccuracy", "trainLoss",
-      "validationSets", "wallTime",
+      "count", "name", "on", "runs", "steps", "subscript", "testAccuracy", "testBitsPerCharacter", "testLoss",
+      "trainAccuracy", "trainBitsPerCharacter", "trainLoss", "validationSets", "wallTime",
     ]
   }
 
@@ -239,7 +245,7 @@ final class RunGroupObject: HostObject {
           return .host(RunGroupObject(runs: views, name: ValidationView.name(self.name, set)))
         })
     case "steps": return summaryValue(Summary(completed.map { Double($0.steps) }))
-    case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy":
+    case "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "trainBitsPerCharacter", "testBitsPerCharacter":
       guard let metric = Metric(rawValue: name) else { return nil }
       return summaryValue(records.finalSummary(metric))
     case "subscript":
@@ -276,7 +282,7 @@ final class RunGroupObject: HostObject {
       name: "RunGroup",
       summary: "The runs seeds(n) { s in … } made: one arm of an experiment over seeds.",
       discussion:
-        "group.testAccuracy (and trainLoss, trainAccuracy, testLoss, wallTime, steps) is a dictionary of mean, min, max, std and count over the completed runs' final values; group[i] or group.runs[i] is one run; with several validation sets (fit's validate: [name: data]) group.on(\"name\") is the group as that set sees it (its testAccuracy, curves and claims read that set) and group.validationSets lists them; a diverged or interrupted run is kept, marked, and left out of the statistics.",
+        "group.testAccuracy (and trainLoss, trainAccuracy, testLoss, wallTime, steps, and for runs on text testBitsPerCharacter and trainBitsPerCharacter) is a dictionary of mean, min, max, std and count over the completed runs' final values; group[i] or group.runs[i] is one run; with several validation sets (fit's validate: [name: data]) group.on(\"name\") is the group as that set sees it (its testAccuracy, curves and claims read that set) and group.validationSets lists them; a diverged or interrupted run is kept, marked, and left out of the statistics.",
       example:
         "let group = seeds(3) { s in fit(MLP([64, 32, 10]), on: Digits(), epochs: 2, seed: s) }\ngroup.testAccuracy[\"mean\"]",
       category: "Training")

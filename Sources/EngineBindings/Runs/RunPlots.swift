@@ -15,7 +15,15 @@ extension RunCurves {
 
   static func series(_ value: Value, metric: String, function: String) throws -> [Series] {
     guard let metric = Metric(rawValue: metric) else { return [] }
-    return RunFigures.series(try RunPlots.entries(value, function: function), metric: metric)
+    let entries = try RunPlots.entries(value, function: function)
+    if metric.isBitsPerCharacter,
+      !entries.contains(where: { $0.runs.contains { $0.history.contains { $0[metric] != nil } } })
+    {
+      throw RuntimeError(
+        .valueError, "'\(function)' was asked for \(metric.displayName), but no run here was trained on text",
+        help: "bits per character are recorded for runs on Text(…) data; use .testLoss for other runs")
+    }
+    return RunFigures.series(entries, metric: metric)
   }
 }
 
