@@ -75,6 +75,16 @@ struct FreezingLanguageTests {
       "help: a Trainer steps what its optimizer trains, chosen when it is made: Trainer(net, optimizer: SGD(learningRate: 0.1, parameters: net.head), data: …), then t.step()"
     ),
     (
+      "SGD(learningRate: 0.1, frozen: net.trunk)",
+      "TypeError: 'SGD' has no argument 'frozen:'",
+      "help: an optimizer names what it trains, not what it leaves: write [net.head: SGD(learningRate: 0.1), net.trunk: .frozen], or SGD(learningRate: 0.1, parameters: net.head)"
+    ),
+    (
+      "Adam(learningRate: 0.01, only: net.head)",
+      "TypeError: 'Adam' has no argument 'only:'",
+      "write Adam(learningRate: 0.01, parameters: net.head)"
+    ),
+    (
       "net.trunk.freeze()",
       "TypeError: value of type 'Parameters' has no member 'freeze'",
       "optimizer: [net.head: SGD(learningRate: 0.1), net.trunk: .frozen]"

@@ -148,3 +148,27 @@ def test_start_up_as_vscode_does(vscode_kernel):
     session, line, (source, output) = tail[0]
     assert line == 1 and source == "vscodeHousekeeping + 41" and output == "42"
     iopub_until_idle(kc, with_output_id, parent_type="history_request")
+
+
+@pytest.mark.parametrize(
+    "code, matches",
+    [
+        ("SGD(learningRate: 0.1).", ["learningRate"]),
+        ("SGD(learningRate: 0.1).lea", ["learningRate"]),
+        ("Fashion", ["FashionMNIST"]),
+        ("MLP([64, 10]).head.", ["count", "paths"]),
+        ('"é😀".upper', ["uppercased"]),
+    ],
+)
+def test_completion_after_a_call_and_of_partial_names(vscode_kernel, code, matches):
+    km, kc = vscode_kernel
+    msg_id = kc.complete(code, len(code))
+    reply = shell_reply(kc, msg_id)
+    check_reply_header(reply, msg_id, "complete_reply")
+    content = reply["content"]
+    assert content["status"] == "ok"
+    assert content["matches"] == matches
+    typed = len(code) - max(code.rfind("."), -1) - 1 if "." in code else len(code)
+    assert (content["cursor_start"], content["cursor_end"]) == (len(code) - typed, len(code))
+    assert isinstance(content["metadata"], dict)
+    iopub_until_idle(kc, msg_id, parent_type="complete_request")

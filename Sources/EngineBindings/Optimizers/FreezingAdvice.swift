@@ -49,6 +49,25 @@ enum FreezingAdvice {
     }
   }
 
+  /// `SGD(learningRate: 0.1, frozen: net.trunk)`: an optimizer names what it trains.
+  static func forOptimizerLabel(_ function: String) -> Signature.LabelAdvice {
+    { label, call in
+      guard frozenLabels.contains(label) || (onlyLabels.contains(label) && label != "parameters") else { return nil }
+      guard case .host(let chosen as ParametersObject)? = call.first(where: { $0.label == label })?.value else {
+        return "an optimizer names what it trains with parameters: (\(general))"
+      }
+      let key = keyText(chosen.title)
+      let settings = call.filter { $0.label != label && $0.label != nil }.map { "\($0.label!): \($0.value)" }
+      let own = "\(function)(\(settings.joined(separator: ", ")))"
+      if onlyLabels.contains(label) {
+        return
+          "an optimizer names what it trains with parameters:, write \(function)(\((settings + ["parameters: \(key)"]).joined(separator: ", ")))"
+      }
+      return
+        "an optimizer names what it trains, not what it leaves: write [\(complement(of: chosen.title)): \(own), \(key): .frozen], or \(function)(\((settings + ["parameters: \(complement(of: chosen.title))"]).joined(separator: ", ")))"
+    }
+  }
+
   /// `t.step(only: net.head)`: a trainer's optimizer is fixed when it is made.
   static func forStep(_ recipe: any OptimizerRecipe) -> Signature.LabelAdvice {
     { label, call in

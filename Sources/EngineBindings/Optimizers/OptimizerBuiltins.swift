@@ -39,7 +39,7 @@ enum OptimizerBuiltins {
         parametersParameter,
       ], returns: "Optimizer", category: category,
       "Stochastic gradient descent, with PyTorch's momentum, Nesterov momentum and weight decay.",
-      example: "let sgd = SGD(learningRate: 0.01, momentum: 0.9)"
+      example: "let sgd = SGD(learningRate: 0.01, momentum: 0.9)", labelAdvice: FreezingAdvice.forOptimizerLabel("SGD")
     ) { args in
       let recipe = SGDRecipe(
         learningRate: Float(try args.double("learningRate")), momentum: Float(try args.double("momentum")),
@@ -63,7 +63,7 @@ enum OptimizerBuiltins {
         scheduleParameter("schedule", scheduleSummary),
         parametersParameter,
       ], returns: "Optimizer", category: category, "Adam (Kingma & Ba), as PyTorch implements it.",
-      example: "let adam = Adam(learningRate: 0.001)"
+      example: "let adam = Adam(learningRate: 0.001)", labelAdvice: FreezingAdvice.forOptimizerLabel("Adam")
     ) { args in
       let recipe = AdamRecipe(
         learningRate: Float(try args.double("learningRate")), beta1: Float(try args.double("beta1")),
@@ -83,7 +83,8 @@ enum OptimizerBuiltins {
         scheduleParameter("schedule", scheduleSummary),
         parametersParameter,
       ], returns: "Optimizer", category: category, "Adam with decoupled weight decay (Loshchilov & Hutter).",
-      example: "let adamw = AdamW(learningRate: 0.001, weightDecay: 0.01)"
+      example: "let adamw = AdamW(learningRate: 0.001, weightDecay: 0.01)",
+      labelAdvice: FreezingAdvice.forOptimizerLabel("AdamW")
     ) { args in
       let recipe = AdamRecipe(
         learningRate: Float(try args.double("learningRate")), weightDecay: Float(try args.double("weightDecay")),
