@@ -13,7 +13,17 @@ import time
 from queue import Empty
 
 import pytest
-from protocol_helpers import TIMEOUT, execute, iopub_until_idle, shell_reply, start_kernel, stop_kernel
+from jupyter_client.manager import KernelManager
+from protocol_helpers import (
+    KERNEL_NAME,
+    TIMEOUT,
+    execute,
+    iopub_until_idle,
+    shell_reply,
+    start_kernel,
+    stop_kernel,
+    wait_until_running,
+)
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +182,41 @@ def test_completion_after_a_call_and_of_partial_names(vscode_kernel, code, match
     assert (content["cursor_start"], content["cursor_end"]) == (len(code) - typed, len(code))
     assert isinstance(content["metadata"], dict)
     iopub_until_idle(kc, msg_id, parent_type="complete_request")
+
+
+def test_start_up_requests_sent_before_the_kernel_is_ready_are_all_answered(jupyter_env):
+    """VS Code does not wait for a first kernel_info reply before its other start-up requests."""
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    try:
+        comm_id = kc.comm_info()
+        control = kc.session.msg("kernel_info_request", {})
+        kc.control_channel.send(control)
+        complete_id = kc.is_complete("let a = [1,")
+        history_id = kc.history(hist_access_type="tail", n=10, raw=True, output=False)
+        assert shell_reply(kc, comm_id)["content"] == {"status": "ok", "comms": {}}
+        assert control_reply(kc, control["header"]["msg_id"])["content"]["status"] == "ok"
+        assert shell_reply(kc, complete_id)["content"] == {"status": "incomplete", "indent": "    "}
+        history = shell_reply(kc, history_id)["content"]
+        assert history["status"] == "ok" and isinstance(history["history"], list)
+    finally:
+        stop_kernel(km, kc)
+
+
+def test_kernel_info_on_control_is_answered_while_a_cell_runs(vscode_kernel):
+    km, kc = vscode_kernel
+    running = kc.execute("var spins = 0\nwhile true { spins += 1 }")
+    wait_until_running(kc, running)
+    request = kc.session.msg("kernel_info_request", {})
+    kc.control_channel.send(request)
+    info = control_reply(kc, request["header"]["msg_id"])
+    assert info["content"]["status"] == "ok"
+    with pytest.raises(Empty):
+        kc.get_shell_msg(timeout=0.2)  # the cell is still running: no execute_reply yet
+    km.interrupt_kernel()
+    reply = shell_reply(kc, running)
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "KeyboardInterrupt"
+    iopub_until_idle(kc, running)
