@@ -57,7 +57,10 @@ enum FreezingAdvice {
         return "an optimizer names what it trains with parameters: (\(general))"
       }
       let key = keyText(chosen.title)
-      let settings = call.filter { $0.label != label && $0.label != nil }.map { "\($0.label!): \($0.value)" }
+      // The call's other arguments as written (as source: a string keeps its quotes).
+      let settings = call.compactMap { argument in
+        argument.label.flatMap { $0 == label ? nil : "\($0): \(argument.value.debugDescription)" }
+      }
       let own = "\(function)(\(settings.joined(separator: ", ")))"
       if onlyLabels.contains(label) {
         return
