@@ -143,8 +143,11 @@ struct CompletionInference {
   private func returned(by callee: Value) -> Inferred? {
     switch callee {
     case .function(let function):
+      // A user function says what it returns by its declared type (`func f() -> Model`).
+      let declared = (function as? UserFunction)?.template.returnType?.description
       guard
-        let returns = (function as? BuiltinFunction)?.signature.returns ?? function.documentation?.signature?.returns
+        let returns = declared ?? (function as? BuiltinFunction)?.signature.returns
+          ?? function.documentation?.signature?.returns
       else { return nil }
       return Self.isConcrete(returns) ? .type(returns) : nil
     case .host(let type as TypeObject): return .type(type.name)

@@ -20,6 +20,8 @@ private func makeSession() -> LibrarySession {
     let scores = ["a": 0.5]
     let words = "abc"
     var calls = 0
+    func makeNet() -> Model { MLP([64, 10]) }
+    func bump() -> String { calls += 1; return "x" }
     """)
   return session
 }
@@ -78,6 +80,9 @@ struct CompletionLanguageTests {
     ("Fashion", ["FashionMNIST"], true),
     ("Dig", ["Digits"], true),
     ("comp", ["compare"], true),
+    // A user function's declared result type, the function not called.
+    ("makeNet().", ["head", "trunk"], false),
+    ("bump().", ["count", "uppercased"], false),
     // Declared earlier in the cell, before it has run.
     ("let o = Adam(learningRate: 0.01)\no.", ["learningRate"], true),
     ("let r = fit(net, on: data)\nprint(r.model.", ["head", "trunk"], false),
@@ -101,6 +106,7 @@ struct CompletionLanguageTests {
     _ = completing("fit(net, on: data, epochs: 3, progress: true).", in: session)
     _ = completing("{ () -> Int in calls += 1; return calls }().", in: session)
     _ = completing("print(\"side effect\").", in: session)
+    _ = completing("bump().", in: session)
     #expect(session.output.standardOutput == before.0)
     #expect(session.output.displayEvents.count == before.1)
     #expect(session.value("calls")?.description == "0")
