@@ -100,6 +100,16 @@ struct FreezingLanguageTests {
       "optimizer: [net.head: SGD(learningRate: 0.1), net.trunk: .frozen]"
     ),
     (
+      "net.trunk.trainable = false",
+      "TypeError: cannot assign to property 'trainable' of 'Parameters'",
+      "optimizer: [net.head: SGD(learningRate: 0.1), net.trunk: .frozen]"
+    ),
+    (
+      "net.head.requiresGrad = true",
+      "TypeError: cannot assign to property 'requiresGrad' of 'Parameters'",
+      "train net.head by naming it in the optimizer, SGD(learningRate: 0.1, parameters: net.head)"
+    ),
+    (
       "freeze(net.trunk)",
       "NameError: cannot find 'freeze' in scope",
       "help: freezing is said in the optimizer, not by a function: optimizer: SGD(learningRate: 0.1, parameters: net.head) trains the head alone; optimizer: [net.head: SGD(learningRate: 0.1), net.trunk: .frozen] keeps the trunk as it is"

@@ -326,7 +326,7 @@ final class ParametersObject: HostObject {
   func setMember(_ name: String, to value: Value) throws {
     throw RuntimeError(
       .typeError, "cannot assign to property '\(name)' of 'Parameters'",
-      help: FreezingAdvice.forMember(name, of: self) ?? "a selection has no settable properties")
+      help: FreezingAdvice.forMember(name, of: self, setting: value) ?? "a selection has no settable properties")
   }
 
   func member(_ name: String) throws -> Value? {

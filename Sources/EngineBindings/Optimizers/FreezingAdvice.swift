@@ -89,11 +89,18 @@ enum FreezingAdvice {
     }
   }
 
-  /// `net.trunk.freeze()`, `net.head.requiresGrad`: a selection has no flag to set.
-  static func forMember(_ name: String, of selection: ParametersObject) -> String? {
+  /// `net.trunk.freeze()`, `net.head.requiresGrad`: a selection has no flag to set. `setting`
+  /// is the value assigned, when there is one: `trainable = true` trains, `= false` freezes.
+  static func forMember(_ name: String, of selection: ParametersObject, setting: Value? = nil) -> String? {
     guard memberNames.contains(name) else { return nil }
     let key = keyText(selection.title)
-    if name == "unfreeze" || name == "trainable" || name == "isTrainable" {
+    let trains: Bool
+    if case .bool(let flag)? = setting, name != "frozen" {
+      trains = flag
+    } else {
+      trains = name == "unfreeze" || name == "trainable" || name == "isTrainable"
+    }
+    if trains {
       return
         "selections have no frozen flag: train \(key) by naming it in the optimizer, SGD(learningRate: 0.1, parameters: \(key))"
     }
