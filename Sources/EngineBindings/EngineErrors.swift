@@ -34,11 +34,12 @@ enum EngineErrors {
 /// A builtin of the training library, documented like every other builtin.
 func trainingBuiltin(
   _ name: String, _ parameters: [ParameterSpec], returns: String, category: String, _ summary: String,
-  discussion: String? = nil, example: String, body: @escaping (inout Arguments) throws -> Value
+  discussion: String? = nil, example: String, labelAdvice: Signature.LabelAdvice? = nil,
+  body: @escaping (inout Arguments) throws -> Value
 ) -> BuiltinFunction {
   let documentation = Documentation(
-    name: name, signature: Signature(parameters, returns: returns), summary: summary, discussion: discussion,
-    example: example, category: category)
+    name: name, signature: Signature(parameters, returns: returns, labelAdvice: labelAdvice), summary: summary,
+    discussion: discussion, example: example, category: category)
   return BuiltinFunction(documentation) { args in
     try EngineErrors.translating { try body(&args) }
   }

@@ -9,8 +9,11 @@ import TensorCore
 ///
 /// Every element of the model belongs to exactly one group: a parameter left out would silently
 /// stop training, one in two groups would be stepped twice per step. Both are refused, naming
-/// the parameters and the groups. To train only some parameters, give the optimizer itself a
-/// selection instead (`SGD(…, parameters: net.head)`).
+/// the parameters and the groups. Parameters meant to stay as they are are said so, as frozen
+/// groups (`[net.head: SGD(…), net.trunk: .frozen]`): they count as covered, but no optimizer
+/// owns them, so they get no state, and no gradient is recorded for them (the step's plan
+/// names only the trained groups). To train one selection alone, giving the optimizer itself
+/// a selection is shorter (`SGD(…, parameters: net.head)`).
 ///
 /// A step differentiates the union of what the groups ask for, then steps each group in order.
 /// Groups are meant for optimizers that step once per batch (SGD, Adam): follow-up passes of a
@@ -29,6 +32,8 @@ public final class ParameterGroups: Optimizer {
 
   public let groups: [Group]
   public let parameters: [OptimizedParameter]
+  /// The frozen groups: a name and the parameters (or parts of them) no optimizer steps.
+  public let frozen: [(name: String, parameters: [OptimizedParameter])]
 
   /// The first group's rate and schedule: the optimizer protocol has one rate, and what reads
   /// it (a summary) shows the first group. Each group steps with its own.
@@ -38,26 +43,39 @@ public final class ParameterGroups: Optimizer {
 
   /// - Parameters:
   ///   - groups: the groups, each an optimizer over its own parameters; at least one.
-  ///   - model: when given, every element of every parameter of the model must be in a group.
-  /// - Throws: `ModuleError` for no groups, two groups with one name, an element owned by two
-  ///   groups, an empty group, or a parameter of `model` in no group.
-  public init(_ groups: [Group], model: Module? = nil) throws {
+  ///   - frozen: groups no optimizer steps, each a name and its parameters.
+  ///   - model: when given, every element of every parameter of the model must be in a group,
+  ///     trained or frozen.
+  ///   - uncoveredHelp: the fix to show when some are in none, in the caller's spelling.
+  /// - Throws: `ModuleError` for no trained group, two groups with one name, an element owned
+  ///   by two groups, an empty group, or a parameter of `model` in no group.
+  public init(
+    _ groups: [Group], frozen: [(name: String, parameters: [OptimizedParameter])] = [], model: Module? = nil,
+    uncoveredHelp: String? = nil
+  ) throws {
     guard !groups.isEmpty else {
+      let help =
+        frozen.isEmpty
+        ? "write [net.weights: SGD(…), net.biases: SGD(…)]"
+        : "give at least one group an optimizer: [net.head: SGD(learningRate: 0.1), net.trunk: .frozen]"
       throw ModuleError(
-        "parameter groups need at least one group", help: "write [net.weights: SGD(…), net.biases: SGD(…)]")
+        frozen.isEmpty ? "parameter groups need at least one group" : "every parameter group is frozen: nothing trains",
+        help: help)
     }
+    let all = groups.map { ($0.name, $0.optimizer.parameters) } + frozen.map { ($0.name, $0.parameters) }
     var names = Set<String>()
-    for group in groups where !names.insert(group.name).inserted {
-      throw ModuleError("two parameter groups are named '\(group.name)'", help: "give every group its own name")
+    for (name, _) in all where !names.insert(name).inserted {
+      throw ModuleError("two parameter groups are named '\(name)'", help: "give every group its own name")
     }
-    for group in groups where !group.optimizer.parameters.contains(where: { Self.owned($0).contains(true) }) {
+    for (name, parameters) in all where !parameters.contains(where: { Self.owned($0).contains(true) }) {
       throw ModuleError(
-        "parameter group '\(group.name)' has no parameters",
+        "parameter group '\(name)' has no parameters",
         help: "a selection that matches nothing makes an empty group: drop it or pick other parameters")
     }
-    try Self.checkDisjoint(groups)
-    if let model { try Self.checkCovers(model, groups) }
+    try Self.checkDisjoint(all)
+    if let model { try Self.checkCovers(model, all.flatMap(\.1), help: uncoveredHelp) }
     self.groups = groups
+    self.frozen = frozen
     self.parameters = groups.flatMap { $0.optimizer.parameters }
   }
 
@@ -89,10 +107,10 @@ extension ParameterGroups {
   }
 
   /// No element in two groups; the error names the tensor, both groups and the fix.
-  private static func checkDisjoint(_ groups: [Group]) throws {
+  private static func checkDisjoint(_ groups: [(name: String, parameters: [OptimizedParameter])]) throws {
     var owners: [ObjectIdentifier: (group: String, owned: [Bool])] = [:]
     for group in groups {
-      for parameter in group.optimizer.parameters {
+      for parameter in group.parameters {
         let key = ObjectIdentifier(parameter.variable)
         let mine = owned(parameter)
         guard let earlier = owners[key] else {
@@ -112,9 +130,9 @@ extension ParameterGroups {
   }
 
   /// Every element of the model in some group; the error lists what is missing.
-  private static func checkCovers(_ model: Module, _ groups: [Group]) throws {
+  private static func checkCovers(_ model: Module, _ grouped: [OptimizedParameter], help: String?) throws {
     var owned: [ObjectIdentifier: [Bool]] = [:]
-    for parameter in groups.flatMap({ $0.optimizer.parameters }) {
+    for parameter in grouped {
       let key = ObjectIdentifier(parameter.variable)
       let mine = Self.owned(parameter)
       owned[key] = owned[key].map { earlier in zip(earlier, mine).map { $0 || $1 } } ?? mine
@@ -132,8 +150,8 @@ extension ParameterGroups {
         missing.prefix(6).joined(separator: ", ") + (missing.count > 6 ? " and \(missing.count - 6) more" : "")
       throw ModuleError(
         "no parameter group owns \(shown); every parameter belongs to exactly one group",
-        help:
-          "add a group for the rest (net.weights + net.biases cover an MLP), or train a subset alone with SGD(…, parameters: …)"
+        help: help
+          ?? "add a group for the rest (net.weights + net.biases cover an MLP), or train a subset alone with SGD(…, parameters: …)"
       )
     }
   }

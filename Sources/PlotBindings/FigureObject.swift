@@ -23,7 +23,12 @@ public final class FigureObject: HostObject {
 
   public func displayRepresentations() -> [String: String] { ["image/svg+xml": svg] }
 
-  public var memberNames: [String] { ["hist", "panels", "plot", "regions", "scatter", "summary", "svg", "title"] }
+  /// Each member and what it gives (`-> T`: a method returning `T`), for completion.
+  public static let memberTypes: [String: String] = [
+    "hist": "-> Figure", "panels": "Int", "plot": "-> Figure", "regions": "-> Figure", "scatter": "-> Figure",
+    "summary": "String", "svg": "String", "title": "String?",
+  ]
+  public var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   public func member(_ name: String) throws -> Value? {
     switch name {

@@ -8,4 +8,9 @@ public enum PlotLibrary {
 
   /// Host type names usable in annotations.
   public static let typeNames = ["Figure", "Table"]
+
+  /// Each host type's members and what they give, for completion without a value.
+  public static let memberTypes: [String: [String: String]] = [
+    "Figure": FigureObject.memberTypes, "Table": TableObject.memberTypes,
+  ]
 }

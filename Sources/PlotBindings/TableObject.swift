@@ -15,7 +15,11 @@ public final class TableObject: HostObject {
     ["text/html": table.html, "text/markdown": table.markdown]
   }
 
-  public var memberNames: [String] { ["columns", "csv", "html", "markdown", "rowCount", "text"] }
+  /// Each member and what it gives, for completion.
+  public static let memberTypes: [String: String] = [
+    "columns": "[String]", "csv": "String", "html": "String", "markdown": "String", "rowCount": "Int", "text": "String",
+  ]
+  public var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   public func member(_ name: String) throws -> Value? {
     switch name {

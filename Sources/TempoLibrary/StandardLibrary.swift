@@ -19,5 +19,9 @@ public enum StandardLibrary {
     for type in PlotLibrary.typeNames + EngineLibrary.typeNames {
       environment.registerType(type)
     }
+    for (type, members) in PlotLibrary.memberTypes.merging(EngineLibrary.memberTypes, uniquingKeysWith: { a, _ in a }) {
+      environment.registerMembers(of: type, members)
+    }
+    for (name, help) in EngineLibrary.nameAdvice { environment.advise(onName: name, help: help) }
   }
 }

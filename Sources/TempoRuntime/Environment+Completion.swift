@@ -33,9 +33,17 @@ extension Environment {
       return Completion(matches: matches, start: start, end: cursor)
     }
     if start > 0, bytes[start - 1] == UInt8(ascii: ".") {
-      guard let receiver = CodeScanning.receiverPath(bytes, before: start - 1), let value = evaluatePath(receiver)
-      else { return result([]) }
-      return result(Members.names(of: value))
+      if let receiver = CodeScanning.receiverPath(bytes, before: start - 1), let value = evaluatePath(receiver) {
+        return result(Members.names(of: value))
+      }
+      // A call, a subscript or a literal before the dot: infer what it gives, running nothing.
+      guard let expressionStart = CodeScanning.postfixExpressionStart(bytes, before: start - 1) else {
+        return result([])
+      }
+      let receiver = String(decoding: bytes[expressionStart..<(start - 1)], as: UTF8.self)
+      let lineStart = CodeScanning.statementStart(bytes, before: expressionStart)
+      let earlier = String(decoding: bytes[..<lineStart], as: UTF8.self)
+      return result(memberCompletions(of: receiver, earlier: earlier) ?? [])
     }
     var candidates = globals.definedNames + Keyword.allCases.map(\.rawValue).filter { $0 != "_" }
     candidates += CodeScanning.declaredNames(in: code)
@@ -107,6 +115,62 @@ enum CodeScanning {
       position = start - 1
     }
     return parts
+  }
+
+  /// Where the postfix expression ending just before `end` starts: names, dots, `!`, balanced
+  /// brackets, trailing closures and string literals (`SGD(learningRate: 0.1)`, `runs[0].model`,
+  /// `seeds(3) { … }`, `"a".`), not operators outside brackets. Nil when there is none.
+  static func postfixExpressionStart(_ bytes: [UInt8], before end: Int) -> Int? {
+    var position = end
+    while position > 0 {
+      let byte = bytes[position - 1]
+      if isIdentifierByte(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "!") || byte == UInt8(ascii: "?") {
+        position -= 1
+      } else if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+        guard let open = matchingOpen(bytes, close: position - 1) else { return nil }
+        position = open
+        // A trailing closure follows its call after a space: `seeds(3) { … }`.
+        if byte == UInt8(ascii: "}") {
+          while position > 0, bytes[position - 1] == UInt8(ascii: " ") { position -= 1 }
+        }
+      } else if byte == UInt8(ascii: "\"") {
+        var index = position - 2
+        while index >= 0, bytes[index] != UInt8(ascii: "\"") { index -= 1 }
+        guard index >= 0 else { return nil }
+        position = index
+      } else {
+        break
+      }
+    }
+    return position < end ? position : nil
+  }
+
+  /// The bracket that opens the one at `close`, skipping nested brackets and strings.
+  private static func matchingOpen(_ bytes: [UInt8], close: Int) -> Int? {
+    var depth = 0
+    var index = close
+    var inString = false
+    while index >= 0 {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        inString.toggle()
+      } else if !inString {
+        if byte == UInt8(ascii: ")") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") { depth += 1 }
+        if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+          depth -= 1
+          if depth == 0 { return index }
+        }
+      }
+      index -= 1
+    }
+    return nil
+  }
+
+  /// The start of the line holding `position`: earlier lines are the statements before it.
+  static func statementStart(_ bytes: [UInt8], before position: Int) -> Int {
+    var index = position
+    while index > 0, bytes[index - 1] != UInt8(ascii: "\n") { index -= 1 }
+    return index
   }
 
   /// The callee of the innermost call whose parenthesis is still open at `end`, when the

@@ -15,8 +15,13 @@ public final class Environment {
   let globals = Globals()
   /// Host types that annotations may name (`Model`, `Figure`).
   public private(set) var hostTypeNames: Set<String> = []
+  /// Per host type, its members and the type each gives, for completing after a call.
+  public private(set) var hostMemberTypes: [String: [String: String]] = [:]
   /// Documentation of every builtin by name.
   public private(set) var documentation: [String: Documentation] = [:]
+  /// The `help:` for names that are not defined but that users coming from elsewhere write
+  /// (`freeze`), showing what to write instead.
+  public private(set) var nameAdvice: [String: String] = [:]
   /// Types known from globals' initial values, by slot (see `Compiler.staticType`).
   var inferredGlobalTypes: [Int: RuntimeType] = [:]
   /// The value of the last cell that succeeded (see `execute`).
@@ -42,9 +47,20 @@ public final class Environment {
     if let documentation { self.documentation[name] = documentation }
   }
 
+  /// Answers an undefined `name` with `help` instead of the closest defined name.
+  public func advise(onName name: String, help: String) {
+    nameAdvice[name] = help
+  }
+
   /// Lets type annotations name a host type.
   public func registerType(_ name: String) {
     hostTypeNames.insert(name)
+  }
+
+  /// Tells completion a host type's members without a value of it: each member's type, `-> T`
+  /// for a method returning `T` (see `CompletionInference`).
+  public func registerMembers(of type: String, _ members: [String: String]) {
+    hostMemberTypes[type] = members
   }
 
   /// The current value of a session variable.
@@ -152,7 +168,9 @@ public final class Environment {
   func unknownName(_ name: String, at range: SourceRange, extra: [String] = []) -> RuntimeError {
     let candidates = globals.definedNames + extra
     var help: String?
-    if let near = Suggestions.closest(to: name, among: candidates) {
+    if let advice = nameAdvice[name] {
+      help = advice
+    } else if let near = Suggestions.closest(to: name, among: candidates) {
       help = "did you mean '\(near)'?"
     } else if Keyword(rawValue: name.lowercased()) != nil {
       help = "keywords are lower case: '\(name.lowercased())'"

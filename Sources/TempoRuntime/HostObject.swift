@@ -26,6 +26,10 @@ public protocol HostObject: AnyObject {
   /// Whether the object may be a dictionary key, by identity (parameter groups key optimizers
   /// by parameter selections: `[net.biases: SGD(…)]`); false for most objects.
   var isDictionaryKey: Bool { get }
+  /// The `help:` for a member the object does not have but a user coming from elsewhere would
+  /// reach for (`net.trunk.freeze()`), showing the spelling that does it; nil for the usual
+  /// did-you-mean.
+  func missingMemberHelp(_ name: String) -> String?
 }
 
 extension HostObject {
@@ -40,4 +44,5 @@ extension HostObject {
   public func displayRepresentations() -> [String: String] { [:] }
   public func applying(_ op: String, to other: Value) throws -> Value? { nil }
   public var isDictionaryKey: Bool { false }
+  public func missingMemberHelp(_ name: String) -> String? { nil }
 }

@@ -16,6 +16,9 @@ enum Members {
         throw RuntimeError(
           .typeError, "type '\(type.name)' has no member '\(name)'", help: near.map { "did you mean '\($0)'?" })
       }
+      if let help = object.missingMemberHelp(name) {
+        throw RuntimeError(.typeError, "value of type '\(value.typeName)' has no member '\(name)'", help: help)
+      }
       throw noMember(value, name, candidates: object.memberNames)
     }
     if let property = try property(value, name) { return property }

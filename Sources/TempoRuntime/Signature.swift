@@ -5,10 +5,17 @@ public struct Signature: Sendable {
   public var parameters: [ParameterSpec]
   /// The result type as documentation shows it.
   public var returns: String
+  /// Advice for a label the function does not have but a user coming from elsewhere would
+  /// write (`fit(…, parameters: net.head)`): given the label and the whole call, the `help:`
+  /// that shows the real spelling, or nil for the usual error.
+  public var labelAdvice: LabelAdvice?
 
-  public init(_ parameters: [ParameterSpec], returns: String = "Void") {
+  public typealias LabelAdvice = @Sendable (_ label: String, _ call: [(label: String?, value: Value)]) -> String?
+
+  public init(_ parameters: [ParameterSpec], returns: String = "Void", labelAdvice: LabelAdvice? = nil) {
     self.parameters = parameters
     self.returns = returns
+    self.labelAdvice = labelAdvice
   }
 
   /// `name(_ x: Double, digits: Int = 2) -> String`
@@ -108,6 +115,11 @@ public struct Signature: Sendable {
         break
       }
       if !matched {
+        if let label, let labelAdvice, !parameters.contains(where: { $0.matches(label) }),
+          let help = labelAdvice(label, Array(zip(labels, values)))
+        {
+          throw RuntimeError(.typeError, "'\(function)' has no argument '\(label):'", help: help)
+        }
         if let misplaced = orderError(
           label: label, scanStart: scanStart, bound: bound, labels: labels, function: function)
         {

@@ -71,7 +71,8 @@ struct LibraryParameterTests {
       session.value("fit(MLP([64, 10]), on: Digits(), progress: false).optimizer")?.description
         == "SGD(learningRate: 0.01, momentum: 0.9)")
     let doc = try #require(session.environment.documentation["fit"])
-    let declared = "optimizer: Optimizer or [Parameters: Optimizer] = SGD(learningRate: 0.01, momentum: 0.9)"
+    let declared =
+      "optimizer: Optimizer or [Parameters: Optimizer or Symbol] = SGD(learningRate: 0.01, momentum: 0.9)"
     #expect(doc.signatureText.contains(declared))
   }
 

@@ -11,13 +11,16 @@ final class DatasetObject: HostObject {
   var typeName: String { "Dataset" }
   var description: String { dataset.description }
 
-  var memberNames: [String] {
-    [
-      "classCounts", "classes", "count", "filterClasses", "flattened", "labels", "name", "normalized", "oneHot",
-      "padded", "patchAugmented", "prefix", "resized", "shape", "split", "splitByClass", "splitInOrder", "storageBytes",
-      "subset",
-    ]
-  }
+  /// Each member and what it gives (`-> T`: a method returning `T`), for completion.
+  static let memberTypes: [String: String] = [
+    "classCounts": "[Int]", "classes": "[String]", "count": "Int", "filterClasses": "-> Dataset",
+    "flattened": "-> Dataset", "labels": "[Int]", "name": "String", "normalized": "-> Dataset", "oneHot": "-> Dataset",
+    "padded": "-> Dataset", "patchAugmented": "-> Dataset", "prefix": "-> Dataset", "resized": "-> Dataset",
+    "shape": "[Int]", "split": "-> DataSplit", "splitByClass": "-> (Dataset, Dataset)",
+    "splitInOrder": "-> (Dataset, Dataset, …)", "storageBytes": "Int", "subset": "-> Dataset",
+  ]
+
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   func member(_ name: String) throws -> Value? {
     switch name {
@@ -56,12 +59,15 @@ final class DataSplitObject: HostObject {
   var typeName: String { "DataSplit" }
   var description: String { "train: \(train.description)\ntest: \(test.description)" }
 
-  var memberNames: [String] {
-    [
-      "classes", "filterClasses", "flattened", "normalized", "oneHot", "padded", "patchAugmented", "patched", "prefix",
-      "resized", "shape", "splitByClass", "test", "train",
-    ]
-  }
+  /// Each member and what it gives (`-> T`: a method returning `T`), for completion.
+  static let memberTypes: [String: String] = [
+    "classes": "[String]", "filterClasses": "-> DataSplit", "flattened": "-> DataSplit", "normalized": "-> DataSplit",
+    "oneHot": "-> DataSplit", "padded": "-> DataSplit", "patchAugmented": "-> DataSplit", "patched": "-> PatchedData",
+    "prefix": "-> DataSplit", "resized": "-> DataSplit", "shape": "[Int]", "splitByClass": "-> (DataSplit, DataSplit)",
+    "test": "Dataset", "train": "Dataset",
+  ]
+
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   func member(_ name: String) throws -> Value? {
     switch name {

@@ -20,7 +20,11 @@ final class PatchedDataObject: HostObject {
     ].joined(separator: "\n")
   }
 
-  var memberNames: [String] { ["augmentedTest", "patchOnly", "test", "train", "validation"] }
+  static let memberTypes: [String: String] = [
+    "augmentedTest": "Dataset", "patchOnly": "Dataset", "test": "Dataset", "train": "Dataset",
+    "validation": "[String: Dataset]",
+  ]
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   func member(_ name: String) throws -> Value? {
     switch name {

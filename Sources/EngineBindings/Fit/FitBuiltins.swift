@@ -40,7 +40,8 @@ enum FitBuiltins {
       discussion:
         "Each epoch visits the training data once in batches shuffled by the seed, then evaluates on the validation data. validate: [\"clean\": a, \"augmented\": b] evaluates several named sets after every epoch: the first is the run's test set (run.testAccuracy, run.accuracy, compare), and run.on(\"augmented\") (or group.on(…)) is the run as that set sees it, for tables, curves and claims. A new model gets initial weights from the seed, so the same cell with the same seed gives the same numbers. While it runs, one display shows epoch, step, loss, accuracy, steps/s and time left, with a small loss curve. An interrupt stops it at the next step and keeps the partial run (run.interrupted is true). A loss that becomes nan or infinite, or explodes above divergenceFactor times the mean of the first ten steps' losses (at least 1), ends the run with a DivergenceError naming the epoch and step, before that step's update. clipGradientNorm scales all gradients down together so their joint norm is at most the value (PyTorch's clip_grad_norm_); Trainer takes the same option.",
       example:
-        "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 64, 10]), on: data, optimizer: SGD(learningRate: 0.1, momentum: 0.9), epochs: 5)\nrun.accuracy"
+        "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 64, 10]), on: data, optimizer: SGD(learningRate: 0.1, momentum: 0.9), epochs: 5)\nrun.accuracy",
+      labelAdvice: FreezingAdvice.forFitLabel("fit")
     ) { args in
       let model = try args.object("model", ModelObject.self)
       let (train, splitTest) = try DataArguments.trainingData(args, "data")
@@ -74,11 +75,13 @@ enum FitBuiltins {
   }
 
   /// `optimizer: Optimizer = SGD(learningRate: 0.01, momentum: 0.9)`, made fresh for each call,
-  /// or parameter groups: `[net.biases: SGD(…), net.weights: SGD(…)]`.
+  /// or parameter groups: `[net.biases: SGD(…), net.weights: SGD(…)]`, `[net.head: SGD(…),
+  /// net.trunk: .frozen]`.
   static let optimizerParameter = ParameterSpec(
-    "optimizer", .oneOf([.host("Optimizer"), .dictionary(.host("Parameters"), .host("Optimizer"))]),
+    "optimizer",
+    .oneOf([.host("Optimizer"), .dictionary(.host("Parameters"), .oneOf([.host("Optimizer"), .symbol]))]),
     default: .object { OptimizerObject(SGDRecipe(learningRate: 0.01, momentum: 0.9)) },
-    "an optimizer, or parameter groups [net.biases: SGD(…), net.weights: SGD(…)]: each group its own optimizer and state, every parameter in exactly one"
+    "an optimizer, or parameter groups [net.biases: SGD(…), net.weights: SGD(…)]: each group its own optimizer and state, every parameter in exactly one; .frozen keeps a group as it is ([net.head: SGD(…), net.trunk: .frozen])"
   )
 
   /// The `optimizer:` argument as a recipe: an optimizer, or a dictionary of parameter groups.

@@ -23,7 +23,8 @@ enum TrainerBuiltin {
       discussion:
         "Steps draw batches in fit's order (shuffled per epoch by the seed) and clip gradients as fit does, so a loop of steps trains like fit. Members: step(), loss (the last step's), accuracy, steps, epoch, model (a snapshot of the weights now).",
       example:
-        "let t = Trainer(MLP([64, 32, 10]), optimizer: SGD(learningRate: 0.1), data: Digits())\nfor _ in 0..<100 { t.step() }\nt.loss"
+        "let t = Trainer(MLP([64, 32, 10]), optimizer: SGD(learningRate: 0.1), data: Digits())\nfor _ in 0..<100 { t.step() }\nt.loss",
+      labelAdvice: FreezingAdvice.forFitLabel("Trainer")
     ) { args in
       let model = try args.object("model", ModelObject.self)
       let recipe = try FitBuiltins.optimizerRecipe(args)
@@ -62,7 +63,10 @@ final class TrainerObject: HostObject {
     "Trainer: \(recipe.title) on '\(trainer.data.name)', \(trainer.stepCount) steps, epoch \(trainer.epoch), loss \(trainer.lastLoss)"
   }
 
-  var memberNames: [String] { ["accuracy", "epoch", "loss", "model", "step", "steps"] }
+  static let memberTypes: [String: String] = [
+    "accuracy": "Double?", "epoch": "Int", "loss": "Double", "model": "Model", "step": "-> Double", "steps": "Int",
+  ]
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   func member(_ name: String) throws -> Value? {
     switch name {
@@ -80,7 +84,7 @@ final class TrainerObject: HostObject {
       return .function(
         trainingBuiltin(
           "step", [], returns: "Double", category: "Training", "Takes one training step and returns its loss.",
-          example: "t.step()"
+          example: "t.step()", labelAdvice: FreezingAdvice.forStep(optimizer)
         ) { [trainer] args in
           let loss = try trainer.step()
           guard loss.isFinite else {

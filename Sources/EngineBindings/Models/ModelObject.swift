@@ -103,12 +103,17 @@ final class ModelObject: HostObject {
     return ["text/html": table.html]
   }
 
-  var memberNames: [String] {
-    [
-      "biases", "head", "inputBiases", "isBuilt", "layers", "outputBiases", "parameterCount", "parameters",
-      "randomSubsets", "replacingHead", "summary", "trunk", "weights",
-    ]
-  }
+  /// Each member and what it gives (`-> T`: a method returning `T`), for completion.
+  static let memberTypes: [String: String] = [
+    "biases": "Parameters", "head": "Parameters", "inputBiases": "Parameters", "isBuilt": "Bool", "layers": "[String]",
+    "outputBiases": "Parameters", "parameterCount": "Int", "parameters": "-> Parameters",
+    "randomSubsets": "-> RandomSubsets", "replacingHead": "-> Model", "summary": "Table", "trunk": "Parameters",
+    "weights": "Parameters",
+  ]
+
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
+
+  func missingMemberHelp(_ name: String) -> String? { FreezingAdvice.forModelMember(name) }
 
   func member(_ name: String) throws -> Value? {
     switch name {
@@ -312,7 +317,17 @@ final class ParametersObject: HostObject {
     return
       "\(title): \(resolved.paths.count) tensors, \(resolved.valueCount) values (\(resolved.paths.joined(separator: ", ")))"
   }
-  var memberNames: [String] { ["count", "paths"] }
+  static let memberTypes: [String: String] = ["count": "Int", "paths": "[String]"]
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
+
+  func missingMemberHelp(_ name: String) -> String? { FreezingAdvice.forMember(name, of: self) }
+
+  /// `net.head.requiresGrad = false`, PyTorch's freezing, answered with Tempo's.
+  func setMember(_ name: String, to value: Value) throws {
+    throw RuntimeError(
+      .typeError, "cannot assign to property '\(name)' of 'Parameters'",
+      help: FreezingAdvice.forMember(name, of: self, setting: value) ?? "a selection has no settable properties")
+  }
 
   func member(_ name: String) throws -> Value? {
     guard name == "paths" || name == "count" else { return nil }

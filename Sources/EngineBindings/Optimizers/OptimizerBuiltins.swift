@@ -39,7 +39,7 @@ enum OptimizerBuiltins {
         parametersParameter,
       ], returns: "Optimizer", category: category,
       "Stochastic gradient descent, with PyTorch's momentum, Nesterov momentum and weight decay.",
-      example: "let sgd = SGD(learningRate: 0.01, momentum: 0.9)"
+      example: "let sgd = SGD(learningRate: 0.01, momentum: 0.9)", labelAdvice: FreezingAdvice.forOptimizerLabel("SGD")
     ) { args in
       let recipe = SGDRecipe(
         learningRate: Float(try args.double("learningRate")), momentum: Float(try args.double("momentum")),
@@ -63,7 +63,7 @@ enum OptimizerBuiltins {
         scheduleParameter("schedule", scheduleSummary),
         parametersParameter,
       ], returns: "Optimizer", category: category, "Adam (Kingma & Ba), as PyTorch implements it.",
-      example: "let adam = Adam(learningRate: 0.001)"
+      example: "let adam = Adam(learningRate: 0.001)", labelAdvice: FreezingAdvice.forOptimizerLabel("Adam")
     ) { args in
       let recipe = AdamRecipe(
         learningRate: Float(try args.double("learningRate")), beta1: Float(try args.double("beta1")),
@@ -83,7 +83,8 @@ enum OptimizerBuiltins {
         scheduleParameter("schedule", scheduleSummary),
         parametersParameter,
       ], returns: "Optimizer", category: category, "Adam with decoupled weight decay (Loshchilov & Hutter).",
-      example: "let adamw = AdamW(learningRate: 0.001, weightDecay: 0.01)"
+      example: "let adamw = AdamW(learningRate: 0.001, weightDecay: 0.01)",
+      labelAdvice: FreezingAdvice.forOptimizerLabel("AdamW")
     ) { args in
       let recipe = AdamRecipe(
         learningRate: Float(try args.double("learningRate")), weightDecay: Float(try args.double("weightDecay")),
@@ -119,13 +120,13 @@ enum OptimizerBuiltins {
   }
 
   /// `[net.biases: SGD(…), net.weights: SGD(…)]` as parameter groups: the keys are selections
-  /// of one model, the values SGD, Adam or AdamW; coverage is checked when the run builds it.
+  /// of one model, the values SGD, Adam, AdamW or `.frozen` (kept as it is, not differentiated);
+  /// coverage is checked when the run builds it.
   static func parameterGroups(_ map: OrderedMap) throws -> any OptimizerRecipe {
     var groups: [ParameterGroupsRecipe.Group] = []
     var model: ModelObject?
     for (key, value) in zip(map.keys, map.values) {
-      guard case .host(let chosen as ParametersObject) = key, case .host(let optimizer as OptimizerObject) = value
-      else {
+      guard case .host(let chosen as ParametersObject) = key else {
         throw RuntimeError(
           .typeError, "parameter groups map parameters to optimizers, not \(key.typeName) to \(value.typeName)",
           help: "write [net.biases: SGD(learningRate: 1.0), net.weights: SGD(learningRate: 0.2)]")
@@ -136,9 +137,25 @@ enum OptimizerBuiltins {
           help: "take every group from the model you fit: [net.biases: …, net.weights: …] with the same net")
       }
       model = chosen.model
-      groups.append(.init(title: chosen.title, selection: chosen.selection, recipe: optimizer.recipe))
+      groups.append(.init(title: chosen.title, selection: chosen.selection, recipe: try groupRecipe(value, chosen)))
     }
     return try EngineErrors.translating { try ParameterGroupsRecipe(groups) }
+  }
+
+  /// A group's value: an optimizer, or `.frozen` (nil).
+  private static func groupRecipe(_ value: Value, _ key: ParametersObject) throws -> (any OptimizerRecipe)? {
+    switch value {
+    case .host(let optimizer as OptimizerObject): return optimizer.recipe
+    case .host(let symbol as Symbol) where symbol.name == "frozen": return nil
+    case .host(let symbol as Symbol):
+      throw RuntimeError(
+        .valueError, "parameter group '\(key.title)' is .\(symbol.name); a group is an optimizer or .frozen",
+        help: "write .frozen to keep the group as it is, or an optimizer such as SGD(learningRate: 0.01) to train it")
+    default:
+      throw RuntimeError(
+        .typeError, "parameter groups map parameters to optimizers or .frozen, not Parameters to \(value.typeName)",
+        help: "write [net.head: SGD(learningRate: 0.1), net.trunk: .frozen]")
+    }
   }
 
   /// A schedule argument: a schedule value, or one of the declared symbols.
@@ -158,7 +175,8 @@ final class OptimizerObject: HostObject {
   init(_ recipe: any OptimizerRecipe) { self.recipe = recipe }
   var typeName: String { "Optimizer" }
   var description: String { recipe.description }
-  var memberNames: [String] { ["learningRate"] }
+  static let memberTypes: [String: String] = ["learningRate": "Double"]
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
   func member(_ name: String) throws -> Value? {
     // Through its text: the Float 0.1 widened to Double would print as 0.10000000149011612.
     name == "learningRate" ? .double(Double("\(recipe.learningRate)") ?? Double(recipe.learningRate)) : nil

@@ -130,7 +130,8 @@ final class ClaimObject: HostObject {
     ["text/html": claim.table.html, "text/markdown": claim.table.markdown, Self.mimeType: claim.json.text]
   }
 
-  var memberNames: [String] { ["id", "verdict"] }
+  static let memberTypes: [String: String] = ["id": "String", "verdict": "Symbol"]
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   func member(_ name: String) throws -> Value? {
     switch name {

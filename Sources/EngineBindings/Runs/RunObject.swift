@@ -92,14 +92,19 @@ final class RunObject: HostObject {
     return ["image/svg+xml": figure.svg]
   }
 
-  var memberNames: [String] {
-    [
-      "accuracy", "bitsPerCharacter", "classifierRates", "diverged", "epochs", "featureRates", "history", "interrupted",
-      "loss", "model", "name", "on", "optimizer", "seed", "speedup", "status", "stepLosses", "steps", "stepsPerSecond",
-      "switchWeights", "testAccuracy", "testBitsPerCharacter", "testLoss", "time", "trainAccuracy",
-      "trainBitsPerCharacter", "trainLoss", "validationSets", "wallTime",
-    ]
-  }
+  /// Each member and what it gives (`-> T`: a method returning `T`), for completion.
+  static let memberTypes: [String: String] = [
+    "accuracy": "Double?", "bitsPerCharacter": "Double?", "classifierRates": "[Double]?", "diverged": "Bool",
+    "epochs": "Int", "featureRates": "[[Double]]?", "history": "[[String: Double]]", "interrupted": "Bool",
+    "loss": "Double?", "model": "Model", "name": "String", "on": "-> Run", "optimizer": "String", "seed": "Int",
+    "speedup": "[String: Double]?", "status": "String", "stepLosses": "[Double]", "steps": "Int",
+    "stepsPerSecond": "Double", "switchWeights": "[[Double]]?", "testAccuracy": "[Double?]",
+    "testBitsPerCharacter": "[Double?]", "testLoss": "[Double?]", "time": "[String: Double]",
+    "trainAccuracy": "[Double?]", "trainBitsPerCharacter": "[Double?]", "trainLoss": "[Double?]",
+    "validationSets": "[String]", "wallTime": "Double",
+  ]
+
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   func member(_ name: String) throws -> Value? {
     switch name {
@@ -220,12 +225,15 @@ final class RunGroupObject: HostObject {
     return ["image/svg+xml": RunFigures.overview(RunFigures.Entry(name: name, runs: records), title: name).svg]
   }
 
-  var memberNames: [String] {
-    [
-      "count", "name", "on", "runs", "steps", "subscript", "testAccuracy", "testBitsPerCharacter", "testLoss",
-      "trainAccuracy", "trainBitsPerCharacter", "trainLoss", "validationSets", "wallTime",
-    ]
-  }
+  /// Each member and what it gives (`-> T`: a method returning `T`), for completion.
+  static let memberTypes: [String: String] = [
+    "count": "Int", "name": "String", "on": "-> RunGroup", "runs": "[Run]", "steps": "[String: Double]",
+    "subscript": "-> Run", "testAccuracy": "[String: Double]", "testBitsPerCharacter": "[String: Double]",
+    "testLoss": "[String: Double]", "trainAccuracy": "[String: Double]", "trainBitsPerCharacter": "[String: Double]",
+    "trainLoss": "[String: Double]", "validationSets": "[String]", "wallTime": "[String: Double]",
+  ]
+
+  var memberNames: [String] { Self.memberTypes.keys.sorted() }
 
   func member(_ name: String) throws -> Value? {
     switch name {
