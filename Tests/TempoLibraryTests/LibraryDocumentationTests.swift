@@ -28,7 +28,9 @@ struct LibraryDocumentationTests {
       let run = fit(MLP([64, 10]), on: data, progress: false)
       let group = seeds(1) { s in fit(MLP([64, 10]), on: data, seed: s, progress: false) }
       """)
-    let values = ["Dataset": "data.train", "DataSplit": "data", "Model": "run.model", "Run": "run", "RunGroup": "group"]
+    let values = [
+      "Dataset": "data.train", "DataSplit": "data", "Model": "run.model", "Run": "run", "RunGroup": "group",
+    ]
     let environment = StandardLibrary.makeEnvironment()
     #expect(environment.typeMembers.map(\.type) == ["Dataset", "DataSplit", "Model", "Run", "RunGroup"])
     for (type, members) in environment.typeMembers {
