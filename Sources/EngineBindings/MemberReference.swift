@@ -7,7 +7,10 @@ import TempoRuntime
 enum MemberReference {
   /// Host type name → its members, in the order the reference lists the types.
   static var all: [(type: String, members: [Documentation])] {
-    [("Dataset", dataset), ("DataSplit", dataSplit), ("Model", model), ("Run", run), ("RunGroup", runGroup)]
+    [
+      ("Dataset", dataset), ("DataSplit", dataSplit), ("Model", model), ("Run", run), ("RunGroup", runGroup),
+      ("Trainer", trainer),
+    ]
   }
 
   /// A property: `name: Type` and what it holds.
@@ -147,6 +150,24 @@ enum MemberReference {
     return
       (properties.map { property($0.key, $0.value.type, $0.value.summary, owner: "RunGroup") }
       + [on, subscriptDoc].compactMap { $0 })
+      .sorted { $0.name < $1.name }
+  }
+
+  static var trainer: [Documentation] {
+    let properties: [String: (type: String, summary: String)] = [
+      "loss": ("Double", "The last step's loss (nan before the first step)."),
+      "accuracy": ("Double?", "The last step's accuracy on its batch (nil for regression or before the first step)."),
+      "steps": ("Int", "Steps taken."),
+      "epoch": ("Int", "Epochs begun: the first step starts epoch 1."),
+      "model": ("Model", "A copy of the weights now, for evaluate, predict or save; stepping on does not change it."),
+    ]
+    let step = Documentation(
+      name: "step", signatureText: "step() -> Double",
+      summary: "Takes one training step on the next batch and returns its loss.",
+      discussion:
+        "A loss that is not a number is a DivergenceError naming the step and the epoch; the weights stay those before that step.",
+      category: "Trainer members")
+    return (properties.map { property($0.key, $0.value.type, $0.value.summary, owner: "Trainer") } + [step])
       .sorted { $0.name < $1.name }
   }
 }

@@ -19,7 +19,7 @@ struct LibraryDocumentationTests {
     #expect(generated.contains("### `plot`"))
   }
 
-  @Test("the reference documents every member of Dataset, DataSplit, Model, Run and RunGroup")
+  @Test("the reference documents every member of Dataset, DataSplit, Model, Run, RunGroup and Trainer")
   func hostMembersAreDocumented() throws {
     let session = LibrarySession()
     _ = session.value(
@@ -27,12 +27,14 @@ struct LibraryDocumentationTests {
       let data = Digits().split(0.8, seed: 0)
       let run = fit(MLP([64, 10]), on: data, progress: false)
       let group = seeds(1) { s in fit(MLP([64, 10]), on: data, seed: s, progress: false) }
+      let trainer = Trainer(MLP([64, 10]), optimizer: SGD(learningRate: 0.1), data: data)
       """)
     let values = [
       "Dataset": "data.train", "DataSplit": "data", "Model": "run.model", "Run": "run", "RunGroup": "group",
+      "Trainer": "trainer",
     ]
     let environment = StandardLibrary.makeEnvironment()
-    #expect(environment.typeMembers.map(\.type) == ["Dataset", "DataSplit", "Model", "Run", "RunGroup"])
+    #expect(environment.typeMembers.map(\.type) == ["Dataset", "DataSplit", "Model", "Run", "RunGroup", "Trainer"])
     for (type, members) in environment.typeMembers {
       guard case .host(let object)? = session.value(try #require(values[type])) else {
         Issue.record("\(type): no sample value")
