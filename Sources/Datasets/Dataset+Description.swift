@@ -1,5 +1,6 @@
 extension Dataset: CustomStringConvertible {
-  /// One line for a notebook: name, size, sample shape, task and classes, storage.
+  /// One line for a notebook: name, size, sample shape, task and classes, and the storage of
+  /// its own samples (a view also says how much it shares).
   ///
   /// `Fashion-MNIST train: 60,000 samples of [1, 28, 28], 10 classes (T-shirt/top, Trouser, …),
   /// 55.4 MB as bytes`
@@ -29,8 +30,25 @@ extension Dataset: CustomStringConvertible {
       case .floats: "Float32"
       case .tokens: "token ids"
       }
-    parts.append("\(Self.megabytes(storageBytes)) as \(kind)")
+    parts.append("\(Self.megabytes(ownBytes)) as \(kind)" + sharedStorageNote)
     return parts.joined(separator: ", ") + (source.map { "\nsource: " + $0 } ?? "")
+  }
+
+  /// The bytes this data set's own samples take: their stored values, labels and targets, and
+  /// the index list of a view. A subset of 5,936 Fashion-MNIST images is 4.7 MB of them, not the
+  /// 47.1 MB of the 60,000 it shares storage with.
+  var ownBytes: Int {
+    let stored = features.sampleCount(elementsPerSample: elementsPerSample)
+    let perSample = stored > 0 ? Double(features.storageBytes) / Double(stored) : 0
+    return Int((perSample * Double(count)).rounded()) + storageBytes - features.storageBytes
+  }
+
+  /// For a view that shows only some of the stored samples, how much it shares with the data
+  /// it came from, so the storage is neither hidden nor counted as this set's own.
+  var sharedStorageNote: String {
+    let stored = features.sampleCount(elementsPerSample: elementsPerSample)
+    guard indices != nil, stored > count else { return "" }
+    return " (a view into \(Self.megabytes(features.storageBytes)) of \(Self.grouped(stored)) stored samples)"
   }
 
   /// The number of samples of each class, indexed by label (empty without class labels).

@@ -28,6 +28,9 @@ public enum EngineLibrary {
     return ["freeze": help, "unfreeze": help, "requires_grad": help, "requiresGrad": help]
   }
 
+  /// The documented members of the main host types, for the builtins reference.
+  public static var typeMembers: [(type: String, members: [Documentation])] { MemberReference.all }
+
   /// Host type names usable in annotations.
   public static let typeNames = [
     "Dataset", "DataSplit", "PatchedData", "Model", "Layer", "Parameters", "Optimizer", "Schedule", "Run", "RunGroup",

@@ -16,8 +16,9 @@ public enum StandardLibrary {
     for builtin in PlotLibrary.builtins + EngineLibrary.builtins {
       environment.define(builtin.name, value: .function(builtin), documentation: builtin.documentation)
     }
+    let members = Dictionary(EngineLibrary.typeMembers.map { ($0.type, $0.members) }, uniquingKeysWith: +)
     for type in PlotLibrary.typeNames + EngineLibrary.typeNames {
-      environment.registerType(type)
+      environment.registerType(type, members: members[type] ?? [])
     }
     for (type, members) in PlotLibrary.memberTypes.merging(EngineLibrary.memberTypes, uniquingKeysWith: { a, _ in a }) {
       environment.registerMembers(of: type, members)

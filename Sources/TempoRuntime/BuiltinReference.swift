@@ -20,7 +20,8 @@ public enum BuiltinReference {
         sections += ["", doc.markdown]
       }
     }
-    for (title, docs) in Members.allDocumentation {
+    for (title, docs) in Members.allDocumentation + environment.typeMembers.map({ ("\($0.type) members", $0.members) })
+    {
       sections += ["", "## \(title)"]
       for doc in docs { sections += ["", doc.markdown] }
     }

@@ -52,9 +52,14 @@ public final class Environment {
     nameAdvice[name] = help
   }
 
-  /// Lets type annotations name a host type.
-  public func registerType(_ name: String) {
+  /// The documented members of host types, by type name, in the order they were registered.
+  public private(set) var typeMembers: [(type: String, members: [Documentation])] = []
+
+  /// Lets type annotations name a host type; `members` documents its members for the
+  /// reference (`docs/builtins.md`).
+  public func registerType(_ name: String, members: [Documentation] = []) {
     hostTypeNames.insert(name)
+    if !members.isEmpty { typeMembers.append((name, members)) }
   }
 
   /// Tells completion a host type's members without a value of it: each member's type, `-> T`

@@ -79,7 +79,26 @@ struct ModuleTests {
     let partial = Array(source.stateDictionary().dropLast())
     let missing = #expect(throws: ModuleError.self) { try target.loadStateDictionary(partial) }
     #expect(missing?.description.contains("missing 2.bias") == true)
-    try target.loadStateDictionary(partial, strict: false)
+    let report = try target.loadStateDictionary(partial, strict: false)
+    #expect(report.missing == ["2.bias"] && report.kept == ["2.bias"] && report.unexpected.isEmpty)
+    #expect(report.loaded == ["0.weight", "0.bias", "2.weight"])
+  }
+
+  @Test("a non-strict load skips shapes that differ and unknown paths, loads the rest and reports each")
+  func nonStrictStateDictionary() throws {
+    let source = try mlp([3, 4, 2], seed: 1)
+    let target = try mlp([3, 5, 2], seed: 2)
+    let before = target.stateDictionary()
+    let extra = source.stateDictionary() + [(path: "9.weight", tensor: try Tensor.ones([1]))]
+    let report = try target.loadStateDictionary(extra, strict: false)
+    #expect(report.loaded == ["2.bias"])
+    #expect(report.mismatched.map(\.path) == ["0.weight", "0.bias", "2.weight"])
+    #expect(report.mismatched.first?.state == [4, 3] && report.mismatched.first?.model == [5, 3])
+    #expect(report.unexpected == ["9.weight"])
+    #expect(report.kept == ["0.weight", "0.bias", "2.weight"])
+    let after = target.stateDictionary()
+    #expect(after[0].tensor == before[0].tensor, "a mismatched tensor keeps the model's value")
+    #expect(after[3].tensor == source.stateDictionary()[3].tensor, "a matching tensor is loaded")
   }
 
   @Test("the summary lists layers top-down with output shapes and parameter counts")

@@ -19,6 +19,36 @@ struct LibraryDocumentationTests {
     #expect(generated.contains("### `plot`"))
   }
 
+  @Test("the reference documents every member of Dataset, DataSplit, Model, Run, RunGroup and Trainer")
+  func hostMembersAreDocumented() throws {
+    let session = LibrarySession()
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let run = fit(MLP([64, 10]), on: data, progress: false)
+      let group = seeds(1) { s in fit(MLP([64, 10]), on: data, seed: s, progress: false) }
+      let trainer = Trainer(MLP([64, 10]), optimizer: SGD(learningRate: 0.1), data: data)
+      """)
+    let values = [
+      "Dataset": "data.train", "DataSplit": "data", "Model": "run.model", "Run": "run", "RunGroup": "group",
+      "Trainer": "trainer",
+    ]
+    let environment = StandardLibrary.makeEnvironment()
+    #expect(environment.typeMembers.map(\.type) == ["Dataset", "DataSplit", "Model", "Run", "RunGroup", "Trainer"])
+    for (type, members) in environment.typeMembers {
+      guard case .host(let object)? = session.value(try #require(values[type])) else {
+        Issue.record("\(type): no sample value")
+        continue
+      }
+      #expect(object.typeName == type)
+      #expect(members.map(\.name) == object.memberNames.sorted(), "\(type)")
+      #expect(members.allSatisfy { !$0.summary.isEmpty }, "\(type)")
+    }
+    let reference = BuiltinReference.markdown(for: environment)
+    for type in values.keys { #expect(reference.contains("## \(type) members")) }
+    #expect(reference.contains("### `stepLosses`\n\n```swift\nstepLosses: [Double]\n```"))
+  }
+
   /// `save` is left out: its example writes a file where the tests run.
   static var libraryBuiltins: [String] {
     (PlotBuiltins.all + TableBuiltins.all).map(\.name).filter { $0 != "save" }

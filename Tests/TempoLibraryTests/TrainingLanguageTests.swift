@@ -147,6 +147,25 @@ struct TrainingLanguageTests {
     #expect(session.value("t.epoch")?.description == "11")
   }
 
+  /// 1,438 training digits in batches of 32 are 45 steps per epoch: a cosine schedule over a
+  /// trainer's one planned epoch reaches 0 there, so later steps (no momentum) change nothing.
+  @Test("Trainer applies the optimizer's schedule: cosine spans its first epoch, then the rate is 0")
+  func trainerAppliesItsSchedule() {
+    for (schedule, frozen) in [(".cosine", "true"), (".constant", "false")] {
+      let session = LibrarySession()
+      let value = session.value(
+        """
+        let data = Digits().split(0.8, seed: 0)
+        let t = Trainer(MLP([64, 16, 10]), optimizer: SGD(learningRate: 0.1, schedule: \(schedule)), data: data)
+        for _ in 0..<45 { t.step() }
+        let after = t.model
+        for _ in 0..<10 { t.step() }
+        predict(t.model, data.test, scores: true) == predict(after, data.test, scores: true)
+        """)
+      #expect(value?.description == frozen, "\(schedule)")
+    }
+  }
+
   @Test("models: summaries, parameter groups, replacing the head, and clear errors")
   func models() throws {
     let session = LibrarySession()

@@ -2,6 +2,7 @@
 divergence that leaves the kernel up. The data is generated (Blobs, Digits), so these tests need
 no files."""
 import time
+from queue import Empty
 
 from protocol_helpers import execute, finish, plain, wait_until_running
 
@@ -61,6 +62,39 @@ def test_an_interrupt_stops_training_keeps_the_partial_run_and_the_variables(ker
     # The progress display ended on the interrupted state, inside the cell's busy/idle window.
     updates = run.of_type("update_display_data")
     assert updates and "interrupted" in updates[-1]["content"]["data"]["text/plain"]
+
+
+def test_an_interrupt_during_seeds_keeps_the_finished_runs_and_the_interrupted_one(kernel):
+    """What help(seeds) promises, with the real interrupt button: seed 0 finishes (one epoch),
+    seed 1 is interrupted mid-training, seed 2 never starts, and the group is stored."""
+    km, kc = kernel
+    msg_id = kc.execute(
+        "let group = seeds(3) { s in fit(MLP([64, 256, 256, 10]), on: Digits().split(0.8, seed: 0), "
+        "optimizer: SGD(learningRate: 0.01, momentum: 0.9), epochs: s == 0 ? 1 : 10000, batchSize: 8, seed: s) }"
+    )
+    wait_until_running(kc, msg_id)
+    # Each fit opens one live display: the second is seed 1's, so seed 0 has finished.
+    displays = 0
+    deadline = time.monotonic() + 120
+    while displays < 2 and time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=1)
+        except Empty:
+            continue
+        if msg["msg_type"] == "display_data" and msg["parent_header"].get("msg_id") == msg_id:
+            displays += 1
+    assert displays == 2, "seed 1's fit never started"
+    time.sleep(1.0)
+    km.interrupt_kernel()
+    run = finish(kc, msg_id, timeout=30)
+    assert run.status == "error", run.describe()
+    assert run.content["ename"] == "KeyboardInterrupt", run.describe()
+
+    after = execute(
+        kc, 'print(group.count)\nprint(group[0].status)\nprint(group[1].interrupted)\nprint(group.testAccuracy["count"]!)'
+    )
+    assert after.status == "ok", after.describe()
+    assert after.stream().splitlines() == ["2", "completed", "true", "1"], after.describe()
 
 
 def test_a_diverging_run_is_a_divergence_error_and_the_kernel_stays_up(kernel):

@@ -21,7 +21,7 @@ enum TrainerBuiltin {
       ], returns: "Trainer", category: "Training",
       "Training one step at a time, for a loop of one's own: t.step() takes a step and returns its loss.",
       discussion:
-        "Steps draw batches in fit's order (shuffled per epoch by the seed) and clip gradients as fit does, so a loop of steps trains like fit. Members: step(), loss (the last step's), accuracy, steps, epoch, model (a snapshot of the weights now).",
+        "Steps draw batches in fit's order (shuffled per epoch by the seed) and clip gradients as fit does, so a loop of steps trains like fit. The optimizer's schedule applies, counting epochs of the data; a trainer has no planned length, so .cosine and .linear span its first epoch and then stay at a rate of 0. Members: step(), loss (the last step's), accuracy, steps, epoch, model (a snapshot of the weights now).",
       example:
         "let t = Trainer(MLP([64, 32, 10]), optimizer: SGD(learningRate: 0.1), data: Digits())\nfor _ in 0..<100 { t.step() }\nt.loss",
       labelAdvice: FreezingAdvice.forFitLabel("Trainer")

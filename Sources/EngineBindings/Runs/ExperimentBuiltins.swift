@@ -20,14 +20,14 @@ enum ExperimentBuiltins {
       ], returns: "RunGroup", category: category,
       "Runs an arm of an experiment once per seed and groups the runs: mean, min, max and std of each metric.",
       discussion:
-        "A run that diverges is kept and marked, and the next seed goes on; statistics leave it out. An interrupt stops after the current run and keeps the runs made so far.",
+        "A run that diverges is kept and marked, and the next seed goes on; statistics leave it out. An interrupt stops the run in progress at its next step and starts no further seed: the group keeps the runs finished so far and the interrupted run too (marked, left out of the statistics) when the closure returns it as its last expression, as in { s in fit(…) }; the cell then ends with KeyboardInterrupt, after the group is stored in its variable. With no run to keep, there is no group: the cell ends with KeyboardInterrupt as any other.",
       example:
         "let sgd = seeds(3) { s in\n  fit(MLP([64, 32, 10]), on: Digits().split(0.8, seed: 0), epochs: 2, seed: s, progress: false)\n}\nsgd.testAccuracy"
     ) { args in
       let count = try args.int("count")
       let body = try args.function("body")
       var runs: [RunObject] = []
-      for seed in 0..<count {
+      seedLoop: for seed in 0..<count {
         if args.environment.interrupt.isRaised { break }
         do {
           let result = try args.call(body, [.int(seed)])
@@ -37,6 +37,10 @@ enum ExperimentBuiltins {
               help: "end the closure with fit(…, seed: s)")
           }
           runs.append(run)
+        } catch let error as RuntimeError where error.family == .keyboardInterrupt && !runs.isEmpty {
+          // The interrupt reached a statement of the closure after its run stopped: the runs
+          // finished so far are kept, and the cell still ends as interrupted.
+          break seedLoop
         } catch let error as RuntimeError where error.family == .divergenceError {
           guard let run = error.attachment?.object as? RunObject else { throw error }
           args.output.writeStandardError("seed \(seed): \(error.message) — kept and marked; going on\n")
