@@ -3,8 +3,9 @@ import TempoRuntime
 import Testing
 
 /// docs/howto/fine-tune-the-head.md runs as written: its `swift` blocks are cells of one
-/// session, each prints what the `text` block under it shows, and a block shown with an error
-/// fails with that error and help.
+/// session, each prints exactly what the `output` block under it shows, and a block followed by
+/// a `text` block showing an error fails with that error and help (the page's errors need the
+/// session's `net`, so they cannot be `swift-error` programs of their own).
 @Suite("docs/howto/fine-tune-the-head.md runs as written")
 struct FineTuneTheHeadHowToTests {
   /// A `swift` block and the `text` block after it, if any.
@@ -23,7 +24,7 @@ struct FineTuneTheHeadHowToTests {
           let text = lines.joined(separator: "\n")
           if open == "swift" {
             blocks.append(Block(code: text))
-          } else if open == "text", !blocks.isEmpty, blocks[blocks.count - 1].shown == nil {
+          } else if open == "output" || open == "text", !blocks.isEmpty, blocks[blocks.count - 1].shown == nil {
             blocks[blocks.count - 1].shown = text
           }
           fence = nil

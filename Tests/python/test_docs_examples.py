@@ -17,7 +17,9 @@ Any other tag fails the test, so no block is skipped without saying what it is.
 
 Two pages are run elsewhere, which this test states rather than skips: docs/language.md (each
 example in a fresh session, by Tests/TempoRuntimeTests/DocumentationTests.swift) and
-docs/builtins.md (generated from the builtins' documentation, whose examples the Swift tests run).
+docs/builtins.md (generated from the builtins' documentation, whose examples the Swift tests run),
+and docs/howto/fine-tune-the-head.md (one session whose errors need its model, by
+Tests/TempoLibraryTests/FineTuneTheHeadHowToTests.swift).
 """
 import os
 import pathlib
@@ -32,6 +34,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 RUN_ELSEWHERE = {
     "docs/language.md": "Tests/TempoRuntimeTests/DocumentationTests.swift",
     "docs/builtins.md": "Tests/TempoLibraryTests/LibraryDocumentationTests.swift",
+    "docs/howto/fine-tune-the-head.md": "Tests/TempoLibraryTests/FineTuneTheHeadHowToTests.swift",
 }
 SHOWN = {"text", "output", "console", "swift-engine"}
 RUN = {"swift", "swift-error", "sh"}
