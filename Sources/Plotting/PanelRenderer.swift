@@ -38,7 +38,7 @@ struct PanelRenderer {
   }
 
   /// The height this panel wants for `width`: image grids grow with their rows; charts take
-  /// the theme's panel height.
+  /// the theme's panel height, plus the extra lines of a title that wraps.
   static func preferredHeight(of panel: Panel, width: Double, theme: Theme) -> Double {
     let titleLines = PanelGeometry.titleLines(of: panel, width: width, theme: theme).count
     guard case .imageGrid = panel.layout else {
