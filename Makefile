@@ -58,7 +58,8 @@ test-python: venv release
 test-protocol: venv release
 	TEMPO_BIN=$(BIN_DIR)/tempo $(VENV)/bin/pytest -q Tests/protocol
 
-## test-browser: JupyterLab in headless Chromium runs notebooks/00-tour.ipynb
+## test-browser: JupyterLab and Jupyter Notebook 7 in headless Chromium run notebooks/00-tour.ipynb; figures
+## and the live progress fit the output area
 test-browser: venv release
 	@$(MAKE) --no-print-directory APT_PACKAGES="chromium chromium-driver" apt
 	$(VENV)/bin/pip install -q -r requirements-browser.txt

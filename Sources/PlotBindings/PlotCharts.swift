@@ -30,6 +30,7 @@ enum PlotCharts {
       guard let kind = CurvePlots.kind(of: try args.value("values")) else { return }
       let metric = try CurvePlots.metric(args, kind: kind)
       panel.xLabel = kind.stepTitle
+      panel.xWholeNumbers = true
       panel.yLabel = kind.axisTitle(metric: metric)
     },
     makeSeries: { args in

@@ -11,11 +11,14 @@ public struct Panel: Sendable {
   public var yLimits: (Double, Double)?
   public var series: [Series]
   public var showsLegend: Bool
+  /// The x axis counts whole things (epochs, steps): ticks only at whole numbers, and a
+  /// single value gets an axis one unit wide around it instead of `0.9 … 1.1`.
+  public var xWholeNumbers: Bool
 
   public init(
     title: String? = nil, xLabel: String? = nil, yLabel: String? = nil, xScale: AxisScale = .linear,
     yScale: AxisScale = .linear, xLimits: (Double, Double)? = nil, yLimits: (Double, Double)? = nil,
-    series: [Series] = [], showsLegend: Bool = true
+    series: [Series] = [], showsLegend: Bool = true, xWholeNumbers: Bool = false
   ) {
     self.title = title
     self.xLabel = xLabel
@@ -26,6 +29,7 @@ public struct Panel: Sendable {
     self.yLimits = yLimits
     self.series = series
     self.showsLegend = showsLegend
+    self.xWholeNumbers = xWholeNumbers
   }
 
   /// What the panel's axes show: data coordinates, categories (bars), or no axes (images).

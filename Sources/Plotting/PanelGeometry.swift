@@ -90,7 +90,7 @@ struct PanelGeometry {
   ) -> PanelGeometry {
     let extents = extents(of: panel, histograms: histograms)
     let font = theme.fontSize
-    let top = frame.y + (panel.title == nil ? 12 : theme.titleFontSize + 16)
+    let top = frame.y + titleHeight(of: panel, width: frame.width, theme: theme)
     var bottom = frame.maxY - (font + theme.tickLength + 10)
     if panel.xLabel != nil { bottom -= font + 6 }
     let plotHeight = max(20, bottom - top)
@@ -116,11 +116,16 @@ struct PanelGeometry {
     let plotWidth = max(20, right - left)
     if plotWidth == 20 { left = right - 20 }
 
-    let xDomain = domain(
+    let wholeNumbers = panel.xWholeNumbers && panel.xScale == .linear
+    var xDomain = domain(
       panel.xLimits, extent: extents.x, kind: panel.xScale, exact: extents.exactX, includeZero: false,
       ticks: tickCount(plotWidth, theme))
+    if wholeNumbers, panel.xLimits == nil, let (low, high) = extents.x, low == high {
+      xDomain = (low - 0.5, high + 0.5)
+    }
     let xScale = Scale(kind: panel.xScale, domain: xDomain, range: (left, left + plotWidth))
     var xTicks = xScale.ticks(count: tickCount(plotWidth, theme))
+    if wholeNumbers { xTicks = wholeNumberTicks(xTicks, domain: xDomain) }
     if let heatmap = panel.heatmap {
       xTicks =
         labelledTicks(heatmap.columnLabels, extent: heatmap.xExtent, count: heatmap.columnCount)
@@ -135,6 +140,19 @@ struct PanelGeometry {
     return PanelGeometry(
       frame: frame, plot: Rect(x: left, y: top, width: plotWidth, height: plotHeight), xScale: xScale,
       yScale: yScale, xTicks: xTicks, yTicks: yTicks, legendOutside: rightReserve > 0)
+  }
+
+  /// A panel title's lines at a frame `width`: wrapped to the frame less a margin each side.
+  static func titleLines(of panel: Panel, width: Double, theme: Theme) -> [String] {
+    guard let title = panel.title else { return [] }
+    return TextLines.wrapped(title, width: width - 16, fontSize: theme.titleFontSize, bold: true)
+  }
+
+  /// The room above a panel's plot (or its images): the title's lines, or a small margin.
+  static func titleHeight(of panel: Panel, width: Double, theme: Theme) -> Double {
+    let lines = titleLines(of: panel, width: width, theme: theme).count
+    guard lines > 0 else { return 12 }
+    return theme.titleFontSize + 16 + Double(lines - 1) * theme.titleLineHeight
   }
 
   static func tickCount(_ pixels: Double, _ theme: Theme) -> Int {
@@ -152,6 +170,21 @@ struct PanelGeometry {
     }
     if exact, let extent, extent.0 != extent.1 { return extent }
     return Scale.domain(covering: extent, kind: kind, tickCount: ticks, includingZero: includeZero)
+  }
+
+  /// Ticks for an axis that counts: the nice ticks when they are all whole numbers (a step
+  /// of 1, 2, 5, 10, …), else every whole number in the domain — an axis from 1 to 2 reads
+  /// `1, 2`, not `1.0, 1.2, … 2.0`. None when the domain holds no whole number.
+  static func wholeNumberTicks(_ ticks: [Tick], domain: (Double, Double)) -> [Tick] {
+    if !ticks.isEmpty, ticks.allSatisfy({ $0.value == $0.value.rounded() }) { return ticks }
+    let low = min(domain.0, domain.1).rounded(.up)
+    let high = max(domain.0, domain.1).rounded(.down)
+    guard low.isFinite, high.isFinite, low <= high, high - low < 10_000 else { return [] }
+    // `+ 0` turns the -0 of rounding -0.5 up into 0, so no label reads `-0`.
+    let values = stride(from: low, through: high, by: 1).map { $0 + 0 }
+    return (domain.0 <= domain.1 ? values : values.reversed()).map {
+      Tick(value: $0, label: NumberFormat.fixed($0, decimals: 0))
+    }
   }
 
   /// A heatmap whose rows or columns have names: one tick per cell, at its centre, with its

@@ -38,10 +38,14 @@ struct PanelRenderer {
   }
 
   /// The height this panel wants for `width`: image grids grow with their rows; charts take
-  /// the theme's panel height.
+  /// the theme's panel height, plus the extra lines of a title that wraps.
   static func preferredHeight(of panel: Panel, width: Double, theme: Theme) -> Double {
-    guard case .imageGrid = panel.layout else { return theme.panelHeight }
-    var height = panel.title == nil ? 8.0 : theme.titleFontSize + 16
+    let titleLines = PanelGeometry.titleLines(of: panel, width: width, theme: theme).count
+    guard case .imageGrid = panel.layout else {
+      // A title that wraps takes its extra lines from above the plot, not from the plot.
+      return theme.panelHeight + Double(max(0, titleLines - 1)) * theme.titleLineHeight
+    }
+    var height = panel.title == nil ? 8.0 : PanelGeometry.titleHeight(of: panel, width: width, theme: theme)
     for case .images(let grid) in panel.series {
       let cell = ImageGridRenderer.cellSize(grid, width: width - 16, theme: theme)
       let rows = (grid.images.count + grid.columns - 1) / grid.columns
@@ -54,7 +58,8 @@ struct PanelRenderer {
     svg.open("g", ["class": "panel"])
     if case .imageGrid = panel.layout {
       drawTitle(into: &svg, centeredOver: frame)
-      var top = frame.y + (panel.title == nil ? 8 : theme.titleFontSize + 16)
+      var top =
+        frame.y + (panel.title == nil ? 8 : PanelGeometry.titleHeight(of: panel, width: frame.width, theme: theme))
       for case .images(let grid) in panel.series {
         top = ImageGridRenderer(grid: grid, theme: theme).draw(
           into: &svg, origin: Point(x: frame.x + 8, y: top), width: frame.width - 16)
@@ -87,10 +92,16 @@ struct PanelRenderer {
     svg.close("g")
   }
 
+  /// The title centred over `area` (the plot), moved sideways only as far as it takes to keep
+  /// its widest line inside the frame; a title wider than the frame wraps onto more lines.
   private func drawTitle(into svg: inout SVGWriter, centeredOver area: Rect) {
-    guard let title = panel.title else { return }
-    svg.label(
-      title, x: area.x + area.width / 2, y: frame.y + theme.titleFontSize + 4,
+    let lines = PanelGeometry.titleLines(of: panel, width: frame.width, theme: theme)
+    guard !lines.isEmpty else { return }
+    let widest = lines.map { TextLines.width($0, fontSize: theme.titleFontSize, bold: true) }.max() ?? 0
+    let half = min(widest, frame.width - 16) / 2
+    let x = clamp(area.x + area.width / 2, frame.x + 8 + half, frame.maxX - 8 - half)
+    svg.lines(
+      lines, x: x, y: frame.y + theme.titleFontSize + 4, lineHeight: theme.titleLineHeight,
       [
         "class": "title", "text-anchor": "middle", "font-size": SVGWriter.number(theme.titleFontSize),
         "font-weight": "600", "fill": theme.text,

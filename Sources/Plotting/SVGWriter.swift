@@ -51,6 +51,24 @@ struct SVGWriter {
     text += ">" + Self.escaped(content) + "</text>\n"
   }
 
+  /// One `<text>` holding `lines` one under another, `lineHeight` apart from the baseline at
+  /// `y`: a `label` when there is one line, else a `<tspan>` per line.
+  mutating func lines(
+    _ lines: [String], x: Double, y: Double, lineHeight: Double, _ attributes: KeyValuePairs<String, String> = [:]
+  ) {
+    guard lines.count > 1 else { return label(lines.first ?? "", x: x, y: y, attributes) }
+    text += "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\""
+    for (name, value) in attributes {
+      text += " " + name + "=\"" + Self.escaped(value) + "\""
+    }
+    text += ">"
+    for (index, line) in lines.enumerated() {
+      let baseline = Self.number(y + Double(index) * lineHeight)
+      text += "<tspan x=\"\(Self.number(x))\" y=\"\(baseline)\">" + Self.escaped(line) + "</tspan>"
+    }
+    text += "</text>\n"
+  }
+
   /// Raw, already well-formed markup (path data built by `PathBuilder`).
   mutating func raw(_ markup: String) { text += markup }
 

@@ -101,8 +101,15 @@ struct SeriesPainter {
     let n = min(series.x.count, series.lower.count, series.upper.count)
     var path = PathBuilder()
     var run: [(Double, Double, Double)] = []
+    // A value with no neighbour (one epoch, or one between gaps) has no area: it gets a
+    // whisker from lower to upper instead, and its centre a dot.
+    var whiskers = PathBuilder()
     func flush() {
       defer { run.removeAll(keepingCapacity: true) }
+      if run.count == 1, let (x, low, high) = run.first, x >= plot.x, x <= plot.maxX {
+        whiskers.move(x, clamp(low, clip.y, clip.maxY))
+        whiskers.line(x, clamp(high, clip.y, clip.maxY))
+      }
       guard run.count > 1 else { return }
       let thinned = thinnedBand(run)
       for (i, p) in thinned.enumerated() {
@@ -129,12 +136,25 @@ struct SeriesPainter {
       svg.element(
         "path", ["d": path.data, "fill": color, "fill-opacity": SVGWriter.number(theme.bandOpacity), "stroke": "none"])
     }
+    if !whiskers.isEmpty {
+      svg.element(
+        "path",
+        [
+          "class": "whiskers", "d": whiskers.data, "stroke": color, "stroke-opacity": "0.5",
+          "stroke-width": SVGWriter.number(2 * theme.lineWidth), "stroke-linecap": "round", "fill": "none",
+        ])
+    }
     if let center = series.center {
       var line = PathBuilder()
-      for segment in Polyline.segments(x: series.x, y: center, xScale: geometry.xScale, yScale: geometry.yScale)
-      where segment.count > 1 {
+      var isolated: [Point] = []
+      for segment in Polyline.segments(x: series.x, y: center, xScale: geometry.xScale, yScale: geometry.yScale) {
+        if segment.count == 1 {
+          if clip.contains(segment[0]) { isolated.append(segment[0]) }
+          continue
+        }
         Polyline.append(Polyline.decimated(segment), to: &line, clippedTo: clip)
       }
+      if !isolated.isEmpty { drawDots(isolated, radius: theme.markerRadius, color: color, into: &svg) }
       if !line.isEmpty {
         svg.element(
           "path",

@@ -15,10 +15,18 @@ public struct Theme: Sendable {
   public var fontFamily = "sans-serif"
   public var fontSize = 11.0
   public var titleFontSize = 13.0
+  /// Baseline to baseline, for titles that wrap onto several lines.
+  public var titleLineHeight = 17.0
   /// Average advance of a character as a fraction of the font size, for layout without fonts.
   public var characterWidth = 0.6
   public var panelWidth = 560.0
   public var panelHeight = 340.0
+  /// The widest a figure gets: panels side by side share it, narrower and a little lower, so a
+  /// figure fits a notebook column (JupyterLab's output area is about 850 px wide in a
+  /// 1280-px window with the file browser open) instead of overflowing it.
+  public var maxFigureWidth = 800.0
+  /// How much lower than `panelHeight` a panel narrowed to fit `maxFigureWidth` may get.
+  public var minimumHeightScale = 0.75
   public var lineWidth = 1.6
   public var markerRadius = 2.6
   public var bandOpacity = 0.2

@@ -1,5 +1,6 @@
-"""Fixtures for the browser test: a private JupyterLab server with the Tempo kernelspec
-installed by `$TEMPO_BIN install --prefix`, and a headless Chromium driven by Selenium.
+"""Fixtures for the browser tests: a private JupyterLab server (and, for the tests that ask, a
+Jupyter Notebook 7 server) with the Tempo kernelspec installed by `$TEMPO_BIN install --prefix`,
+and a headless Chromium driven by Selenium.
 
 The server and browser set-up is adapted from shared/tools/lab_screenshot.py (the project's
 tool for screenshots of JupyterLab in headless Chromium on Debian bookworm).
@@ -13,7 +14,7 @@ Environment:
   CHROMIUM, CHROMEDRIVER  the browser and its driver (default: found on PATH, /usr/bin/...)
 
 Needs: apt-get install chromium chromium-driver; pip install -r requirements-browser.txt
-(selenium) into the project venv, which also holds jupyterlab (requirements-dev.txt).
+(selenium, notebook) into the project venv, which also holds jupyterlab (requirements-dev.txt).
 """
 
 import json
@@ -52,14 +53,15 @@ def _find_exe(name, env_var, *fallbacks):
     return exe
 
 
-def _lab_exe():
-    """jupyter-lab of the venv this pytest runs in, else the project venv's, else PATH."""
+def _jupyter_exe(name, package):
+    """`name` (jupyter-lab, jupyter-notebook) of the venv this pytest runs in, else the
+    project venv's, else PATH."""
     for d in (Path(sys.executable).parent, REPO / ".venv" / "bin"):
-        if (d / "jupyter-lab").exists():
-            return str(d / "jupyter-lab")
-    exe = shutil.which("jupyter-lab")
+        if (d / name).exists():
+            return str(d / name)
+    exe = shutil.which(name)
     if not exe:
-        pytest.fail("jupyter-lab not found: `make venv` installs jupyterlab into .venv",
+        pytest.fail(f"{name} not found: `make test-browser` installs {package} into .venv",
                     pytrace=False)
     return exe
 
@@ -80,16 +82,15 @@ def notebook_path():
     return nb
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory, notebook_path, artifacts):
-    """A JupyterLab server that sees only the freshly installed Tempo kernelspec (and the venv's
-    own python3), with a copy of the notebook's folder as its root. Yields a dict with base url,
-    token, root, notebook name and log path."""
+def _serve(kind, work, notebook_path, artifacts):
+    """A Jupyter server of `kind` ("lab": JupyterLab, "notebook": Jupyter Notebook 7) that
+    sees only the freshly installed Tempo kernelspec (and the venv's own python3), with a copy
+    of the notebook's folder as its root. A generator: yields a dict with base url, token,
+    root, notebook name and log path, and stops the server (and its kernels) when closed."""
     tempo = os.environ.get("TEMPO_BIN")
     if not tempo or not os.access(tempo, os.X_OK):
         pytest.fail(f"TEMPO_BIN must name the tempo executable (got {tempo!r})", pytrace=False)
 
-    work = tmp_path_factory.mktemp("lab")
     prefix = work / "prefix"
     res = subprocess.run([tempo, "install", "--prefix", str(prefix)],
                          capture_output=True, text=True, timeout=60)
@@ -115,15 +116,20 @@ def lab(tmp_path_factory, notebook_path, artifacts):
 
     port = _free_port()
     token = "tempo-" + os.urandom(12).hex()
-    cmd = [_lab_exe(), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-           "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           # window.jupyterapp: lets the test run JupyterLab commands and read the cell models
-           "--LabApp.expose_app_in_browser=True"]
+    if kind == "lab":
+        cmd = [_jupyter_exe("jupyter-lab", "jupyterlab"),
+               "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+               # window.jupyterapp: lets the test run JupyterLab commands and read the cell models
+               "--LabApp.expose_app_in_browser=True"]
+    else:
+        cmd = [_jupyter_exe("jupyter-notebook", "notebook"),
+               "--JupyterNotebookApp.expose_app_in_browser=True"]
+    cmd += ["--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
-    log_path = artifacts / "jupyter-lab.log"
+    log_path = artifacts / ("jupyter-lab.log" if kind == "lab" else "jupyter-notebook.log")
     log = open(log_path, "w")
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                               cwd=str(root), start_new_session=True)
@@ -136,7 +142,7 @@ def lab(tmp_path_factory, notebook_path, artifacts):
                 break
             except Exception:
                 if server.poll() is not None or time.time() - t0 > 90:
-                    pytest.fail(f"jupyter lab did not start; see {log_path}:\n"
+                    pytest.fail(f"jupyter {kind} did not start; see {log_path}:\n"
                                 + log_path.read_text()[-3000:], pytrace=False)
                 time.sleep(0.2)
         yield {"base": base, "token": token, "root": root, "notebook": notebook_path.name,
@@ -151,6 +157,18 @@ def lab(tmp_path_factory, notebook_path, artifacts):
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(5)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, notebook_path, artifacts):
+    """A JupyterLab server (see `_serve`)."""
+    yield from _serve("lab", tmp_path_factory.mktemp("lab"), notebook_path, artifacts)
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory, notebook_path, artifacts):
+    """A Jupyter Notebook 7 server (see `_serve`), started only by the tests that ask for it."""
+    yield from _serve("notebook", tmp_path_factory.mktemp("notebook7"), notebook_path, artifacts)
 
 
 @pytest.fixture(scope="session")
@@ -204,7 +222,8 @@ def pytest_runtest_makereport(item, call):
         lines.append(f"browser console: {console}")
     except Exception:
         pass
-    lab = item.funcargs.get("lab")
-    if lab is not None:
-        lines.append(f"server log: {lab['log']}\n" + lab["log"].read_text()[-2500:])
+    for fixture in ("lab", "notebook7"):
+        server = item.funcargs.get(fixture)
+        if server is not None:
+            lines.append(f"server log: {server['log']}\n" + server["log"].read_text()[-2500:])
     rep.sections.append(("browser artifacts", "\n".join(lines)))

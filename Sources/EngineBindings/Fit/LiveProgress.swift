@@ -108,11 +108,13 @@ struct ProgressState {
 
   /// A small chart of the step losses (a running mean, so the noise does not hide the trend).
   var figure: Figure {
+    // As wide as a plot, so it fits where plots fit; a long line wraps (Plotting wraps
+    // titles to their panel) rather than running off both sides.
     var theme = Theme.standard
-    theme.panelWidth = 640
     theme.panelHeight = 150
     let smoothed = Self.runningMean(stepLosses, window: max(1, stepLosses.count / 100))
-    var panel = Panel(title: line, xLabel: "step", yLabel: "loss", series: [], showsLegend: false)
+    var panel = Panel(
+      title: line, xLabel: "step", yLabel: "loss", series: [], showsLegend: false, xWholeNumbers: true)
     if !smoothed.isEmpty { panel.series.append(.line(LineSeries(y: smoothed))) }
     return Figure(panels: [panel], columns: 1, title: nil, theme: theme)
   }

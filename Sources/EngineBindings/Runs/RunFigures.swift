@@ -38,7 +38,8 @@ enum RunFigures {
   static func panel(_ entries: [Entry], metric: Metric, title: String? = nil) -> Panel {
     Panel(
       title: title ?? metric.displayName, xLabel: "epoch", yLabel: metric.displayName,
-      series: series(entries, metric: metric), showsLegend: entries.count > 1 || entries.contains { $0.runs.count > 1 })
+      series: series(entries, metric: metric), showsLegend: entries.count > 1 || entries.contains { $0.runs.count > 1 },
+      xWholeNumbers: true)
   }
 
   /// A run's or a group's picture: loss and accuracy, train and test (each validation set when
@@ -55,7 +56,8 @@ enum RunFigures {
         entries.append((test, "test", entry.runs))
       }
       var panel = Panel(
-        title: train.isAccuracy ? "accuracy" : "loss", xLabel: "epoch", yLabel: train.isAccuracy ? "accuracy" : "loss")
+        title: train.isAccuracy ? "accuracy" : "loss", xLabel: "epoch", yLabel: train.isAccuracy ? "accuracy" : "loss",
+        xWholeNumbers: true)
       for (index, (metric, name, runs)) in entries.enumerated() {
         var made = series([Entry(name: name, runs: runs)], metric: metric)
         for position in made.indices { made[position] = recolored(made[position], index) }
