@@ -158,9 +158,9 @@ extension Variable {
   /// weights are not finite cannot reach the result or its gradient (a masked product would
   /// turn 0 · ∞ into NaN). The gradient reaches `self` and copy `copy`'s slices of `weight`
   /// and `bias`; the other copies' slices get zeros.
-  public func copyMean(_ copies: CopyOutputs, copy: Int, weight: Variable, bias: Variable?, likelihood: MixtureLikelihood)
-    throws(TensorError) -> Variable
-  {
+  public func copyMean(
+    _ copies: CopyOutputs, copy: Int, weight: Variable, bias: Variable?, likelihood: MixtureLikelihood
+  ) throws(TensorError) -> Variable {
     guard likelihood == .gaussian else {
       throw TensorError(
         "copyMean", "takes the means of Gaussian copies; categorical copies give log-probabilities, not means")

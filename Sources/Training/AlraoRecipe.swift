@@ -31,7 +31,8 @@ public struct AlraoRecipe: OptimizerRecipe {
     minimumLearningRate: Float, maximumLearningRate: Float, classifiers: Int = 10,
     base: Alrao.Base = .sgd(momentum: 0, rule: .standard, weightDecay: 0), theta: Double = 0.9999,
     batchLikelihood: AlraoHead.BatchLikelihood = .mean, prediction: AlraoHead.RegressionPrediction = .bestCopy,
-    lstmFeatures: AlraoFeatureRates.LSTMFeatures = .perUnit, perWeight: Bool = false, trainableFraction: Float = 1, catchUpPeriod: Int? = nil, seed: UInt64? = nil,
+    lstmFeatures: AlraoFeatureRates.LSTMFeatures = .perUnit, perWeight: Bool = false, trainableFraction: Float = 1,
+    catchUpPeriod: Int? = nil, seed: UInt64? = nil,
     schedule: ScheduleRecipe = .constant
   ) throws {
     guard minimumLearningRate > 0, maximumLearningRate > 0, minimumLearningRate.isFinite, maximumLearningRate.isFinite

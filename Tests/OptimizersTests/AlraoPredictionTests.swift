@@ -11,8 +11,7 @@ import Testing
 @Suite("Alrao's regression prediction rule")
 struct AlraoPredictionTests {
   /// The head in evaluation mode on `input`, predicting by `rule`.
-  static func predict(_ head: AlraoHead, _ rule: AlraoHead.RegressionPrediction, _ input: [[Float]]) throws -> [Float]
-  {
+  static func predict(_ head: AlraoHead, _ rule: AlraoHead.RegressionPrediction, _ input: [[Float]]) throws -> [Float] {
     head.prediction = rule
     head.setTraining(false)
     let rows = try Tensor(shape: [input.count, input[0].count], values: input.flatMap { $0 })

@@ -111,7 +111,8 @@ struct AlraoLanguageTests {
     #expect(loaded.contains("(regression, prediction: .posteriorMean)"), "\(loaded)")
     #expect(session.value("evaluate(loaded, on: toy.test)[\"loss\"] == mean.loss")?.description == "true")
     #expect(
-      session.value("predict(loaded, toy.test, scores: true) == predict(mean.model, toy.test, scores: true)")?.description == "true")
+      session.value("predict(loaded, toy.test, scores: true) == predict(mean.model, toy.test, scores: true)")?
+        .description == "true")
     // Classification: the mixture either way.
     _ = session.value(
       """

@@ -31,7 +31,8 @@ enum AlraoBuiltin {
           "a minibatch counts for the switch with its mean log-likelihood (the reference code) or the sum"),
         ParameterSpec(
           "prediction", .symbol, default: .symbol("bestCopy"), check: .choices(["bestCopy", "posteriorMean"]),
-          "regression's point prediction: the mean of the highest-posterior copy (the reference code) or the posterior-weighted mean"),
+          "regression's point prediction: the mean of the highest-posterior copy (the reference code) or the posterior-weighted mean"
+        ),
         ParameterSpec(
           "lstmFeatures", .symbol, default: .symbol("perUnit"), check: .choices(["perUnit", "perGateRow"]),
           "an LSTM feature: a hidden unit across its four gates (the paper) or each gate row (the reference code)"),
