@@ -16,7 +16,8 @@ import TensorCore
 /// (`commitSwitch`).
 ///
 /// The posterior, the switch's state and the copies' rates are buffers, so a checkpoint saves
-/// and reloads them with the copies.
+/// and reloads them with the copies; `prediction` is not a tensor, so the language's
+/// checkpoints keep it in their metadata.
 public final class AlraoHead: Module, HeadModule {
   /// `[N, out, in]`: copy j's weight is `weight[j]`.
   public let weight: Variable
