@@ -152,6 +152,71 @@ extension Variable {
     }
   }
 
+  /// One Gaussian copy's means `[rows, out]` from the copies' outputs computed on `self`: a
+  /// point prediction from copy `copy` alone (Alrao's best-copy rule for regression). Only that
+  /// copy's columns and weights are read, forward and backward, so another copy whose means or
+  /// weights are not finite cannot reach the result or its gradient (a masked product would
+  /// turn 0 · ∞ into NaN). The gradient reaches `self` and copy `copy`'s slices of `weight`
+  /// and `bias`; the other copies' slices get zeros.
+  public func copyMean(
+    _ copies: CopyOutputs, copy: Int, weight: Variable, bias: Variable?, likelihood: MixtureLikelihood
+  ) throws(TensorError) -> Variable {
+    guard likelihood == .gaussian else {
+      throw TensorError(
+        "copyMean", "takes the means of Gaussian copies; categorical copies give log-probabilities, not means")
+    }
+    let (count, outputs, rows) = (copies.copies, copies.outputs, copies.rows)
+    guard (0..<count).contains(copy) else {
+      throw TensorError("copyMean", "copy \(copy) is outside the head's 0..<\(count) copies")
+    }
+    let width = count * outputs
+    var output = try Tensor.zeros([rows, outputs])
+    copies.values.withUnsafeBufferPointer { v in
+      output.withUnsafeMutableBufferPointer { o in
+        for row in 0..<rows {
+          for k in 0..<outputs { o[row * outputs + k] = v[row * width + copy * outputs + k] }
+        }
+      }
+    }
+    let features = weight.shape[2]
+    let sliceSize = outputs * features
+    let input = value
+    let weightValue = weight.value
+    let (needsInput, needsWeight, needsBias) = (requiresGrad, weight.requiresGrad, bias?.requiresGrad ?? false)
+    return Self.result("copyMean", output, [self, weight] + (bias.map { [$0] } ?? [])) {
+      gradient throws(TensorError) in
+      var inputGradient: Tensor? = nil
+      if needsInput {
+        let copyWeight = try Tensor(
+          shape: [outputs, features], values: Array(weightValue.scalars[copy * sliceSize..<(copy + 1) * sliceSize]))
+        inputGradient = try gradient.matmul(copyWeight)
+      }
+      var weightGradient: Tensor? = nil
+      if needsWeight {
+        let slice = try gradient.matmul(input, transposingSelf: true)
+        var full = try Tensor.zeros([count, outputs, features])
+        full.withUnsafeMutableBufferPointer { f in
+          slice.withUnsafeBufferPointer { s in for i in 0..<sliceSize { f[copy * sliceSize + i] = s[i] } }
+        }
+        weightGradient = full
+      }
+      var result: [Tensor?] = [inputGradient, weightGradient]
+      if bias != nil {
+        var biasGradient: Tensor? = nil
+        if needsBias {
+          let sums = try gradient.sum(alongAxis: 0)
+          var full = try Tensor.zeros([count, outputs])
+          full.withUnsafeMutableBufferPointer { f in
+            sums.withUnsafeBufferPointer { s in for k in 0..<outputs { f[copy * outputs + k] = s[k] } }
+          }
+          biasGradient = full
+        }
+        result.append(biasGradient)
+      }
+      return result
+    }
+  }
+
   /// Alrao's training loss on the copies' outputs computed from `self` (the trunk's output z):
   /// the batch-mean NLL of the mixture Σ_j a_j p_j(y | z), whose gradient goes to z only (the
   /// copies' weights are held constant in it), plus each copy's own batch-mean NLL on z held

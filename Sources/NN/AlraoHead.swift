@@ -6,14 +6,18 @@ import TensorCore
 /// ONE stacked weight `[N, out, in]` and bias `[N, out]` so that all copies run as one product,
 /// each copy with its own learning rate, combined by the switch posterior over copies.
 ///
-/// Its forward gives the mixture's prediction — log Σ_j a_j softmax_j for classification (so
-/// the usual cross-entropy on it is the mixture's NLL, and evaluation, `predict` and accuracy
-/// need nothing special), the posterior-weighted mean Σ_j a_j μ_j for regression — with the
-/// posterior a as it is. In training mode it also keeps the copies' outputs and its input, for
-/// `trainingLoss` (Alrao's objective) and the switch update after the step (`commitSwitch`).
+/// Its forward gives the model's prediction with the posterior a as it is — log Σ_j a_j
+/// softmax_j for classification (so the usual cross-entropy on it is the mixture's NLL, and
+/// evaluation, `predict` and accuracy need nothing special); for regression a point prediction
+/// by `prediction`: the mean of the highest-posterior copy (the reference code's, default) or
+/// the posterior-weighted mean Σ_j a_j μ_j. In training mode it also keeps the copies' outputs
+/// and its input, for `trainingLoss` (Alrao's objective, which never reads the forward's
+/// output, so the prediction rule cannot change training) and the switch update after the step
+/// (`commitSwitch`).
 ///
 /// The posterior, the switch's state and the copies' rates are buffers, so a checkpoint saves
-/// and reloads them with the copies.
+/// and reloads them with the copies; `prediction` is not a tensor, so the language's
+/// checkpoints keep it in their metadata.
 public final class AlraoHead: Module, HeadModule {
   /// `[N, out, in]`: copy j's weight is `weight[j]`.
   public let weight: Variable
@@ -32,12 +36,27 @@ public final class AlraoHead: Module, HeadModule {
   /// reference code) or the sum.
   public var batchLikelihood: BatchLikelihood = .mean
 
+  /// How a regression head's copies give one point prediction (classification always predicts
+  /// with the mixture).
+  public var prediction: RegressionPrediction = .bestCopy
+
   /// How one minibatch counts for the switch.
   public enum BatchLikelihood: String, Sendable, CaseIterable {
     /// ll_j = −(copy j's batch-mean NLL): one tempered observation per minibatch.
     case mean
     /// ll_j = −(copy j's summed NLL): each sample an observation.
     case sum
+  }
+
+  /// How Gaussian copies' means become one point prediction (ALGORITHMS §2.7: the reference
+  /// code's helper takes the best copy; the posterior-weighted mean is the recommended other).
+  public enum RegressionPrediction: String, Sendable, CaseIterable {
+    /// The mean of the copy with the highest posterior weight, ties to the lowest index (the
+    /// reference code). A copy that diverged changes nothing while another one leads.
+    case bestCopy
+    /// Σ_j a_j μ_j. The switch never gives a copy exactly zero weight, so one copy whose mean
+    /// is infinite makes the prediction infinite, however small its weight.
+    case posteriorMean
   }
 
   /// What the last training-mode forward computed: its input (the trunk's output, flattened
@@ -53,7 +72,7 @@ public final class AlraoHead: Module, HeadModule {
   /// drawn from `generator`. So one copy is exactly the replaced head.
   public init(
     replacing head: Linear, copies: Int, rates: [Float], likelihood: MixtureLikelihood, theta: Double = 0.9999,
-    generator: inout RandomGenerator
+    prediction: RegressionPrediction = .bestCopy, generator: inout RandomGenerator
   ) throws {
     guard copies >= 1, rates.count == copies else {
       throw ModuleError("an Alrao head needs at least one copy and one rate per copy; got \(copies) and \(rates.count)")
@@ -71,6 +90,7 @@ public final class AlraoHead: Module, HeadModule {
     self.rates = Variable(Tensor(rates))
     self.likelihood = likelihood
     self.theta = theta
+    self.prediction = prediction
     let prior = SwitchPosterior(models: copies, theta: theta)
     switchLogWeights = Variable(
       try Tensor(shape: [2, copies], values: prior.logWeights.flatMap { $0.map(Float.init) }))
@@ -87,6 +107,7 @@ public final class AlraoHead: Module, HeadModule {
     likelihood = original.likelihood
     theta = original.theta
     batchLikelihood = original.batchLikelihood
+    prediction = original.prediction
     super.init()
   }
 
@@ -108,6 +129,17 @@ public final class AlraoHead: Module, HeadModule {
   /// a_j, the posterior weight of each copy.
   public var posterior: [Double] { logPosterior.map { Glibc.exp($0) } }
 
+  /// The copy with the highest posterior weight, ties to the lowest index: the one the
+  /// best-copy rule predicts with.
+  public var bestCopy: Int { Self.highest(logPosterior) }
+
+  /// The index of the largest value, the lowest on ties; a NaN never wins.
+  static func highest(_ values: [Double]) -> Int {
+    var best = values.firstIndex { !$0.isNaN } ?? 0
+    for j in values.indices where values[j] > values[best] { best = j }
+    return best
+  }
+
   public override func forward(_ input: Variable) throws -> Variable {
     guard let features = input.shape.last, features == inputCount else {
       throw ModuleError(
@@ -117,9 +149,11 @@ public final class AlraoHead: Module, HeadModule {
     let rows = try input.shape.count == 2 ? input : input.reshaped([-1, features])
     let outputs = try rows.copyOutputs(weight: weight, bias: bias, likelihood: likelihood)
     lastForward = isTraining ? (rows, outputs) : nil
-    let mixture = try rows.mixtureOutput(
-      outputs, weight: weight, bias: bias, logWeights: logPosterior, likelihood: likelihood)
-    return leading.count == 1 ? mixture : try mixture.reshaped(leading + [outputCount])
+    let prediction =
+      likelihood == .gaussian && self.prediction == .bestCopy
+      ? try rows.copyMean(outputs, copy: bestCopy, weight: weight, bias: bias, likelihood: likelihood)
+      : try rows.mixtureOutput(outputs, weight: weight, bias: bias, logWeights: logPosterior, likelihood: likelihood)
+    return leading.count == 1 ? prediction : try prediction.reshaped(leading + [outputCount])
   }
 
   /// Alrao's objective on the last training forward (see `Variable.alraoLoss`): the mixture's
@@ -195,7 +229,7 @@ public final class AlraoHead: Module, HeadModule {
     let template = try Linear(inputCount, outputs, bias: bias != nil, generator: &generator)
     let fresh = try AlraoHead(
       replacing: template, copies: copies, rates: classifierRates, likelihood: likelihood, theta: theta,
-      generator: &generator)
+      prediction: prediction, generator: &generator)
     fresh.batchLikelihood = batchLikelihood
     return fresh
   }
@@ -211,7 +245,8 @@ public final class AlraoHead: Module, HeadModule {
   public override func copy(withChildren children: [Module]) -> Module { AlraoHead(copying: self) }
 
   public override var configurationDescription: String {
-    "AlraoHead(\(copies) × Linear(\(inputCount) → \(outputCount))\(likelihood == .gaussian ? ", regression" : ""))"
+    let regression = likelihood == .gaussian ? ", regression, prediction: .\(prediction.rawValue)" : ""
+    return "AlraoHead(\(copies) × Linear(\(inputCount) → \(outputCount))\(regression))"
   }
 }
 
@@ -224,9 +259,11 @@ extension Module {
 
   /// A deep copy whose head (`headPath`, a `Linear`) is an `AlraoHead` of `copies` copies with
   /// `rates`: copy 0 keeps the head's values, the others are drawn from `generator`.
+  /// `prediction` is the regression head's point prediction.
   /// - Throws: `ModuleError` when the model has no `Linear` head.
   public func replacingHeadWithAlrao(
-    copies: Int, rates: [Float], likelihood: MixtureLikelihood, theta: Double, generator: inout RandomGenerator
+    copies: Int, rates: [Float], likelihood: MixtureLikelihood, theta: Double,
+    prediction: AlraoHead.RegressionPrediction = .bestCopy, generator: inout RandomGenerator
   ) throws -> Module {
     guard let path = headPath, let head = namedModules().first(where: { $0.path == path })?.module as? Linear else {
       throw ModuleError(
@@ -234,7 +271,8 @@ extension Module {
         help: "end the model with a Linear layer (MLP, ConvNet, ResNet, CharLM and Transformer all do)")
     }
     let alrao = try AlraoHead(
-      replacing: head, copies: copies, rates: rates, likelihood: likelihood, theta: theta, generator: &generator)
+      replacing: head, copies: copies, rates: rates, likelihood: likelihood, theta: theta, prediction: prediction,
+      generator: &generator)
     alrao.setTraining(head.isTraining)
     let components = path.isEmpty ? [] : path.split(separator: ".").map(String.init)
     return try copy().replacing(at: components[...], with: alrao)

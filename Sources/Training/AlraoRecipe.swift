@@ -16,6 +16,8 @@ public struct AlraoRecipe: OptimizerRecipe {
   /// The switch's prior probability of more switches (0: Bayesian model averaging).
   public var theta: Double
   public var batchLikelihood: AlraoHead.BatchLikelihood
+  /// The regression head's point prediction (classification ignores it).
+  public var prediction: AlraoHead.RegressionPrediction
   public var lstmFeatures: AlraoFeatureRates.LSTMFeatures
   public var perWeight: Bool
   public var trainableFraction: Float
@@ -28,8 +30,9 @@ public struct AlraoRecipe: OptimizerRecipe {
   public init(
     minimumLearningRate: Float, maximumLearningRate: Float, classifiers: Int = 10,
     base: Alrao.Base = .sgd(momentum: 0, rule: .standard, weightDecay: 0), theta: Double = 0.9999,
-    batchLikelihood: AlraoHead.BatchLikelihood = .mean, lstmFeatures: AlraoFeatureRates.LSTMFeatures = .perUnit,
-    perWeight: Bool = false, trainableFraction: Float = 1, catchUpPeriod: Int? = nil, seed: UInt64? = nil,
+    batchLikelihood: AlraoHead.BatchLikelihood = .mean, prediction: AlraoHead.RegressionPrediction = .bestCopy,
+    lstmFeatures: AlraoFeatureRates.LSTMFeatures = .perUnit, perWeight: Bool = false, trainableFraction: Float = 1,
+    catchUpPeriod: Int? = nil, seed: UInt64? = nil,
     schedule: ScheduleRecipe = .constant
   ) throws {
     guard minimumLearningRate > 0, maximumLearningRate > 0, minimumLearningRate.isFinite, maximumLearningRate.isFinite
@@ -65,6 +68,7 @@ public struct AlraoRecipe: OptimizerRecipe {
     self.base = base
     self.theta = theta
     self.batchLikelihood = batchLikelihood
+    self.prediction = prediction
     self.lstmFeatures = lstmFeatures
     self.perWeight = perWeight
     self.trainableFraction = trainableFraction
@@ -96,7 +100,8 @@ public struct AlraoRecipe: OptimizerRecipe {
     }
     do {
       let prepared = try model.replacingHeadWithAlrao(
-        copies: classifiers, rates: classifierRates, likelihood: likelihood, theta: theta, generator: &generator)
+        copies: classifiers, rates: classifierRates, likelihood: likelihood, theta: theta, prediction: prediction,
+        generator: &generator)
       prepared.alraoHead?.batchLikelihood = batchLikelihood
       return prepared
     } catch let error as ModuleError {
@@ -138,6 +143,7 @@ public struct AlraoRecipe: OptimizerRecipe {
     }
     if theta != 0.9999 { parts.append("theta: \(theta)") }
     if batchLikelihood != .mean { parts.append("batchLikelihood: .\(batchLikelihood.rawValue)") }
+    if prediction != .bestCopy { parts.append("prediction: .\(prediction.rawValue)") }
     if lstmFeatures != .perUnit { parts.append("lstmFeatures: .\(lstmFeatures.rawValue)") }
     if perWeight { parts.append("perWeight: true") }
     if trainableFraction != 1 { parts.append("trainableFraction: \(trainableFraction)") }

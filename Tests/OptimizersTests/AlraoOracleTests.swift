@@ -285,8 +285,12 @@ struct AlraoOracleTests {
     expectClose([loss.value.scalars[0]], [1.2909874352], tolerance: 1e-6, "mixture NLL")
     expectClose(copyLosses.map(Float.init), [1.0439385332, 1.4189385332], tolerance: 1e-6, "own losses")
     head.setTraining(false)
+    head.prediction = .posteriorMean
     let prediction = try head(Variable(try Tensor(shape: [2, 1], values: [1, -1])))
     expectClose(prediction.value.scalars, [0.3 * 0.5 + 0.7 * 2, 0.3 * 0.5 + 0.7 * -1], tolerance: 1e-6, "mean")
+    head.prediction = .bestCopy
+    let best = try head(Variable(try Tensor(shape: [2, 1], values: [1, -1])))
+    expectClose(best.value.scalars, [2, -1], tolerance: 1e-6, "the best copy's mean (the reference code's)")
   }
 
   @Test("AL10: hard catch-up replaces the copies below −20 by the posterior-weighted average")

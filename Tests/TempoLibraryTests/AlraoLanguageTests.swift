@@ -1,5 +1,8 @@
 import Foundation
+import JSONValue
 import Testing
+
+@testable import EngineBindings
 
 @Suite("Alrao in the language")
 struct AlraoLanguageTests {
@@ -76,6 +79,65 @@ struct AlraoLanguageTests {
       """)
     #expect(session.value("half.featureRates!.sorted()")?.description == "[0.0, 0.05]")
     #expect(session.value("half.accuracy! > 0.5")?.description == "true")
+  }
+
+  @Test("Regression predicts with the best copy by default or the posterior mean; saved models keep their rule")
+  func regressionPrediction() throws {
+    let session = LibrarySession()
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("alrao-\(UUID().uuidString).safetensors")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    _ = session.value(
+      """
+      let toy = RegressionToy(points: 200, test: 50, seed: 0)
+      let best = fit(MLP([10, 16, 1], activation: .relu), on: toy, optimizer: Alrao(minLearningRate: 1e-4, maxLearningRate: 0.1, classifiers: 3), epochs: 2, seed: 1, progress: false)
+      let mean = fit(MLP([10, 16, 1], activation: .relu), on: toy, optimizer: Alrao(minLearningRate: 1e-4, maxLearningRate: 0.1, classifiers: 3, prediction: .posteriorMean), epochs: 2, seed: 1, progress: false)
+      save(mean.model, "\(path)")
+      let loaded = load("\(path)")
+      """)
+    #expect(
+      session.value("best.optimizer")?.description
+        == "Alrao(minLearningRate: 0.0001, maxLearningRate: 0.1, classifiers: 3)")
+    #expect(
+      session.value("mean.optimizer")?.description
+        == "Alrao(minLearningRate: 0.0001, maxLearningRate: 0.1, classifiers: 3, prediction: .posteriorMean)")
+    let bestModel = try #require(session.value("best.model")?.description)
+    #expect(bestModel.contains("Alrao head × 3 (regression, prediction: .bestCopy)"), "\(bestModel)")
+    #expect(bestModel.contains("AlraoHead(3 × Linear(16 → 1), regression, prediction: .bestCopy)"), "\(bestModel)")
+    // The rule changes the prediction only: the two runs trained alike, step for step.
+    #expect(session.value("best.trainLoss == mean.trainLoss")?.description == "true")
+    #expect(session.value("best.switchWeights! == mean.switchWeights!")?.description == "true")
+    let loaded = try #require(session.value("loaded")?.description)
+    #expect(loaded.contains("(regression, prediction: .posteriorMean)"), "\(loaded)")
+    #expect(session.value("evaluate(loaded, on: toy.test)[\"loss\"] == mean.loss")?.description == "true")
+    #expect(
+      session.value("predict(loaded, toy.test, scores: true) == predict(mean.model, toy.test, scores: true)")?
+        .description == "true")
+    // Classification: the mixture either way.
+    _ = session.value(
+      """
+      let data = Digits().split(0.8, seed: 0)
+      let a = fit(MLP([64, 10]), on: data, optimizer: Alrao(classifiers: 2), seed: 2, progress: false)
+      let b = fit(MLP([64, 10]), on: data, optimizer: Alrao(classifiers: 2, prediction: .posteriorMean), seed: 2, progress: false)
+      """)
+    #expect(session.value("a.loss == b.loss && a.accuracy == b.accuracy")?.description == "true")
+    let wrong = try #require(session.error("Alrao(prediction: .mean)"))
+    #expect(wrong.rendered.contains("'prediction' of 'Alrao' has no option '.mean'"), "\(wrong.rendered)")
+    #expect(wrong.rendered.contains("help: use .bestCopy or .posteriorMean"), "\(wrong.rendered)")
+  }
+
+  @Test("A checkpoint's recipe keeps the rule; one written before the rule existed predicts by the default")
+  func recipeJSON() throws {
+    let base = ModelRecipe.mlp(sizes: [10, 16, 1], activation: .relu, dropout: 0)
+    let recipes: [ModelRecipe] = [
+      .alrao(base: base, copies: 3, regression: nil), .alrao(base: base, copies: 3, regression: .bestCopy),
+      .alrao(base: base, copies: 3, regression: .posteriorMean),
+    ]
+    for recipe in recipes { #expect(ModelRecipe(json: recipe.json) == recipe, "\(recipe.title)") }
+    let older: JSON = ["kind": "alrao", "base": base.json, "copies": 3, "regression": true]
+    #expect(ModelRecipe(json: older) == .alrao(base: base, copies: 3, regression: .bestCopy))
+    let unknown: JSON = ["kind": "alrao", "base": base.json, "copies": 3, "regression": true, "prediction": "median"]
+    #expect(ModelRecipe(json: unknown) == nil, "an unknown rule is a damaged checkpoint, not a silent default")
   }
 
   @Test("Bad input is a clear error naming the fix")

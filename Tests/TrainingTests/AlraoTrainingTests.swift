@@ -57,7 +57,7 @@ struct AlraoTrainingTests {
     #expect(a.alrao?.featureRates != c.alrao?.featureRates)
   }
 
-  @Test("Regression data gets the Gaussian head; the prediction is the posterior-weighted mean")
+  @Test("Regression data gets the Gaussian head, predicting with the best copy unless the recipe says otherwise")
   func regression() throws {
     let toy = Dataset.regressionToy(points: 300, seed: 0)
     var generator = RandomGenerator(seed: 0)
@@ -67,6 +67,10 @@ struct AlraoTrainingTests {
     #expect(run.status == .completed)
     let head = try #require(run.model.alraoHead)
     #expect(head.likelihood == .gaussian)
+    #expect(head.prediction == .bestCopy, "the reference code's rule by default")
+    let weighted = try AlraoRecipe(
+      minimumLearningRate: 1e-3, maximumLearningRate: 1, classifiers: 4, prediction: .posteriorMean)
+    #expect(try weighted.prepare(model, for: toy.task, seed: 0).alraoHead?.prediction == .posteriorMean)
     let history = run.history.compactMap(\.testLoss)
     #expect(history.last! < history.first!, "test MSE \(history)")
     #expect(run.stepLosses.last! < run.stepLosses.first!)

@@ -86,6 +86,10 @@ def test_the_notebook_runs_with_its_ci_parameters_and_shows_every_experiment(jup
         assert f", γ = {gamma} " in fraction, gamma
     [regression] = [t for t in tables if t.startswith("regression toy: test mean squared error")]
     assert "Alrao [1e-05, 1.0], 10 copies" in regression and "SGD 1e-05" in regression and "SGD 1.0" in regression
+    assert "10 copies, best copy" in regression and "10 copies, posterior mean" in regression, "both prediction rules"
+    [per_seed] = [t for t in tables if t.startswith("Alrao [1e-05, 1.0] on the regression toy, per seed")]
+    rows = per_seed.split("─\n", 1)[1].splitlines()
+    assert len(rows) == 2 and all(row.rstrip().endswith("yes") for row in rows), "the rule never changes training"
 
     claims = [o.data[CLAIM_MIME] for o in outputs if CLAIM_MIME in o.get("data", {})]
     assert [claim["id"] for claim in claims] == CLAIM_IDS

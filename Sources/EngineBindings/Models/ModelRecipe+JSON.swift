@@ -32,7 +32,11 @@ extension ModelRecipe {
     case .replacedHead(let base, let outputs, let pooled):
       return ["kind": "replacedHead", "base": base.json, "outputs": .int(outputs), "pooled": .bool(pooled)]
     case .alrao(let base, let copies, let regression):
-      return ["kind": "alrao", "base": base.json, "copies": .int(copies), "regression": .bool(regression)]
+      var members: [String: JSON] = [
+        "kind": "alrao", "base": base.json, "copies": .int(copies), "regression": .bool(regression != nil),
+      ]
+      if let regression { members["prediction"] = .string(regression.rawValue) }
+      return .object(members)
     }
   }
 
@@ -77,7 +81,14 @@ extension ModelRecipe {
     case "alrao":
       guard let baseJSON = json["base"], let base = ModelRecipe(json: baseJSON), let copies = json["copies"]?.intValue
       else { return nil }
-      self = .alrao(base: base, copies: copies, regression: json["regression"]?.boolValue ?? false)
+      // A regression checkpoint written before the rule was saved predicts by the default rule.
+      var rule: AlraoHead.RegressionPrediction? = nil
+      if json["regression"]?.boolValue == true {
+        let name = json["prediction"]?.stringValue ?? AlraoHead.RegressionPrediction.bestCopy.rawValue
+        guard let known = AlraoHead.RegressionPrediction(rawValue: name) else { return nil }
+        rule = known
+      }
+      self = .alrao(base: base, copies: copies, regression: rule)
     default: return nil
     }
   }

@@ -16,9 +16,10 @@ indirect enum ModelRecipe: Equatable {
   /// A trained model whose head was replaced by a fresh one with `outputs` outputs; `pooled`:
   /// with the mean over positions before it (a language model turned sequence classifier).
   case replacedHead(base: ModelRecipe, outputs: Int, pooled: Bool)
-  /// A model trained by Alrao: its head replaced by `copies` classifier copies (or Gaussian
-  /// regressors) whose rates and posterior are in the weights.
-  case alrao(base: ModelRecipe, copies: Int, regression: Bool)
+  /// A model trained by Alrao: its head replaced by `copies` classifier copies, or Gaussian
+  /// regressors predicting by the rule `regression` (nil: classifier copies), whose rates and
+  /// posterior are in the weights. The rule is not a weight, so the recipe keeps it.
+  case alrao(base: ModelRecipe, copies: Int, regression: AlraoHead.RegressionPrediction?)
 
   /// The model's name in summaries: `MLP [784, 256, 10]`, `ConvNet [32, 64]`.
   var title: String {
@@ -32,7 +33,9 @@ indirect enum ModelRecipe: Equatable {
     case .sequential(let layers): return "Sequential (\(layers.count) layers)"
     case .replacedHead(let base, let outputs, let pooled):
       return "\(base.title), new head → \(outputs)\(pooled ? " (mean over positions)" : "")"
-    case .alrao(let base, let copies, _): return "\(base.title), Alrao head × \(copies)"
+    case .alrao(let base, let copies, let regression):
+      let rule = regression.map { " (regression, prediction: .\($0.rawValue))" } ?? ""
+      return "\(base.title), Alrao head × \(copies)\(rule)"
     }
   }
 
@@ -94,8 +97,9 @@ indirect enum ModelRecipe: Equatable {
       // The rates and the posterior are buffers: a checkpoint's load overwrites these.
       let model = try base.build(sampleShape: sampleShape, task: task, generator: &generator)
       return try model.replacingHeadWithAlrao(
-        copies: copies, rates: [Float](repeating: 1, count: copies), likelihood: regression ? .gaussian : .categorical,
-        theta: 0.9999, generator: &generator)
+        copies: copies, rates: [Float](repeating: 1, count: copies),
+        likelihood: regression == nil ? .categorical : .gaussian, theta: 0.9999, prediction: regression ?? .bestCopy,
+        generator: &generator)
     }
   }
 
@@ -192,6 +196,6 @@ extension ModelRecipe {
   func trained(_ module: Module) -> ModelRecipe {
     guard let head = module.alraoHead else { return self }
     if case .alrao = self { return self }
-    return .alrao(base: self, copies: head.copies, regression: head.likelihood == .gaussian)
+    return .alrao(base: self, copies: head.copies, regression: head.likelihood == .gaussian ? head.prediction : nil)
   }
 }

@@ -30,6 +30,10 @@ enum AlraoBuiltin {
           "batchLikelihood", .symbol, default: .symbol("mean"), check: .choices(["mean", "sum"]),
           "a minibatch counts for the switch with its mean log-likelihood (the reference code) or the sum"),
         ParameterSpec(
+          "prediction", .symbol, default: .symbol("bestCopy"), check: .choices(["bestCopy", "posteriorMean"]),
+          "regression's point prediction: the mean of the highest-posterior copy (the reference code) or the posterior-weighted mean"
+        ),
+        ParameterSpec(
           "lstmFeatures", .symbol, default: .symbol("perUnit"), check: .choices(["perUnit", "perGateRow"]),
           "an LSTM feature: a hidden unit across its four gates (the paper) or each gate row (the reference code)"),
         ParameterSpec(
@@ -46,7 +50,7 @@ enum AlraoBuiltin {
       ], returns: "Optimizer", category: OptimizerBuiltins.category,
       "Alrao (Blier, Wolinski & Ollivier 2019, \"Learning with Random Learning Rates\"): a random learning rate per feature and N copies of the last layer, averaged by the switch.",
       discussion:
-        "Each feature of the trunk (a Linear or Conv2d output unit with its bias, an LSTM hidden unit across its gates, an embedding dimension, an attention projection row, a normalisation channel) draws once a rate log-uniformly in [minLearningRate, maxLearningRate]: η = exp(ln ηmin + u (ln ηmax − ln ηmin)), u ~ U[0, 1). The model's last Linear layer is replaced by `classifiers` copies with rates η_j = ηmin (ηmax/ηmin)^((j−1)/(N−1)) (N = 1: ηmin), computed as one stacked product. The model's output is the mixture log Σ_j a_j softmax_j(z) (regression data: Gaussian copies with σ² = 1, the prediction the posterior-weighted mean). Each step trains the trunk on the mixture's NLL and each copy on its own NLL with the trunk's output held constant (one backward), then updates the switch posterior a from the copies' log-likelihoods before the update: prior switch hazard 1/(t+1), θ = theta (default 0.9999), a minibatch counting with its mean log-likelihood. A copy whose loss is not finite is not updated; a trunk output that is not finite ends the run as diverged. run.switchWeights (one row per step, one column per copy; transposed to one row per copy it is a heatmap, as in notebooks/03-alrao), run.classifierRates and run.featureRates show what happened.",
+        "Each feature of the trunk (a Linear or Conv2d output unit with its bias, an LSTM hidden unit across its gates, an embedding dimension, an attention projection row, a normalisation channel) draws once a rate log-uniformly in [minLearningRate, maxLearningRate]: η = exp(ln ηmin + u (ln ηmax − ln ηmin)), u ~ U[0, 1). The model's last Linear layer is replaced by `classifiers` copies with rates η_j = ηmin (ηmax/ηmin)^((j−1)/(N−1)) (N = 1: ηmin), computed as one stacked product. The model's output is the mixture log Σ_j a_j softmax_j(z) (regression data: Gaussian copies with σ² = 1). On regression data `prediction` chooses the point prediction that evaluate, predict and the test loss use: .bestCopy (default) predicts with the mean of the copy of highest posterior weight, ties to the lowest index — the reference code's rule (the paper gives none: it only says regression is \"similar\"); .posteriorMean predicts Σ_j a_j μ_j. The switch never gives a copy exactly zero weight, so when one copy diverges (a copy whose rate is too large, such as η = 1 on the regression toy) its infinite mean makes the posterior mean infinite however small its weight, while the best copy's stays finite as long as another copy leads. The rule changes only the prediction, never training: the objective described next does not read it. A model keeps its rule when saved and loaded; classification always predicts with the mixture. Each step trains the trunk on the mixture's NLL and each copy on its own NLL with the trunk's output held constant (one backward), then updates the switch posterior a from the copies' log-likelihoods before the update: prior switch hazard 1/(t+1), θ = theta (default 0.9999), a minibatch counting with its mean log-likelihood. A copy whose loss is not finite is not updated; a trunk output that is not finite ends the run as diverged. run.switchWeights (one row per step, one column per copy; transposed to one row per copy it is a heatmap, as in notebooks/03-alrao), run.classifierRates and run.featureRates show what happened.",
       example:
         "let data = Digits().split(0.8, seed: 0)\nlet run = fit(MLP([64, 32, 10]), on: data, optimizer: Alrao(minLearningRate: 1e-5, maxLearningRate: 10, classifiers: 10), epochs: 2, progress: false)\nrun.classifierRates"
     ) { args in
@@ -74,6 +78,7 @@ enum AlraoBuiltin {
           maximumLearningRate: Float(try args.double("maxLearningRate")), classifiers: try args.int("classifiers"),
           base: base, theta: try args.double("theta"),
           batchLikelihood: try args.symbol("batchLikelihood") == "sum" ? .sum : .mean,
+          prediction: try args.symbol("prediction") == "posteriorMean" ? .posteriorMean : .bestCopy,
           lstmFeatures: try args.symbol("lstmFeatures") == "perGateRow" ? .perGateRow : .perUnit,
           perWeight: try args.bool("perWeight"), trainableFraction: Float(try args.double("trainableFraction")),
           catchUpPeriod: try args.optionalInt("catchUp"), seed: seed.map(UInt64.init),
