@@ -250,6 +250,16 @@ struct RunFormatTests {
     #expect(Format.number(1234.4) == "1234")
     #expect(Format.number(0.123456) == "0.1235")
     #expect(Format.rate(1e300) == "1e+300")
+  }
+
+  @Test("values below 0.001 keep three significant digits (a small test MSE is not 0.0001)")
+  func smallValues() {
+    #expect(Format.number(0.000058) == "0.0000580")
+    #expect(Format.number(0.000172) == "0.000172")
+    #expect(Format.number(-0.000172) == "-0.000172")
+    #expect(Format.number(0.0079) == "0.0079")
+    #expect(Format.number(0) == "0.0000")
+    #expect(Format.number(1e-13) == "1e-13")
     #expect(Format.rate(49.71) == "49.7")
     #expect(Format.percent(0.8912) == "89.1 %")
     #expect(Format.seconds(1e300).hasSuffix(" s"))

@@ -304,6 +304,18 @@ enum Format {
     // Scientific beyond a million: a diverging loss passes 1e30 on its way to infinity.
     guard value.isFinite, magnitude < 1e6 else { return "\(value)" }
     if magnitude >= 1000 { return String(Int(value.rounded())) }
+    // Below 0.001 four decimals would say 0.0001 for a test MSE of 0.000058: keep three
+    // significant digits there instead, down to 1e-12 (smaller is scientific).
+    if magnitude > 0, magnitude < 0.001 {
+      guard magnitude >= 1e-12 else { return "\(value)" }
+      var (scaled, leading) = (magnitude, 0)
+      while scaled < 1 { (scaled, leading) = (scaled * 10, leading + 1) }
+      // Written from an integer: Swift's own description turns scientific below 1e-4.
+      let decimals = leading + 2
+      let units = String(Int((magnitude * pow10(decimals)).rounded()))
+      let padded = String(repeating: "0", count: max(0, decimals - units.count)) + units
+      return (value < 0 ? "-" : "") + "0." + padded.suffix(decimals)
+    }
     let digits = magnitude >= 100 ? 1 : magnitude >= 1 ? 3 : 4
     return fixed(value, digits)
   }
